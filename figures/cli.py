@@ -42,6 +42,50 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if result.errors else 0
 
 
+def _conflicts(args: argparse.Namespace) -> int:
+    # Imported here so `check` stays quick to start.
+    from figures.conflicts import ConflictSettings, find_conflicts
+    from figures.vocabulary import load_vocabulary, vocabulary_dir_for
+
+    path: Path = args.path
+    result = load_figures(path)
+    if result.file_errors:
+        for error in result.file_errors:
+            print(error.located(str(path)), file=sys.stderr)
+        return 2
+    try:
+        settings = ConflictSettings(tolerance=args.tolerance, window_days=args.window_days)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    found = find_conflicts(result.rows, load_vocabulary(vocabulary_dir_for(path)), settings)
+    left_out = result.record_count - len(result.rows)
+    if left_out:
+        print(
+            f"note: {left_out} row(s) with errors were left out; run `python -m figures check "
+            f"{path}` to see them",
+            file=sys.stderr,
+        )
+    if args.json:
+        payload = {
+            "path": str(path),
+            "settings": {"tolerance": settings.tolerance, "window_days": settings.window_days},
+            "figures": len(result.rows),
+            "conflicts": [conflict.to_dict() for conflict in found],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{path}: {len(found)} conflict(s) among {len(result.rows)} figure(s)")
+    for conflict in found:
+        lines = ", ".join(str(line) for line in conflict.lines)
+        print(f"\n[{conflict.severity_label}] {conflict.code}: {conflict.title} (lines {lines})")
+        print(f"  {conflict.explanation}")
+        pairs = ", ".join(f"{a}-{b}" for a, b in conflict.pairs)
+        kind = "look like one copied number" if conflict.code == "likely-typo" else "disagree"
+        print(f"  pairs that {kind}: {pairs}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m figures", description="Check, compare and export reported figures."
@@ -51,6 +95,24 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
     check.add_argument("--json", action="store_true", help="print the errors as JSON")
     check.set_defaults(handler=_check)
+    conflicts = commands.add_parser(
+        "conflicts", help="list the figures that disagree (findings, not errors: exit 0)"
+    )
+    conflicts.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
+    conflicts.add_argument("--json", action="store_true", help="print the flags as JSON")
+    conflicts.add_argument(
+        "--tolerance",
+        type=float,
+        default=0.10,
+        help="how far 'about' reaches either side, as a fraction (default 0.1)",
+    )
+    conflicts.add_argument(
+        "--window-days",
+        type=int,
+        default=3,
+        help="days within which two figures of a stock describe the same time (default 3)",
+    )
+    conflicts.set_defaults(handler=_conflicts)
     return parser
 
 

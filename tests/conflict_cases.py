@@ -1,0 +1,48 @@
+"""Building tiny figure tables for conflict tests: one CSV line per figure, loaded for real."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from figures.conflicts import Conflict, ConflictSettings, find_conflicts
+from figures.validation import load_bytes
+from figures.vocabulary import load_vocabulary
+
+HEADER = "as_of,metric,group,qualifier,value,value_high,place,reported_by,affiliation,outlet,quote"
+VOCABULARY = load_vocabulary()
+
+
+def table(*lines: str) -> pd.DataFrame:
+    """Rows from CSV lines after HEADER; the first figure is on CSV line 2."""
+    text = "\n".join([HEADER, *lines]) + "\n"
+    result = load_bytes(text.encode(), VOCABULARY)
+    assert not result.errors, result.errors
+    return result.rows
+
+
+def flags(*lines: str, settings: ConflictSettings | None = None) -> list[Conflict]:
+    return find_conflicts(table(*lines), VOCABULARY, settings)
+
+
+def summary(found: list[Conflict]) -> list[list[object]]:
+    """[[code, lines, pairs], ...]: what a test states exactly, sorted for comparison."""
+    return sorted([[c.code, list(c.lines), [list(p) for p in c.pairs]] for c in found])
+
+
+def figure(
+    as_of: str,
+    metric: str,
+    value: int | str,
+    qualifier: str = "",
+    *,
+    group: str = "",
+    place: str = "Nagorno-Karabakh",
+    reporter: str = "Reporter A",
+    affiliation: str = "other",
+    outlet: str = "Outlet A",
+    high: str = "",
+) -> str:
+    return (
+        f"{as_of},{metric},{group},{qualifier},{value},{high},{place},{reporter},"
+        f"{affiliation},{outlet},words"
+    )

@@ -1,0 +1,391 @@
+"""The conflict engine, rule by rule, on tiny hand-built tables (figures start on CSV line 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from figures.conflicts import (
+    ConflictSettings,
+    conflicts_by_line,
+    digit_slip,
+    find_conflicts,
+    interval,
+)
+from tests.conflict_cases import VOCABULARY, figure, flags, summary, table
+
+# --- What a figure claims --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "value", "high", "expected"),
+    [
+        ("exact", 100, None, (100, 100)),
+        ("about", 100, None, (90, 110)),
+        ("more_than", 100, None, (100, float("inf"))),
+        ("at_least", 100, None, (100, float("inf"))),
+        ("up_to", 100, None, (0, 100)),
+        ("less_than", 100, None, (0, 100)),
+        ("range", 5, 6, (5, 6)),
+    ],
+)
+def test_interval_of_each_qualifier(qualifier, value, high, expected):
+    low, upper = interval(qualifier, value, high, 0.10)
+    assert low == pytest.approx(expected[0])
+    assert upper == pytest.approx(expected[1])
+
+
+# --- contradiction ---------------------------------------------------------------------------
+
+TROOPS_NONE = figure("2023-09-19", "troops", 0, reporter="Ministry A", affiliation="armenia")
+TROOPS_MANY = figure("2023-09-19", "troops", 10000, "about", reporter="Envoy B")
+
+
+def test_stock_figures_of_one_day_that_disagree_are_a_contradiction():
+    found = flags(TROOPS_NONE, TROOPS_MANY)
+    assert summary(found) == [["contradiction", [2, 3], [[2, 3]]]]
+    assert "Envoy B (Outlet A, 19 Sep 2023) put troops in Nagorno-Karabakh at about 10,000" in (
+        found[0].explanation
+    )
+    assert "Ministry A (Outlet A, 19 Sep 2023) said there were none" in found[0].explanation
+
+
+def test_stock_window_is_three_days_by_default_and_settable():
+    early = figure("2023-09-19", "population", 120000, "about", reporter="A")
+    three_days = figure("2023-09-22", "population", 40000, reporter="B")
+    four_days = figure("2023-09-23", "population", 40000, reporter="B")
+    assert summary(flags(early, three_days)) == [["contradiction", [2, 3], [[2, 3]]]]
+    assert flags(early, four_days) == []
+    wider = ConflictSettings(window_days=4)
+    assert summary(flags(early, four_days, settings=wider)) == [["contradiction", [2, 3], [[2, 3]]]]
+
+
+def test_a_stock_that_moves_daily_compares_only_same_day_figures():
+    # metrics.csv gives `missing` window_days 0: it falls as people are found.
+    monday = figure("2023-09-25", "missing", 200)
+    tuesday = figure("2023-09-26", "missing", 150)
+    tuesday_other = figure("2023-09-26", "missing", 90, reporter="B")
+    assert summary(flags(monday, tuesday, tuesday_other)) == [["contradiction", [3, 4], [[3, 4]]]]
+
+
+def test_touching_intervals_overlap():
+    assert (
+        flags(figure("2023-09-19", "troops", 3000, "up_to"), figure("2023-09-19", "troops", 3000))
+        == []
+    )
+    assert (
+        flags(
+            figure("2023-09-19", "troops", 3000, "up_to"),
+            figure("2023-09-19", "troops", 3000, "more_than"),
+        )
+        == []
+    )
+
+
+def test_about_at_exactly_the_tolerance_still_agrees():
+    assert (
+        flags(figure("2023-09-19", "troops", 100, "about"), figure("2023-09-19", "troops", 110))
+        == []
+    )
+    assert (
+        flags(figure("2023-09-19", "troops", 100, "about"), figure("2023-09-19", "troops", 90))
+        == []
+    )
+    assert summary(
+        flags(figure("2023-09-19", "troops", 100, "about"), figure("2023-09-19", "troops", 111))
+    ) == [["contradiction", [2, 3], [[2, 3]]]]
+
+
+def test_tolerance_is_settable():
+    rows = (figure("2023-09-19", "troops", 100, "about"), figure("2023-09-19", "troops", 120))
+    assert len(flags(*rows)) == 1
+    assert flags(*rows, settings=ConflictSettings(tolerance=0.2)) == []
+
+
+def test_event_figures_conflict_only_on_the_same_day():
+    convoy = figure("2023-09-24", "evacuated", 311)
+    same_day = figure("2023-09-24", "evacuated", 500, reporter="B")
+    next_day = figure("2023-09-25", "evacuated", 500, reporter="B")
+    assert summary(flags(convoy, same_day)) == [["contradiction", [2, 3], [[2, 3]]]]
+    assert flags(convoy, next_day) == []
+
+
+def test_intraday_total_timed_and_untimed_on_one_day_never_contradict():
+    # `arrived` is updated several times a day: the untimed figure may be the later update.
+    timed = figure("2023-09-26T20:00", "arrived", 28120, place="Armenia")
+    untimed = figure("2023-09-26", "arrived", 42500, place="Armenia", reporter="B")
+    assert flags(timed, untimed) == []
+
+
+def test_intraday_total_two_untimed_on_one_day_never_contradict():
+    morning = figure("2023-09-26", "arrived", 28120, place="Armenia")
+    evening = figure("2023-09-26", "arrived", 42500, place="Armenia", reporter="B")
+    assert flags(morning, evening) == []
+
+
+def test_intraday_total_at_the_same_minute_can_contradict():
+    one = figure("2023-09-26T20:00", "arrived", 28120, place="Armenia")
+    other = figure("2023-09-26T20:00", "arrived", 42500, place="Armenia", reporter="B")
+    assert summary(flags(one, other)) == [["contradiction", [2, 3], [[2, 3]]]]
+
+
+def test_daily_total_untimed_holds_for_the_whole_day():
+    # `killed` is not intraday: an untimed toll holds for its whole day.
+    timed = figure("2023-09-20T18:00", "killed", 200)
+    untimed = figure("2023-09-20", "killed", 32, reporter="B")
+    assert summary(flags(timed, untimed)) == [["contradiction", [2, 3], [[2, 3]]]]
+
+
+def test_daily_total_at_two_different_hours_is_not_the_same_moment():
+    morning = figure("2023-09-20T08:00", "killed", 32)
+    evening = figure("2023-09-20T20:00", "killed", 200, reporter="B")
+    assert flags(morning, evening) == []
+
+
+def test_quantities_differ_by_group_and_place():
+    assert flags(TROOPS_NONE, figure("2023-09-19", "troops", 10000, place="Lachin")) == []
+    # Another group is another quantity: no contradiction, though a part above its whole is.
+    other_group = flags(TROOPS_NONE, figure("2023-09-19", "troops", 10000, group="combatants"))
+    assert summary(other_group) == [["part-exceeds-whole", [2, 3], [[2, 3]]]]
+    # Blank place only matches blank place.
+    assert flags(TROOPS_NONE, figure("2023-09-19", "troops", 10000, place="")) == []
+
+
+def test_place_spelling_of_case_and_hyphen_is_one_place():
+    found = flags(TROOPS_NONE, figure("2023-09-19", "troops", 10000, place="nagorno karabakh"))
+    assert summary(found) == [["contradiction", [2, 3], [[2, 3]]]]
+
+
+def test_a_source_that_contradicts_itself_is_flagged_and_said_so():
+    found = flags(
+        figure("2023-09-19", "troops", 0, reporter="Ministry A"),
+        figure("2023-09-20", "troops", 500, reporter="Ministry A"),
+    )
+    assert summary(found) == [["contradiction", [2, 3], [[2, 3]]]]
+    assert found[0].self_contradiction
+    assert "Ministry A gave figures that contradict each other" in found[0].explanation
+
+
+def test_figures_that_disagree_are_grouped_with_every_pair_listed():
+    found = flags(
+        TROOPS_NONE,
+        TROOPS_MANY,
+        figure("2023-09-19", "troops", 0, reporter="Ministry C", affiliation="armenia"),
+    )
+    assert summary(found) == [["contradiction", [2, 3, 4], [[2, 3], [3, 4]]]]
+    assert "Ministry A (Outlet A, 19 Sep 2023) and Ministry C" in found[0].explanation
+
+
+# --- decrease --------------------------------------------------------------------------------
+
+
+def test_a_running_total_that_falls_on_a_later_day():
+    found = flags(
+        figure("2023-09-26", "fled", 50000, "more_than"),
+        figure("2023-09-27", "fled", 30000, reporter="B"),
+    )
+    assert summary(found) == [["decrease", [2, 3], [[2, 3]]]]
+    assert "a running total cannot fall" in found[0].explanation
+
+
+def test_a_running_total_that_rises_or_is_bounded_loosely_is_fine():
+    assert (
+        flags(
+            figure("2023-09-25", "fled", 3000, "up_to"),
+            figure("2023-09-30", "fled", 100000, "more_than"),
+        )
+        == []
+    )
+    assert (
+        flags(
+            figure("2023-09-26", "fled", 50000, "more_than"),
+            figure("2023-09-27", "fled", 30000, "more_than"),  # two lower bounds never conflict
+        )
+        == []
+    )
+
+
+def test_a_later_hour_of_the_same_day_that_is_lower_is_a_decrease():
+    found = flags(
+        figure("2023-09-26T10:00", "arrived", 50000, place="Armenia"),
+        figure("2023-09-26T20:00", "arrived", 45000, place="Armenia", reporter="B"),
+    )
+    assert summary(found) == [["decrease", [2, 3], [[2, 3]]]]
+
+
+def test_an_untimed_figure_of_the_same_day_is_not_certainly_later():
+    assert (
+        flags(
+            figure("2023-09-26T10:00", "arrived", 50000, place="Armenia"),
+            figure("2023-09-26", "arrived", 45000, place="Armenia", reporter="B"),
+        )
+        == []
+    )
+
+
+def test_stocks_may_fall():
+    assert flags(figure("2023-09-20", "missing", 200), figure("2023-09-28", "missing", 50)) == []
+
+
+# --- part-exceeds-whole ----------------------------------------------------------------------
+
+
+def test_children_above_everyone_at_the_same_time():
+    found = flags(
+        figure("2023-09-24", "evacuated", 311),
+        figure("2023-09-24", "evacuated", 400, group="children"),
+    )
+    assert summary(found) == [["part-exceeds-whole", [2, 3], [[2, 3]]]]
+    assert "a part cannot exceed its whole" in found[0].explanation
+
+
+def test_children_within_everyone_is_fine():
+    assert (
+        flags(
+            figure("2023-09-24", "evacuated", 311, "up_to"),
+            figure("2023-09-24", "evacuated", 102, group="children"),
+        )
+        == []
+    )
+
+
+def test_a_running_total_of_children_counted_earlier_cannot_exceed_a_later_total():
+    found = flags(
+        figure("2023-09-26", "fled", 5000, group="children"),
+        figure("2023-09-28", "fled", 4000, reporter="B"),
+    )
+    assert summary(found) == [["part-exceeds-whole", [2, 3], [[2, 3]]]]
+    # ... but a later count of children may exceed an earlier total.
+    assert (
+        flags(
+            figure("2023-09-28", "fled", 5000, group="children"),
+            figure("2023-09-26", "fled", 4000, reporter="B"),
+        )
+        == []
+    )
+
+
+def test_fled_above_the_population_before_the_exodus():
+    found = flags(
+        figure("2023-09-19", "population", 40000, reporter="Media C", affiliation="media"),
+        figure("2023-09-30", "fled", 100000, "more_than", reporter="Premier"),
+    )
+    assert summary(found) == [["part-exceeds-whole", [2, 3], [[2, 3]]]]
+    assert "population" in found[0].explanation
+
+
+def test_a_population_dated_after_departures_began_is_no_bound():
+    # People remaining after others left say nothing of how many left.
+    assert (
+        flags(
+            figure("2023-09-25", "fled", 3000, "up_to"),
+            figure("2023-09-28", "population", 20000, reporter="B"),
+            figure("2023-09-30", "fled", 100000, "more_than", reporter="Premier"),
+        )
+        == []
+    )
+
+
+def test_the_shipped_population_bounds_the_shipped_fled():
+    assert (
+        flags(
+            figure("2023-09-19", "population", 120000, "about"),
+            figure("2023-09-30", "fled", 100000, "more_than"),
+        )
+        == []
+    )
+
+
+# --- likely-typo -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "how"),
+    [
+        (1294, 1924, "two adjacent digits swapped"),
+        (3107, 3017, "two adjacent digits swapped"),
+        (28120, 28170, "one digit changed"),
+        (2906, 29060, "ten times the other"),
+        (12906, 2906, "one digit dropped or added"),
+        (350, 35, "ten times the other"),
+    ],
+)
+def test_digit_slips(a, b, how):
+    assert digit_slip(a, b) == how
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [(45000, 48000), (100000, 10000), (1000, 1001), (3107, 3107), (1294, 4921), (40, 400)],
+)
+def test_round_or_unrelated_numbers_are_not_slips(a, b):
+    assert digit_slip(a, b) is None
+
+
+def test_two_copies_of_one_number_on_one_day_look_like_a_typo():
+    found = flags(
+        figure("2023-09-26", "arrived", 3107, place="Armenia", outlet="Wire A"),
+        figure("2023-09-26", "arrived", 3107, place="Armenia", outlet="Wire B"),
+        figure("2023-09-26", "arrived", 3017, place="Armenia", outlet="Wire C"),
+    )
+    assert summary(found) == [["likely-typo", [2, 3, 4], [[2, 4], [3, 4]]]]
+    assert found[0].probable_value == "3,107"
+    assert "3,107 is probably right" in found[0].explanation
+
+
+def test_lower_bounds_that_look_miscopied_are_found_where_intervals_cannot():
+    found = flags(
+        figure("2023-09-25", "fled", 350, "more_than"),
+        figure("2023-09-25", "fled", 35, "more_than", reporter="B"),
+    )
+    assert summary(found) == [["likely-typo", [2, 3], [[2, 3]]]]
+
+
+def test_typos_need_the_same_day_and_qualifier_and_no_distinct_hours():
+    assert flags(figure("2023-09-25", "fled", 1294), figure("2023-09-26", "fled", 1924)) == []
+    assert (
+        flags(figure("2023-09-25", "fled", 1294), figure("2023-09-25", "fled", 1924, "about")) == []
+    )
+    assert (
+        flags(
+            figure("2023-09-25T08:00", "arrived", 1294, place="Armenia"),
+            figure("2023-09-25T20:00", "arrived", 1924, place="Armenia"),
+        )
+        == []
+    )
+
+
+def test_a_running_total_shows_which_reading_fits():
+    found = flags(
+        figure("2023-09-25", "fled", 3050, outlet="Wire A"),
+        figure("2023-09-26", "fled", 3107, outlet="Wire B"),
+        figure("2023-09-26", "fled", 3017, outlet="Wire C"),
+    )
+    typo = [c for c in found if c.code == "likely-typo"]
+    assert summary(typo) == [["likely-typo", [3, 4], [[3, 4]]]]
+    assert typo[0].probable_value == "3,107"
+
+
+# --- the flag as a whole ---------------------------------------------------------------------
+
+
+def test_severity_orders_a_small_gap_below_a_factor_of_two():
+    found = flags(
+        figure("2023-09-19", "troops", 1000),
+        figure("2023-09-19", "troops", 1002, reporter="B"),
+        figure("2023-09-19", "troops", 500, place="Lachin"),
+        figure("2023-09-19", "troops", 1000, place="Lachin", reporter="B"),
+    )
+    assert [c.lines for c in found if c.code == "contradiction"] == [(4, 5), (2, 3)]
+    assert found[0].severity_label == "high"
+    assert found[-1].severity < 0.01
+
+
+def test_every_row_can_be_asked_which_flags_it_takes_part_in():
+    found = flags(TROOPS_NONE, TROOPS_MANY, figure("2023-09-24", "evacuated", 311))
+    index = conflicts_by_line(found)
+    assert [c.code for c in index[2]] == ["contradiction"]
+    assert 4 not in index
+
+
+def test_no_rows_no_flags():
+    assert find_conflicts(table(), VOCABULARY) == []
