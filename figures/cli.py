@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from figures import add_command
 from figures.validation import load_figures
 from figures.vocabulary import VocabularyError
 
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
     check.add_argument("--json", action="store_true", help="print the errors as JSON")
     check.set_defaults(handler=_check)
+    add_command.register(commands)
     conflicts = commands.add_parser(
         "conflicts", help="list the figures that disagree (findings, not errors: exit 0)"
     )
