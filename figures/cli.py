@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from figures import add_command
+from figures import add_command, export_command
 from figures.validation import load_figures
 from figures.vocabulary import VocabularyError
 
@@ -115,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="days within which two figures of a stock describe the same time (default 3)",
     )
     conflicts.set_defaults(handler=_conflicts)
+    export_command.register(commands)
     return parser
 
 

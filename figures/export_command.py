@@ -1,0 +1,233 @@
+"""`python -m figures export`: a view of the figures as PNG, SVG, CSV, HXL or a Markdown note.
+
+For scheduled reports: the options are the dashboard's filters (the same `ViewFilters` and
+`apply_filters`), the output is deterministic, and the file is replaced atomically, so a
+reader never sees half a report. Unknown filter values are an error (exit 2), not an empty
+report: a misspelt reporter in a cron job should fail loudly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from figures.contract import AFFILIATION_LABELS
+from figures.filters import NO_PLACE, ViewFilters, apply_filters
+from figures.validation import load_figures
+from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
+
+# Not imported from figures.cli: cli imports this module to register the command.
+DEFAULT_FILE = Path("data/figures.csv")
+FORMATS = ("png", "svg", "csv", "hxl", "md")
+TEXT_FORMATS = ("svg", "csv", "hxl", "md")
+
+
+class UsageError(Exception):
+    """A filter or option the data cannot satisfy; reported as `error: ...`, exit 2."""
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from exc
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `export` command to the CLI's subcommands."""
+    export = subparsers.add_parser(
+        "export",
+        help="write a view of the figures as PNG, SVG, CSV, HXL or a Markdown briefing note",
+        description=(
+            "Export the figures in a view, filtered like the dashboard. Repeat a filter to "
+            "allow several values (--metric fled --metric arrived). Images are rendered "
+            "without a browser, with the title, as-of date and sources drawn in."
+        ),
+    )
+    export.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_FILE,
+        help=f"the figures CSV (default {DEFAULT_FILE})",
+    )
+    export.add_argument("--format", required=True, choices=FORMATS, help="what to write")
+    export.add_argument(
+        "--out", required=True, metavar="FILE", help="where to write it ('-' for standard output)"
+    )
+    export.add_argument(
+        "--chart",
+        choices=("timeline", "by-source"),
+        default="timeline",
+        help="which chart, for png and svg (default timeline)",
+    )
+    export.add_argument("--metric", action="append", default=[], metavar="NAME")
+    export.add_argument("--group", action="append", default=[], metavar="NAME")
+    export.add_argument(
+        "--place", action="append", default=[], metavar="NAME", help=f"{NO_PLACE!r} for blank"
+    )
+    export.add_argument(
+        "--affiliation",
+        action="append",
+        default=[],
+        metavar="SIDE",
+        help=", ".join(AFFILIATION_LABELS),
+    )
+    export.add_argument("--reporter", action="append", default=[], metavar="NAME")
+    export.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD")
+    export.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD")
+    export.add_argument(
+        "--log-scale", action="store_true", help="log scale for the value axis of images"
+    )
+    export.add_argument(
+        "--color-by",
+        choices=("reported_by", "affiliation"),
+        default="reported_by",
+        help="colour images by reporter (default) or by side",
+    )
+    export.set_defaults(handler=run_export)
+
+
+def _known(option: str, asked: list[str], allowed: list[str], where: str) -> tuple[str, ...]:
+    """The asked values, each checked against what exists; the first unknown one is an error."""
+    for value in asked:
+        if value not in allowed:
+            close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            known = ", ".join(allowed) if len(allowed) <= 12 else f"{len(allowed)} values"
+            raise UsageError(
+                f"--{option} {value!r}: no such {option} {where}{hint} (known: {known})"
+            )
+    return tuple(dict.fromkeys(asked))
+
+
+def filters_from_args(
+    args: argparse.Namespace, rows: pd.DataFrame, vocabulary: Vocabulary
+) -> ViewFilters:
+    """The view the options ask for.
+
+    Metrics, groups and sides are checked against the vocabulary and the contract, so a
+    scheduled report of a metric with no figures yet gives an empty report; places and
+    reporters have no vocabulary, so they must occur in the data.
+    """
+    places = sorted({place if place else NO_PLACE for place in rows["place"]})
+    filters = ViewFilters(
+        metrics=_known("metric", args.metric, list(vocabulary.metrics), "in the vocabulary"),
+        groups=_known("group", args.group, list(vocabulary.groups), "in the vocabulary"),
+        places=_known("place", args.place, places, "in the data"),
+        affiliations=_known(
+            "affiliation", args.affiliation, list(AFFILIATION_LABELS), "in the contract"
+        ),
+        reporters=_known(
+            "reporter", args.reporter, sorted(set(rows["reported_by"])), "in the data"
+        ),
+        start=args.start,
+        end=args.end,
+    )
+    if filters.start and filters.end and filters.start > filters.end:
+        raise UsageError(f"--from {filters.start} is after --to {filters.end}")
+    return filters
+
+
+def build_export(
+    fmt: str,
+    rows: pd.DataFrame,
+    filters: ViewFilters,
+    vocabulary: Vocabulary,
+    *,
+    chart: str = "timeline",
+    log_scale: bool = False,
+    color_by: str = "reported_by",
+) -> bytes:
+    """The bytes of one export of a view; conflicts are decided on all rows, as on the page."""
+    # Imported here so `check` and `add` stay quick to start (altair, vl-convert).
+    from figures import exports
+    from figures.conflicts import find_conflicts
+
+    conflicts = find_conflicts(rows, vocabulary)
+    in_view = apply_filters(rows, filters)
+    if fmt == "csv":
+        return exports.figures_csv(in_view)
+    if fmt == "hxl":
+        return exports.figures_hxl(in_view)
+    if fmt == "md":
+        return exports.briefing_markdown(in_view, conflicts, filters, vocabulary).encode("utf-8")
+    framed = exports.view_chart(
+        "timeline" if chart == "timeline" else "by-source",
+        rows,
+        conflicts,
+        filters,
+        vocabulary,
+        log_scale=log_scale,
+        color_by=color_by,
+    )
+    if fmt == "png":
+        return exports.chart_png(framed, scale=2)
+    return exports.chart_svg(framed).encode("utf-8")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` in one step: a reader sees the old file or the new one."""
+    folder = path.resolve().parent
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def run_export(args: argparse.Namespace) -> int:
+    path: Path = args.path
+    result = load_figures(path)
+    if result.file_errors:
+        for error in result.file_errors:
+            print(error.located(str(path)), file=sys.stderr)
+        return 2
+    vocabulary = load_vocabulary(vocabulary_dir_for(path))
+    try:
+        filters = filters_from_args(args, result.rows, vocabulary)
+        if args.out == "-" and args.format not in TEXT_FORMATS:
+            raise UsageError("a PNG cannot go to standard output; give --out FILE")
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    left_out = result.record_count - len(result.rows)
+    if left_out:
+        print(
+            f"note: {left_out} row(s) with errors were left out; run `python -m figures check "
+            f"{path}` to see them",
+            file=sys.stderr,
+        )
+    data = build_export(
+        args.format,
+        result.rows,
+        filters,
+        vocabulary,
+        chart=args.chart,
+        log_scale=args.log_scale,
+        color_by=args.color_by,
+    )
+    if args.out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    out = Path(args.out)
+    if not out.resolve().parent.is_dir():
+        print(f"error: --out {out}: folder {out.parent} does not exist", file=sys.stderr)
+        return 2
+    write_atomically(out, data)
+    count = len(apply_filters(result.rows, filters))
+    print(f"{out}: {args.format}, {count} figure(s) in view", file=sys.stderr)
+    return 0
