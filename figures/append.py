@@ -310,9 +310,15 @@ def append_figure(
     if vocabulary is None:
         vocabulary = load_vocabulary(vocabulary_dir_for(path))
     cells = candidate_cells(fields, vocabulary)
+    # The row read on its own does not depend on the file, so it is read before locking: the
+    # lock is held only for what must be serial.
+    alone = load_bytes(
+        encode_record(list(COLUMNS), "\n") + encode_record(list(cells.values()), "\n"),
+        vocabulary,
+    ).rows
     with file_lock(path, lock_timeout):
         for _ in range(_MAX_ATTEMPTS):
-            result = _append_locked(path, cells, vocabulary, allow_duplicate)
+            result = _append_locked(path, cells, alone, vocabulary, allow_duplicate)
             if result is not None:
                 return result
     raise AppendError(
@@ -344,7 +350,11 @@ def _read_all(fd: int) -> bytes:
 
 
 def _append_locked(
-    path: Path, cells: dict[str, str], vocabulary: Vocabulary, allow_duplicate: bool
+    path: Path,
+    cells: dict[str, str],
+    alone: pd.DataFrame,
+    vocabulary: Vocabulary,
+    allow_duplicate: bool,
 ) -> AppendResult | None:
     """One read-check-write under the lock; None when the file changed under us (read again)."""
     fd = _open_existing(path)
@@ -364,7 +374,7 @@ def _append_locked(
         record = encode_record(list(stored.values()), layout.newline)
         addition = layout.separator + record
         refused = _check_in_place(
-            path, existing + addition, layout, cells, stored, vocabulary, allow_duplicate
+            path, existing + addition, layout, cells, stored, alone, vocabulary, allow_duplicate
         )
         if isinstance(refused, AppendResult):
             return refused
@@ -425,6 +435,7 @@ def _check_in_place(
     layout: _Layout,
     cells: dict[str, str],
     stored: dict[str, str],
+    alone: pd.DataFrame,
     vocabulary: Vocabulary,
     allow_duplicate: bool,
 ) -> AppendResult | tuple[FigureRow, tuple[int, ...]]:
@@ -464,11 +475,7 @@ def _check_in_place(
     own = [error for error in own if error.code != "duplicate-row"]
     if own:
         return refuse(*own)
-    # The row on its own, read by the same loader: what the file must give back at `line`.
-    alone = load_bytes(
-        encode_record(list(COLUMNS), "\n") + encode_record(list(cells.values()), "\n"),
-        vocabulary,
-    ).rows
+    # `alone` is the row read on its own by the same loader: what the file must give back.
     if len(alone) != 1:
         return refuse(_swallowed(result, line))
     expected = alone.iloc[0]
@@ -534,14 +541,22 @@ def _swallowed(result: LoadResult, line: int) -> ValidationError:
 
 def _same_figure(rows: pd.DataFrame, expected: pd.Series, line: int) -> tuple[int, ...]:
     """Lines of `rows` (other than `line`) whose every identity column reads as `expected`."""
-    same = rows["line"] != line
+    # Narrow by value first (numpy, cheap); only the few rows left are compared column by column.
+    candidates = rows[
+        (rows["value"].to_numpy() == int(expected["value"])) & (rows["line"].to_numpy() != line)
+    ]
+    same = pd.Series(True, index=candidates.index)
     for name in _IDENTITY:
-        column = rows[name]
+        if candidates.empty:
+            break
+        column = candidates[name]
         if pd.isna(expected[name]):
             same &= column.isna()
         else:
             same &= column.eq(expected[name]).fillna(False).astype(bool)
-    return tuple(int(number) for number in rows.loc[same, "line"])
+        candidates = candidates[same]
+        same = same[same]
+    return tuple(int(number) for number in candidates["line"])
 
 
 def _figure(row: pd.Series, line: int) -> FigureRow:
