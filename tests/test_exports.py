@@ -1,0 +1,275 @@
+"""Exports: CSV and HXL read back to the same rows, the note names every conflict and source,
+and framed images carry their title, as-of line and sources."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import pytest
+from PIL import Image
+
+from figures import exports
+from figures.conflicts import find_conflicts
+from figures.contract import COLUMNS
+from figures.filters import ViewFilters, apply_filters, conflicts_in_view
+from figures.validation import load_bytes, load_figures
+from figures.vocabulary import load_vocabulary
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "figures.csv"
+VOCABULARY = load_vocabulary()
+ROWS = load_figures(DATA).rows
+CONFLICTS = find_conflicts(ROWS, VOCABULARY)
+# Written here, not imported, so a wrong pattern in the module cannot pass its own test:
+# a hashtag, then attributes, each a letter followed by letters, digits or underscores.
+HXL_TAG = re.compile(r"^#[a-z][a-z0-9_]*(\+[a-z][a-z0-9_]*)*$", re.IGNORECASE)
+
+HEADER = ",".join(COLUMNS)
+# Text a spreadsheet would run: stored behind the loader's apostrophe, or (as a careless
+# editor might leave it) bare; both load as the text itself.
+FORMULA_ROWS = (
+    HEADER
+    + "\n"
+    + "2023-09-20,fled,,,10,,Nagorno-Karabakh,'+Reporter,media,'@outlet,2023-09-21,,"
+    + '\'=HYPERLINK("http://x.example";"click"),\'-3 not counted\n'
+    + '2023-09-21T14:30,fled,,about,20,,,Wire,media,Wire,,https://example.org/a,"=1+1",\n'
+)
+
+
+def comparable(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows without their file line numbers, in export order, for comparing contents."""
+    ordered = rows.sort_values(["as_of", "line"], kind="stable")
+    return ordered.drop(columns="line").reset_index(drop=True)
+
+
+def cells(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def loaded(text: str) -> pd.DataFrame:
+    result = load_bytes(text.encode(), VOCABULARY)
+    assert not result.errors, result.errors
+    return result.rows
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV and HXL
+
+
+def test_the_csv_round_trips_through_the_loader_to_equal_rows():
+    data = exports.figures_csv(ROWS)
+    back = load_bytes(data, VOCABULARY)
+    assert back.errors == []
+    pd.testing.assert_frame_equal(comparable(back.rows), comparable(ROWS))
+    assert cells(data)[0] == list(COLUMNS)
+
+
+def test_the_csv_writes_values_the_way_the_contract_does():
+    rows = loaded(FORMULA_ROWS)
+    written = {row[COLUMNS.index("value")]: row for row in cells(exports.figures_csv(rows))[1:]}
+    timed = written["20"]
+    assert timed[COLUMNS.index("as_of")] == "2023-09-21T14:30"
+    assert timed[COLUMNS.index("qualifier")] == "about"
+    assert written["10"][COLUMNS.index("as_of")] == "2023-09-20"
+    assert written["10"][COLUMNS.index("published")] == "2023-09-21"
+
+
+def test_formula_text_is_neutralised_in_csv_and_hxl_and_loads_back_as_written():
+    rows = loaded(FORMULA_ROWS)
+    assert list(rows["quote"]) == ['=HYPERLINK("http://x.example";"click")', "=1+1"]
+    for data, skip in ((exports.figures_csv(rows), 1), (exports.figures_hxl(rows), 2)):
+        table = cells(data)
+        body = table[skip:]
+        for name in ("quote", "reported_by", "outlet", "notes"):
+            column = [row[COLUMNS.index(name)] for row in body]
+            assert not any(cell.startswith(("=", "+", "-", "@")) for cell in column), column
+        assert [row[COLUMNS.index("quote")] for row in body] == [
+            '\'=HYPERLINK("http://x.example";"click")',
+            "'=1+1",
+        ]
+        # Without its tag row an HXL file is the contract CSV, so the loader reads it too.
+        plain = b"".join(line for i, line in enumerate(data.splitlines(True)) if i != skip - 1)
+        back = load_bytes(plain if skip == 2 else data, VOCABULARY)
+        assert back.errors == []
+        pd.testing.assert_frame_equal(comparable(back.rows), comparable(rows))
+
+
+def test_the_hxl_tag_row_has_one_valid_tag_per_column_and_the_rows_line_up():
+    table = cells(exports.figures_hxl(ROWS))
+    header, tags, *body = table
+    assert header == list(COLUMNS)
+    assert len(tags) == len(header)
+    assert all(HXL_TAG.match(tag) for tag in tags), tags
+    tag_of = dict(zip(header, tags, strict=True))
+    assert tag_of["as_of"] == "#date"
+    assert tag_of["published"].startswith("#date+")
+    assert tag_of["reported_by"] == "#meta+source"
+    assert tag_of["url"] == "#meta+url"
+    assert tag_of["value"].endswith("+num") and tag_of["value_high"].endswith("+num")
+    assert len(set(tags)) == len(tags), "two columns with one tag could not be told apart"
+    assert len(body) == len(ROWS)
+    assert all(len(row) == len(header) for row in body)
+    # The data rows under the tags are the CSV's rows, cell for cell.
+    assert body == cells(exports.figures_csv(ROWS))[1:]
+    for row in body:
+        assert re.match(r"^\d{4}-\d{2}-\d{2}", row[header.index("as_of")])
+        assert row[header.index("value")].isdigit()
+
+
+def test_exports_are_sorted_so_row_order_in_the_file_does_not_matter():
+    shuffled = ROWS.sample(frac=1, random_state=7)
+    assert exports.figures_csv(shuffled) == exports.figures_csv(ROWS)
+    assert exports.figures_hxl(shuffled) == exports.figures_hxl(ROWS)
+    assert exports.briefing_markdown(
+        shuffled, CONFLICTS, ViewFilters(), VOCABULARY
+    ) == exports.briefing_markdown(ROWS, CONFLICTS, ViewFilters(), VOCABULARY)
+
+
+def test_an_empty_view_exports_a_header_only():
+    empty = apply_filters(ROWS, ViewFilters(metrics=("killed",)))
+    assert cells(exports.figures_csv(empty)) == [list(COLUMNS)]
+    assert len(cells(exports.figures_hxl(empty))) == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# The Markdown note
+
+
+@pytest.mark.parametrize("filters", [ViewFilters(), ViewFilters(metrics=("troops",))])
+def test_the_note_lists_every_conflict_sentence_and_every_source_in_view(filters):
+    note = exports.briefing_markdown(ROWS, CONFLICTS, filters, VOCABULARY)
+    in_view = apply_filters(ROWS, filters)
+    flags = conflicts_in_view(CONFLICTS, in_view)
+    assert flags, "the shipped data has the troops conflict in both views"
+    for flag in flags:
+        assert exports.markdown_text(flag.explanation) in note
+    for reporter in set(in_view["reported_by"]):
+        assert exports.markdown_text(reporter) in note
+    sources = note.split("## Sources", 1)[1]
+    assert sources.count("\n- ") == len(exports.sources_in(in_view))
+    assert "Figures as reported up to" in note
+
+
+def test_the_note_of_the_troops_view_names_only_its_sources_and_dates():
+    note = exports.briefing_markdown(ROWS, CONFLICTS, ViewFilters(metrics=("troops",)), VOCABULARY)
+    assert "**Troops**" in note
+    assert "Figures as reported up to 19 Sep 2023." in note
+    assert "Government of Armenia (TASS, 28 Sep 2023)" in note
+    assert "Ministry of Foreign Affairs of Armenia (19 Sep 2023)" in note
+    assert "TASS (28 Sep 2023)" not in note.replace("Armenia (TASS, 28 Sep 2023)", "")
+    assert "People who fled" not in note
+    assert "**about 10,000**" in note
+
+
+def test_the_note_headlines_each_sides_latest_figure():
+    note = exports.briefing_markdown(ROWS, CONFLICTS, ViewFilters(), VOCABULARY)
+    fled = note.split("### People who fled", 1)[1].split("###", 1)[0]
+    assert "Armenia: **more than 100,000**" in fled
+    assert "Media: **up to 3,000**" in fled
+    assert "Figures as reported up to 30 Sep 2023." in note
+
+
+def test_the_note_shows_markup_in_names_literally():
+    rows = loaded(
+        HEADER + "\n2023-09-20,fled,,,10,,,*Star* [x](javascript:y),media,Outlet_A,,,words,\n"
+    )
+    note = exports.briefing_markdown(rows, [], ViewFilters(), VOCABULARY)
+    assert r"\*Star\* \[x\](javascript:y)" in note
+    assert "[x](javascript" not in note.replace(r"\[x\](javascript", "")
+    assert "No conflicting figures in this view." in note
+
+
+# ---------------------------------------------------------------------------------------------
+# Framed images
+
+
+def small_chart() -> alt.Chart:
+    frame = pd.DataFrame({"day": ["2023-09-19", "2023-09-30"], "value": [3, 5]})
+    return (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(x="day:T", y="value:Q")
+        .properties(width=420, height=200)
+        .configure_axis(labelFontSize=12)  # top-level config must survive the framing
+    )
+
+
+SOURCES = [source.label for source in exports.sources_in(ROWS)]
+
+
+def svg_lines(svg: str) -> list[str]:
+    """Every line of text drawn in an SVG (a <text> or one of its <tspan> lines), decoded."""
+    root = ET.fromstring(svg)
+    return [html.unescape(node.text) for node in root.iter() if node.text and node.text.strip()]
+
+
+def svg_size(svg: str) -> tuple[float, float]:
+    root = ET.fromstring(svg)
+    return float(root.get("width", 0)), float(root.get("height", 0))
+
+
+@pytest.fixture(scope="module")
+def framed() -> alt.VConcatChart:
+    return exports.briefing_chart(
+        small_chart(),
+        title="Reported figures by date",
+        subtitle_lines=["All metrics", "Figures as reported up to 30 Sep 2023"],
+        sources=SOURCES,
+    )
+
+
+def test_the_svg_draws_the_title_the_as_of_line_and_every_source(framed):
+    lines = svg_lines(exports.chart_svg(framed))
+    assert "Reported figures by date" in lines
+    assert "Figures as reported up to 30 Sep 2023" in lines
+    # Each source whole on one drawn line: a name split across lines is hard to read or find.
+    for label in SOURCES:
+        assert any(label in line for line in lines), label
+    assert any(line.startswith("Sources: ") for line in lines)
+
+
+def test_the_png_is_twice_the_charts_size(framed):
+    width, height = svg_size(exports.chart_svg(framed))
+    image = Image.open(io.BytesIO(exports.chart_png(framed, scale=2)))
+    image.load()
+    assert image.format == "PNG"
+    assert image.size == (round(2 * width), round(2 * height))
+    assert width > 420 and height > 200, "the frame adds title and footnote around the chart"
+
+
+def test_images_are_deterministic(framed):
+    assert exports.chart_svg(framed) == exports.chart_svg(framed)
+    assert exports.chart_png(framed) == exports.chart_png(framed)
+
+
+def test_framing_keeps_the_charts_own_settings():
+    spec = exports.briefing_chart(
+        small_chart(), title="T", subtitle_lines=["S"], sources=["A (B, 1 Oct 2023)"]
+    ).to_dict()
+    assert spec["config"]["axis"]["labelFontSize"] == 12
+    assert spec["title"]["text"] == "T"
+
+
+def test_footnote_lines_keep_each_source_whole_and_say_how_many_were_left_out():
+    labels = [f"Reporter number {i} of a long list (Outlet {i}, 30 Sep 2023)" for i in range(60)]
+    lines = exports.footnote_lines(labels, 600)
+    joined = " ".join(lines)
+    shown = labels[: exports.MAX_SOURCES_IN_IMAGE]
+    assert all(any(label in line for line in lines) for label in shown)
+    assert f"and {60 - len(shown)} more" in joined
+    assert all(len(line) <= 1.3 * 600 / 5.2 for line in lines)
+    assert exports.footnote_lines([], 600) == ["Sources: none (no figures in this view)."]
+
+
+def test_file_names_follow_the_view():
+    assert exports.export_filename(ViewFilters(), "timeline", "png") == "figures_all_timeline.png"
+    view = ViewFilters(metrics=("troops",), reporters=("Nikol Pashinyan, Prime Minister",))
+    name = exports.export_filename(view, "", "hxl.csv")
+    assert name == "figures_troops_nikol-pashinyan.hxl.csv"
+    assert re.fullmatch(r"[a-z0-9_.\-]+", name)
