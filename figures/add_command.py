@@ -21,6 +21,7 @@ from figures.contract import (
     Qualifier,
     value_as_written,
 )
+from figures.errors import ValidationError
 from figures.validation import load_figures
 from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
 
@@ -126,7 +127,10 @@ def prompt_fields(
     """
     answers = dict(given)
     pending = [name for name in COLUMNS if name not in given]
-    pending += [name for name in _bad_columns(answers, vocabulary) if name not in pending]
+    for error in _problems(answers, vocabulary):
+        if error.column in given:
+            say(f"  {error.column}: {error.message}")
+            pending.append(error.column)
     while pending:
         for name in COLUMNS:
             if name not in pending:
@@ -135,14 +139,31 @@ def prompt_fields(
                 answers.pop(name, None)
                 continue
             answers[name] = _ask_one(name, answers, vocabulary, ask, say)
-        # Rules across fields (published before as_of) can fault an earlier answer; ask again.
-        pending = _bad_columns(answers, vocabulary)
+        # Rules across fields (published before as_of) can fault an earlier answer: say why,
+        # and ask for it again.
+        problems = _problems(answers, vocabulary)
+        pending = []
+        for error in problems:
+            say(f"  {error.column}: {error.message}")
+            pending += [error.column, *_RELATED.get(error.code, ())]
     return answers
 
 
-def _bad_columns(answers: dict[str, str], vocabulary: Vocabulary) -> list[str]:
-    faulted = {error.column for error in validate_fields(answers, vocabulary)}
-    return [name for name in COLUMNS if name in faulted]
+# A rule across fields may be broken by either field: ask for both, Enter keeping the old one.
+_RELATED: dict[str, tuple[str, ...]] = {
+    "published-before-as-of": ("as_of",),
+    "bad-range": ("value",),
+    "range-without-high": ("qualifier",),
+}
+
+
+def _problems(answers: dict[str, str], vocabulary: Vocabulary) -> list[ValidationError]:
+    """The checker's errors for the answers so far, ignoring fields not answered yet."""
+    return [
+        error
+        for error in validate_fields(answers, vocabulary)
+        if error.column in COLUMNS and (error.column in answers or error.column == "value_high")
+    ]
 
 
 def _ask_one(name: str, answers: dict[str, str], vocabulary: Vocabulary, ask: Ask, say: Say) -> str:
@@ -152,11 +173,12 @@ def _ask_one(name: str, answers: dict[str, str], vocabulary: Vocabulary, ask: As
         say(f"{name}: one of")
         for line in choices:
             say(line)
+    current = answers.get(name, "").strip()
     hint = "" if required else ", Enter to leave empty"
-    if name in answers:
-        hint += f", now {answers[name]!r}"
+    if current:
+        hint = f", Enter keeps {current!r}"
     while True:
-        answer = ask(f"{name} ({HELP[name]}{hint}): ").strip()
+        answer = ask(f"{name} ({HELP[name]}{hint}): ").strip() or current
         trial = {**answers, name: answer}
         problems = [error for error in validate_fields(trial, vocabulary) if error.column == name]
         if not problems:
@@ -179,7 +201,7 @@ def run_add(args: argparse.Namespace) -> int:
     given = {name: getattr(args, name) for name in COLUMNS if getattr(args, name) is not None}
     interactive = _stdin_is_terminal()
     missing = [name for name in REQUIRED_COLUMNS if not given.get(name, "").strip()]
-    if interactive and (missing or _bad_columns(given, vocabulary)):
+    if interactive and (missing or _problems(given, vocabulary)):
         try:
             given = prompt_fields(given, vocabulary)
         except (EOFError, KeyboardInterrupt):
