@@ -22,6 +22,7 @@ and day), and only those are compared pair by pair.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections import defaultdict
@@ -154,91 +155,121 @@ def normalise_place(place: str) -> str:
 class _Figures:
     """The rows as parallel numpy arrays, sorted by quantity, day, time and line."""
 
-    frame: pd.DataFrame
+    rows: pd.DataFrame  # the caller's table, untouched
+    position: np.ndarray  # each sorted figure's position in `rows`
     line: np.ndarray
     quantity: np.ndarray  # id of (metric, group, place)
     metric: np.ndarray  # metric names (object)
     group: np.ndarray
-    place_key: np.ndarray
+    place_key: np.ndarray  # id of the normalised place
     qualifier: np.ndarray
     value: np.ndarray
+    value_high: np.ndarray  # NaN unless a range
     day: np.ndarray  # days since epoch
     minute: np.ndarray  # minute of day, or _UNTIMED
     low: np.ndarray
     high: np.ndarray
     kind: np.ndarray
     intraday: np.ndarray
-    window: np.ndarray  # same-time window in days (0 = same day)
+    window: np.ndarray  # same-time window in days (0 = same moment rules)
     quantity_start: np.ndarray  # first index of each quantity id
     quantity_end: np.ndarray
 
     def __len__(self) -> int:
         return len(self.line)
 
+    def __post_init__(self) -> None:
+        self.timed = self.minute != _UNTIMED
+
     def rows_of_quantity(self, quantity: int) -> range:
         return range(int(self.quantity_start[quantity]), int(self.quantity_end[quantity]))
 
 
+def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Factorisation with sorted ids, so ids never depend on row order.
+
+    Hash first, then rank the few distinct values: much faster than a sorting factorize on
+    a million strings.
+    """
+    codes, uniques = pd.factorize(series)
+    uniques = np.asarray(uniques, dtype=object)
+    rank = np.empty(len(uniques), dtype=np.int64)
+    order = sorted(range(len(uniques)), key=lambda index: uniques[index])
+    rank[order] = np.arange(len(uniques))
+    return rank[codes], uniques[order]
+
+
 def _prepare(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSettings) -> _Figures:
-    known = rows["metric"].isin(list(vocabulary.metrics))
-    frame = rows.loc[known].copy()
-    frame["place_key"] = frame["place"].map(normalise_place)
-    as_of = pd.to_datetime(frame["as_of"])
-    frame["day"] = (as_of.dt.normalize() - pd.Timestamp("1970-01-01")).dt.days.astype(np.int64)
-    minute = (as_of.dt.hour * 60 + as_of.dt.minute).astype(np.int64)
-    frame["minute"] = np.where(frame["as_of_has_time"].to_numpy(bool), minute, _UNTIMED)
-    frame["quantity"] = pd.factorize(
-        pd.MultiIndex.from_frame(frame[["metric", "group", "place_key"]].astype(str)),
-        sort=True,
-    )[0]
-    frame = frame.sort_values(["quantity", "day", "minute", "line"], kind="stable")
-    frame = frame.reset_index(drop=True)
     metrics = vocabulary.metrics
-    kind = frame["metric"].map(lambda name: metrics[name].kind).to_numpy(object)
-    intraday = frame["metric"].map(lambda name: metrics[name].intraday).to_numpy(bool)
-    own_window = frame["metric"].map(lambda name: metrics[name].window_days)
-    window = np.where(
-        kind == "stock",
-        own_window.fillna(settings.window_days).to_numpy(np.float64),
-        0,
-    ).astype(np.int64)
-    value = frame["value"].to_numpy(np.float64)
-    high_given = frame["value_high"].astype("Float64").to_numpy(np.float64, na_value=np.nan)
-    qualifier = frame["qualifier"].to_numpy(object)
-    tolerance = settings.tolerance
-    low = value.copy()
-    high = value.copy()
+    rows = rows.loc[rows["metric"].isin(list(metrics))]
+    metric_code, metric_names = _codes(rows["metric"])
+    group_code, group_names = _codes(rows["group"])
+    place_code, place_names = _codes(rows["place"].fillna(""))
+    place_key_code, _ = _codes(pd.Series([normalise_place(name) for name in place_names]))
+    place_key = place_key_code[place_code] if len(place_code) else place_code
+    quantity_raw = (metric_code * (len(group_names) + 1) + group_code) * (
+        int(place_key.max()) + 2 if len(place_key) else 1
+    ) + place_key
+    quantity, _ = _codes(pd.Series(quantity_raw))
+    as_of = rows["as_of"].to_numpy("datetime64[ns]")
+    day_stamp = as_of.astype("datetime64[D]")
+    day = day_stamp.astype(np.int64)
+    minute = ((as_of - day_stamp.astype("datetime64[ns]")) // np.timedelta64(1, "m")).astype(
+        np.int64
+    )
+    minute = np.where(rows["as_of_has_time"].to_numpy(bool), minute, _UNTIMED)
+    line = rows["line"].to_numpy(np.int64)
+    order = np.lexsort((line, minute, day, quantity))
+
+    kind_of = np.array([metrics[name].kind for name in metric_names], dtype=object)
+    intraday_of = np.array([metrics[name].intraday for name in metric_names], dtype=bool)
+    window_of = np.array(
+        [
+            (
+                settings.window_days
+                if metrics[name].window_days is None
+                else metrics[name].window_days
+            )
+            if metrics[name].kind == "stock"
+            else 0
+            for name in metric_names
+        ],
+        dtype=np.int64,
+    )
+    value = rows["value"].to_numpy(np.float64)[order]
+    value_high = rows["value_high"].astype("Float64").to_numpy(np.float64, na_value=np.nan)[order]
+    qualifier = rows["qualifier"].to_numpy(object)[order]
+    low, high = value.copy(), value.copy()
     about = qualifier == "about"
-    low[about] = value[about] * (1 - tolerance)
-    high[about] = value[about] * (1 + tolerance)
-    lower_bounds = (qualifier == "more_than") | (qualifier == "at_least")
-    high[lower_bounds] = np.inf
-    upper_bounds = (qualifier == "up_to") | (qualifier == "less_than")
-    low[upper_bounds] = 0.0
+    low[about] = value[about] * (1 - settings.tolerance)
+    high[about] = value[about] * (1 + settings.tolerance)
+    high[(qualifier == "more_than") | (qualifier == "at_least")] = np.inf
+    low[(qualifier == "up_to") | (qualifier == "less_than")] = 0.0
     ranged = qualifier == "range"
-    high[ranged] = np.where(np.isnan(high_given[ranged]), value[ranged], high_given[ranged])
-    quantity = frame["quantity"].to_numpy(np.int64)
+    high[ranged] = np.where(np.isnan(value_high[ranged]), value[ranged], value_high[ranged])
+    metric_sorted = metric_code[order]
+    quantity = quantity[order]
     count = int(quantity.max()) + 1 if len(quantity) else 0
-    starts = np.searchsorted(quantity, np.arange(count), side="left")
-    ends = np.searchsorted(quantity, np.arange(count), side="right")
     return _Figures(
-        frame=frame,
-        line=frame["line"].to_numpy(np.int64),
+        rows=rows,
+        position=order,
+        line=line[order],
         quantity=quantity,
-        metric=frame["metric"].to_numpy(object),
-        group=frame["group"].to_numpy(object),
-        place_key=frame["place_key"].to_numpy(object),
+        metric=metric_names[metric_sorted] if len(order) else np.empty(0, dtype=object),
+        group=group_names[group_code[order]] if len(order) else np.empty(0, dtype=object),
+        place_key=place_key[order],
         qualifier=qualifier,
         value=value,
-        day=frame["day"].to_numpy(np.int64),
-        minute=frame["minute"].to_numpy(np.int64),
+        value_high=value_high,
+        day=day[order],
+        minute=minute[order],
         low=low,
         high=high,
-        kind=kind,
-        intraday=intraday,
-        window=window,
-        quantity_start=starts,
-        quantity_end=ends,
+        kind=kind_of[metric_sorted] if len(order) else np.empty(0, dtype=object),
+        intraday=intraday_of[metric_sorted] if len(order) else np.empty(0, dtype=bool),
+        window=window_of[metric_sorted] if len(order) else np.empty(0, dtype=np.int64),
+        quantity_start=np.searchsorted(quantity, np.arange(count), side="left"),
+        quantity_end=np.searchsorted(quantity, np.arange(count), side="right"),
     )
 
 
@@ -282,55 +313,69 @@ def not_after(f: _Figures, a: int, b: int) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# Candidate search: per quantity and day, the extreme bounds nearby.
+# Candidate search. Each check first finds, with whole-column numpy and pandas operations, the
+# few figures that could take part in a flag (a superset); only those are compared in pairs.
+
+# A relative tolerance for float noise, so `about` at exactly its edge still agrees.
+_EPSILON = 1e-9
 
 
-def _block_extremes(f: _Figures) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per (quantity, day) block: keys, max low, min high; plus each row's block index."""
-    key = f.quantity * 1_000_000 + (f.day - f.day.min() if len(f) else f.day)
-    block_keys, block_of_row = np.unique(key, return_inverse=True)
-    max_low = np.full(len(block_keys), -np.inf)
-    min_high = np.full(len(block_keys), np.inf)
-    np.maximum.at(max_low, block_of_row, f.low)
-    np.minimum.at(min_high, block_of_row, f.high)
-    return block_keys, max_low, min_high, block_of_row
+def _group_max(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+    return pd.Series(values).groupby(keys).transform("max").to_numpy(np.float64)
 
 
-def _window_extremes(f: _Figures, offsets_for_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each row, max low and min high over the blocks of its quantity within ±window days."""
-    block_keys, max_low, min_high, _ = _block_extremes(f)
-    base = f.quantity * 1_000_000 + (f.day - f.day.min() if len(f) else f.day)
-    near_max_low = np.full(len(f), -np.inf)
-    near_min_high = np.full(len(f), np.inf)
-    widest = int(offsets_for_row.max()) if len(f) else 0
+def _group_min(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+    return pd.Series(values).groupby(keys).transform("min").to_numpy(np.float64)
+
+
+def _day_keys(f: _Figures, margin: int) -> np.ndarray:
+    """One integer per (quantity, day), with room for ±margin days between quantities."""
+    if not len(f):
+        return np.empty(0, dtype=np.int64)
+    first = int(f.day.min())
+    span = int(f.day.max()) - first + 1 + 2 * margin
+    return f.quantity * span + (f.day - first + margin)
+
+
+def _window_extremes(f: _Figures, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `rows`, max low and min high over its quantity's rows within ±window days."""
+    widest = int(f.window[rows].max()) if len(rows) else 0
+    keys = _day_keys(f, widest)[rows]
+    block_keys, block_of_row = np.unique(keys, return_inverse=True)
+    block_low = np.full(len(block_keys), -np.inf)
+    block_high = np.full(len(block_keys), np.inf)
+    np.maximum.at(block_low, block_of_row, f.low[rows])
+    np.minimum.at(block_high, block_of_row, f.high[rows])
+    near_low = np.full(len(rows), -np.inf)
+    near_high = np.full(len(rows), np.inf)
     for offset in range(-widest, widest + 1):
-        applies = np.abs(offset) <= offsets_for_row
-        target = base + offset
-        position = np.searchsorted(block_keys, target)
-        position = np.clip(position, 0, max(len(block_keys) - 1, 0))
-        hit = applies & (block_keys[position] == target) if len(block_keys) else applies & False
-        near_max_low[hit] = np.maximum(near_max_low[hit], max_low[position[hit]])
-        near_min_high[hit] = np.minimum(near_min_high[hit], min_high[position[hit]])
-    return near_max_low, near_min_high
+        applies = np.abs(offset) <= f.window[rows]
+        target = keys + offset
+        where = np.clip(np.searchsorted(block_keys, target), 0, max(len(block_keys) - 1, 0))
+        hit = applies & (block_keys[where] == target)
+        near_low[hit] = np.maximum(near_low[hit], block_low[where[hit]])
+        near_high[hit] = np.minimum(near_high[hit], block_high[where[hit]])
+    return near_low, near_high
 
 
-def _day_range(f: _Figures, quantity: int, first_day: int, last_day: int) -> range:
+def _disjoint(f: _Figures, a: int, b: int) -> bool:
+    # Touching intervals overlap: "up to 3,000" and "3,000" agree. The epsilon absorbs float
+    # noise at an `about` figure's exact edge.
+    return bool(f.high[a] < f.low[b] * (1 - _EPSILON) or f.high[b] < f.low[a] * (1 - _EPSILON))
+
+
+def _day_range(f: _Figures, quantity: int, first_day: int, last_day: int) -> np.ndarray:
     """Indices of a quantity's rows dated first_day..last_day (rows are sorted by day)."""
     start, end = int(f.quantity_start[quantity]), int(f.quantity_end[quantity])
     days = f.day[start:end]
-    return range(
+    return np.arange(
         start + int(np.searchsorted(days, first_day, side="left")),
         start + int(np.searchsorted(days, last_day, side="right")),
     )
 
 
-def _disjoint(f: _Figures, a: int, b: int) -> bool:
-    # Touching intervals overlap: a figure of "up to 3,000" and one of "3,000" agree.
-    return bool(f.high[a] < f.low[b] or f.high[b] < f.low[a])
-
-
 # ---------------------------------------------------------------------------------------------
-# The four checks; each returns pairs of row indices.
+# The four checks; each returns pairs of (sorted) row indices.
 
 Pair = tuple[int, int]
 
@@ -339,78 +384,125 @@ def _ordered(a: int, b: int) -> Pair:
     return (a, b) if a < b else (b, a)
 
 
+def contradiction_candidates(f: _Figures) -> np.ndarray:
+    candidate = np.zeros(len(f), dtype=bool)
+    # Stocks with a window: anything within ±window days of the same quantity.
+    windowed = np.flatnonzero(f.window > 0)
+    if len(windowed):
+        near_low, near_high = _window_extremes(f, windowed)
+        candidate[windowed] = (f.high[windowed] < near_low) | (f.low[windowed] > near_high)
+    # Same-moment kinds: an untimed intraday figure matches nothing; other figures are compared
+    # within their day (daily metrics) or their minute (intraday metrics).
+    moment = np.flatnonzero((f.window == 0) & ~(f.intraday & ~f.timed))
+    if len(moment):
+        minute_key = np.where(f.intraday[moment], f.minute[moment], _UNTIMED)
+        keys = _day_keys(f, 0)[moment] * 1441 + (minute_key + 1)
+        block_low = _group_max(keys, f.low[moment])
+        block_high = _group_min(keys, f.high[moment])
+        candidate[moment] = (f.high[moment] < block_low) | (f.low[moment] > block_high)
+    return np.flatnonzero(candidate)
+
+
 def contradiction_pairs(f: _Figures) -> set[Pair]:
-    near_max_low, near_min_high = _window_extremes(f, f.window)
-    candidates = np.flatnonzero((f.high < near_max_low) | (f.low > near_min_high))
     pairs: set[Pair] = set()
-    for a in candidates:
+    for a in contradiction_candidates(f):
         a = int(a)
         window = int(f.window[a])
-        for b in _day_range(f, int(f.quantity[a]), f.day[a] - window, f.day[a] + window):
-            if b != a and _disjoint(f, a, b) and same_time(f, a, b):
-                pairs.add(_ordered(a, b))
+        near = _day_range(f, int(f.quantity[a]), int(f.day[a]) - window, int(f.day[a]) + window)
+        apart = near[
+            (f.high[near] < f.low[a] * (1 - _EPSILON)) | (f.high[a] < f.low[near] * (1 - _EPSILON))
+        ]
+        for b in apart:
+            if same_time(f, a, int(b)):
+                pairs.add(_ordered(a, int(b)))
     return pairs
+
+
+def _exclusive_running_max(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For sorted blocks, the max of `values` over earlier blocks of the same group."""
+    series = pd.Series(values)
+    running = series.groupby(groups).cummax()
+    return running.groupby(groups).shift(1).fillna(-np.inf).to_numpy(np.float64)
+
+
+def decrease_candidates(f: _Figures) -> np.ndarray:
+    rows = np.flatnonzero(f.kind == "cumulative")
+    if not len(rows):
+        return rows
+    # The highest lower bound on any earlier day of the same quantity...
+    day_keys = _day_keys(f, 0)[rows]
+    blocks, block_of_row = np.unique(day_keys, return_inverse=True)
+    block_low = np.full(len(blocks), -np.inf)
+    np.maximum.at(block_low, block_of_row, f.low[rows])
+    block_quantity = f.quantity[rows][np.unique(block_of_row, return_index=True)[1]]
+    before = _exclusive_running_max(block_quantity, block_low)[block_of_row]
+    # ... and, for a timed figure, at an earlier minute of its own day.
+    timed = rows[f.timed[rows]]
+    earlier_today = np.full(len(rows), -np.inf)
+    if len(timed):
+        minute_keys = _day_keys(f, 0)[timed] * 1441 + f.minute[timed]
+        minute_blocks, minute_of_row = np.unique(minute_keys, return_inverse=True)
+        minute_low = np.full(len(minute_blocks), -np.inf)
+        np.maximum.at(minute_low, minute_of_row, f.low[timed])
+        minute_day = minute_blocks // 1441
+        earlier = _exclusive_running_max(minute_day, minute_low)[minute_of_row]
+        earlier_today[np.searchsorted(rows, timed)] = earlier
+    threshold = np.maximum(before, earlier_today)
+    return rows[f.high[rows] < threshold * (1 - _EPSILON)]
 
 
 def decrease_pairs(f: _Figures) -> set[Pair]:
-    cumulative = f.kind == "cumulative"
-    if not cumulative.any():
-        return set()
-    # Highest lower bound seen on any earlier day of the same quantity (a running max).
-    block_keys, max_low, _, block_of_row = _block_extremes(f)
-    block_quantity = block_keys // 1_000_000
-    earlier_max = np.full(len(block_keys), -np.inf)
-    running = -np.inf
-    for index in range(len(block_keys)):
-        if index and block_quantity[index] != block_quantity[index - 1]:
-            running = -np.inf
-        earlier_max[index] = running
-        running = max(running, max_low[index])
-    # Same day, timed: the block's max low is a superset bound for earlier-timed figures.
-    same_day_max = max_low[block_of_row]
-    timed = f.minute != _UNTIMED
-    possible = np.maximum(earlier_max[block_of_row], np.where(timed, same_day_max, -np.inf))
-    candidates = np.flatnonzero(cumulative & (f.high < possible))
     pairs: set[Pair] = set()
-    for b in candidates:
+    for b in decrease_candidates(f):
         b = int(b)
-        for a in _day_range(f, int(f.quantity[b]), -(2**62), int(f.day[b])):
-            if f.low[a] > f.high[b] and certainly_before(f, a, b):
-                pairs.add(_ordered(a, b))
+        earlier = _day_range(f, int(f.quantity[b]), -(2**62), int(f.day[b]))
+        earlier = earlier[f.low[earlier] * (1 - _EPSILON) > f.high[b]]
+        for a in earlier:
+            if certainly_before(f, int(a), b):
+                pairs.add(_ordered(int(a), b))
     return pairs
 
 
-def _index_by(f: _Figures, key_of: Iterable[tuple[object, ...]]) -> dict[tuple, list[int]]:
-    index: dict[tuple, list[int]] = defaultdict(list)
-    for row, key in enumerate(key_of):
-        index[key].append(row)
-    return index
+def _rows_by_key(keys: np.ndarray, rows: np.ndarray) -> dict[object, np.ndarray]:
+    """Group row indices by key, vectorised (a dict of index arrays)."""
+    if not len(rows):
+        return {}
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    boundaries = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
+    starts = np.concatenate(([0], boundaries))
+    ends = np.concatenate((boundaries, [len(order)]))
+    return {
+        sorted_keys[start].item(): rows[order[start:end]]
+        for start, end in zip(starts, ends, strict=True)
+    }
 
 
 def part_exceeds_whole_pairs(f: _Figures, vocabulary: Vocabulary) -> set[Pair]:
     pairs: set[Pair] = set()
-    # A subgroup above its total at the same time. For running totals a part counted earlier
+    metric_key = pd.factorize(f.metric, sort=True)[0].astype(np.int64)
+    place_span = int(f.place_key.max()) + 1 if len(f) else 1
+    quantity_key = metric_key * place_span + f.place_key
+    # A subgroup above its total at the same time. For running totals a part counted no later
     # than the whole cannot exceed it either (the part only grows, and stays within the whole).
-    whole_rows = _index_by(
-        f,
-        (
-            (f.metric[i], f.place_key[i]) if f.group[i] == WHOLE_GROUP else None
-            for i in range(len(f))
-        ),
-    )
-    whole_rows.pop(None, None)  # type: ignore[call-overload]
-    for part in range(len(f)):
-        if f.group[part] == WHOLE_GROUP:
-            continue
-        for whole in whole_rows.get((f.metric[part], f.place_key[part]), ()):
-            if f.low[part] <= f.high[whole]:
-                continue
-            if f.kind[part] == "cumulative":
-                comparable = not_after(f, part, whole)
-            else:
-                comparable = same_time(f, part, whole)
-            if comparable:
-                pairs.add(_ordered(part, whole))
+    is_whole = f.group == WHOLE_GROUP
+    wholes = np.flatnonzero(is_whole)
+    parts = np.flatnonzero(~is_whole)
+    if len(wholes) and len(parts):
+        whole_rows = _rows_by_key(quantity_key[wholes], wholes)
+        lowest_whole = {key: float(f.high[rows].min()) for key, rows in whole_rows.items()}
+        floor = np.array([lowest_whole.get(key, np.inf) for key in quantity_key[parts].tolist()])
+        for part in parts[f.low[parts] > floor * (1 + _EPSILON)]:
+            part = int(part)
+            candidates = whole_rows[quantity_key[part].item()]
+            for whole in candidates[f.high[candidates] * (1 + _EPSILON) < f.low[part]]:
+                whole = int(whole)
+                if f.kind[part] == "cumulative":
+                    comparable = not_after(f, part, whole)
+                else:
+                    comparable = same_time(f, part, whole)
+                if comparable:
+                    pairs.add(_ordered(part, whole))
     # A metric above the metric that bounds it, against the bounding figures dated before the
     # bounded metric's first figure in that place: the population before anyone left. Later
     # figures of the bound (people remaining) are no bound on how many left.
@@ -421,24 +513,20 @@ def part_exceeds_whole_pairs(f: _Figures, vocabulary: Vocabulary) -> set[Pair]:
         bounding = np.flatnonzero(f.metric == metric.bounded_by)
         if not len(bounded) or not len(bounding):
             continue
-        first_day: dict[str, int] = {}
-        for row in bounded:
-            place = f.place_key[row]
-            first_day[place] = min(first_day.get(place, 2**62), int(f.day[row]))
-        bounds = _index_by(
-            f,
-            (
-                (f.place_key[i], f.group[i])
-                if f.metric[i] == metric.bounded_by
-                and f.day[i] < first_day.get(f.place_key[i], -(2**62))
-                else None
-                for i in range(len(f))
-            ),
-        )
-        for row in bounded:
-            for bound in bounds.get((f.place_key[row], f.group[row]), ()):
-                if f.low[row] > f.high[bound]:
-                    pairs.add(_ordered(row, bound))
+        first_day = pd.Series(f.day[bounded]).groupby(f.place_key[bounded]).min()
+        starts = first_day.reindex(f.place_key[bounding]).to_numpy(np.float64)
+        bounding = bounding[f.day[bounding] < np.nan_to_num(starts, nan=-np.inf)]
+        if not len(bounding):
+            continue
+        group_key = pd.factorize(f.group, sort=True)[0].astype(np.int64)
+        key = f.place_key * (int(group_key.max()) + 1) + group_key
+        bounds = _rows_by_key(key[bounding], bounding)
+        lowest = {k: float(f.high[rows].min()) for k, rows in bounds.items()}
+        floor = np.array([lowest.get(k, np.inf) for k in key[bounded].tolist()])
+        for row in bounded[f.low[bounded] > floor * (1 + _EPSILON)]:
+            candidates = bounds[key[row].item()]
+            for bound in candidates[f.high[candidates] * (1 + _EPSILON) < f.low[row]]:
+                pairs.add(_ordered(int(row), int(bound)))
     return pairs
 
 
@@ -481,32 +569,90 @@ def digit_slip(a: int, b: int) -> str | None:
     return None
 
 
+def _runs(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort by keys (last key first, as np.lexsort) and number the runs of equal keys."""
+    order = np.lexsort(keys)
+    change = np.zeros(len(order), dtype=bool)
+    if len(order):
+        change[0] = True
+    for key in keys:
+        ordered = key[order]
+        change[1:] |= ordered[1:] != ordered[:-1]
+    return order, np.cumsum(change) - 1
+
+
+def _groups_that_may_hold_a_slip(
+    group: np.ndarray, value: np.ndarray, minute: np.ndarray
+) -> np.ndarray:
+    """Rows whose group has two distinct values not all told apart by their hours.
+
+    A group can hold a slip only if some value was never published with an hour, or one hour
+    carries two values. Sorted runs in numpy: this runs on every row.
+    """
+    timed = minute != _UNTIMED
+    # Distinct values per group, and whether each (group, value) was ever timed.
+    order, value_run = _runs(value, group)
+    run_count = int(value_run[-1]) + 1 if len(value_run) else 0
+    run_group = np.empty(run_count, dtype=np.int64)
+    run_group[value_run] = group[order]
+    run_timed = np.zeros(run_count, dtype=bool)
+    np.logical_or.at(run_timed, value_run, timed[order])
+    group_ids, group_of_run = np.unique(run_group, return_inverse=True)
+    distinct = np.bincount(group_of_run, minlength=len(group_ids))
+    has_untimed_value = np.zeros(len(group_ids), dtype=bool)
+    np.logical_or.at(has_untimed_value, group_of_run, ~run_timed)
+    # Hours that carry two values.
+    shared = np.zeros(len(group_ids), dtype=bool)
+    timed_rows = np.flatnonzero(timed)
+    if len(timed_rows):
+        t_order, t_value_run = _runs(value[timed_rows], minute[timed_rows], group[timed_rows])
+        t_hour_order, t_hour_run = _runs(minute[timed_rows], group[timed_rows])
+        values_per_hour = np.zeros(int(t_hour_run[-1]) + 1, dtype=np.int64)
+        hour_of_row = np.empty(len(timed_rows), dtype=np.int64)
+        hour_of_row[t_hour_order] = t_hour_run
+        first_of_value_run = np.r_[True, t_value_run[1:] != t_value_run[:-1]]
+        np.add.at(values_per_hour, hour_of_row[t_order][first_of_value_run], 1)
+        busy = values_per_hour[hour_of_row] > 1
+        shared[np.searchsorted(group_ids, group[timed_rows][busy])] = True
+    may_hold = (distinct > 1) & (has_untimed_value | shared)
+    return may_hold[np.searchsorted(group_ids, group)]
+
+
 def typo_pairs(f: _Figures) -> dict[Pair, str]:
-    groups: dict[tuple[int, int, str], list[int]] = defaultdict(list)
-    eligible = (f.qualifier != "range") & (f.value >= 10)
-    for row in np.flatnonzero(eligible):
-        groups[(int(f.quantity[row]), int(f.day[row]), str(f.qualifier[row]))].append(int(row))
+    """Pairs of one quantity, day and qualifier whose numbers look like one number miscopied.
+
+    Two readings that were each published with an hour, never the same one, are two updates
+    of a count that changes during the day, not copies: a relay without the hour that repeats
+    one of them is no evidence of a slip.
+    """
+    rows = np.flatnonzero((f.qualifier != "range") & (f.value >= 10))
+    if not len(rows):
+        return {}
+    qualifier_code = pd.factorize(f.qualifier[rows], sort=True)[0]
+    group = _day_keys(f, 0)[rows] * 8 + qualifier_code
+    keep = _groups_that_may_hold_a_slip(group, f.value[rows].astype(np.int64), f.minute[rows])
+    if not keep.any():
+        return {}
     pairs: dict[Pair, str] = {}
-    for rows in groups.values():
-        if len(rows) < 2:
-            continue
+    for members in _rows_by_key(group[keep], rows[keep]).values():
         by_value: dict[int, list[int]] = defaultdict(list)
-        for row in rows:
+        for row in members.tolist():
             by_value[int(f.value[row])].append(row)
-        values = sorted(by_value)
-        for i, a_value in enumerate(values):
-            for b_value in values[i + 1 :]:
+        hours = {
+            value: {int(f.minute[r]) for r in rows_of if f.minute[r] != _UNTIMED}
+            for value, rows_of in by_value.items()
+        }
+        ordered_values = sorted(by_value)
+        for i, a_value in enumerate(ordered_values):
+            for b_value in ordered_values[i + 1 :]:
                 how = digit_slip(a_value, b_value)
                 if how is None:
                     continue
+                if hours[a_value] and hours[b_value] and not hours[a_value] & hours[b_value]:
+                    continue  # two stamped updates
                 for a in by_value[a_value]:
                     for b in by_value[b_value]:
-                        # Two figures stamped with different hours are two updates, not copies.
-                        if (
-                            f.minute[a] != _UNTIMED
-                            and f.minute[b] != _UNTIMED
-                            and f.minute[a] != f.minute[b]
-                        ):
+                        if f.timed[a] and f.timed[b] and f.minute[a] != f.minute[b]:
                             continue
                         pairs[_ordered(a, b)] = how
     return pairs
@@ -550,8 +696,14 @@ def _gap(f: _Figures, a: int, b: int) -> tuple[float, float]:
 
 
 def _date_text(moment: pd.Timestamp | dt.datetime | None, with_time: bool = False) -> str:
+    """'25 Sep 2023', or '26 Sep 2023, 20:00' when the figure gives the hour."""
     if moment is None or pd.isna(moment):
         return ""
+    return _date_text_of(pd.Timestamp(moment).to_pydatetime(), with_time)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text_of(moment: dt.datetime, with_time: bool) -> str:
     text = f"{moment.day} {moment:%b %Y}"
     return f"{text}, {moment:%H:%M}" if with_time else text
 
@@ -559,23 +711,27 @@ def _date_text(moment: pd.Timestamp | dt.datetime | None, with_time: bool = Fals
 class _Describer:
     """Builds the sentences of flags from the rows (who, where, when, what)."""
 
-    def __init__(self, f: _Figures, vocabulary: Vocabulary):
+    _COLUMNS = ("reported_by", "outlet", "affiliation", "place", "as_of", "published")
+
+    def __init__(self, f: _Figures, vocabulary: Vocabulary, members: Iterable[int]):
         self.f = f
         self.vocabulary = vocabulary
-        frame = f.frame
-        self.reported_by = frame["reported_by"].to_numpy(object)
-        self.outlet = frame["outlet"].to_numpy(object)
-        self.affiliation = frame["affiliation"].to_numpy(object)
-        self.place = frame["place"].to_numpy(object)
-        self.as_of = pd.to_datetime(frame["as_of"]).to_numpy()
-        self.has_time = frame["as_of_has_time"].to_numpy(bool)
-        self.published = pd.to_datetime(frame["published"]).to_numpy()
-        self.value_high = (
-            frame["value_high"].astype("Float64").to_numpy(np.float64, na_value=np.nan)
-        )
+        # Only flagged rows are ever described: read their cells in one take.
+        members = sorted(set(members))
+        taken = f.rows.iloc[f.position[members]]
+        self._cells: dict[str, dict[int, object]] = {
+            name: dict(zip(members, taken[name].tolist(), strict=True)) for name in self._COLUMNS
+        }
+        self._has_time = dict(zip(members, taken["as_of_has_time"].tolist(), strict=True))
+
+    def cell(self, name: str, row: int) -> object:
+        return self._cells[name][row]
+
+    def reporter(self, row: int) -> str:
+        return str(self.cell("reported_by", row))
 
     def written(self, row: int) -> str:
-        high = self.value_high[row]
+        high = self.f.value_high[row]
         return value_as_written(
             str(self.f.qualifier[row]),
             int(self.f.value[row]),
@@ -583,19 +739,20 @@ class _Describer:
         )
 
     def as_of_text(self, row: int) -> str:
-        return _date_text(pd.Timestamp(self.as_of[row]), bool(self.has_time[row]))
+        has_time = bool(self._has_time[row])
+        return _date_text(pd.Timestamp(self.cell("as_of", row)), has_time)
 
     def source(self, row: int) -> str:
         """'(Brussels Signal, 25 Sep 2023)': outlet and publication date, when they add."""
-        when = self.published[row]
+        when = self.cell("published", row)
         date = _date_text(pd.Timestamp(when)) if not pd.isna(when) else self.as_of_text(row)
-        outlet = self.outlet[row]
-        if outlet and outlet != self.reported_by[row]:
+        outlet = self.cell("outlet", row)
+        if outlet and outlet != self.cell("reported_by", row):
             return f"({outlet}, {date})"
         return f"({date})"
 
     def who(self, row: int) -> str:
-        return f"{self.reported_by[row]} {self.source(row)}"
+        return f"{self.reporter(row)} {self.source(row)}"
 
     def quantity(self, row: int, include_group: bool = True) -> str:
         f = self.f
@@ -603,8 +760,9 @@ class _Describer:
         text = metric.label[:1].lower() + metric.label[1:]
         if include_group and f.group[row] != WHOLE_GROUP:
             text += f" ({self.vocabulary.group_label(f.group[row]).lower()})"
-        if self.place[row]:
-            text += f" in {self.place[row]}"
+        place = self.cell("place", row)
+        if place:
+            text += f" in {place}"
         return text
 
     def claim(self, row: int) -> str:
@@ -613,18 +771,18 @@ class _Describer:
         return f"put it at {self.written(row)}"
 
     def ref(self, row: int) -> FigureRef:
-        published = self.published[row]
+        published = self.cell("published", row)
         return FigureRef(
             line=int(self.f.line[row]),
-            reported_by=str(self.reported_by[row]),
-            outlet=str(self.outlet[row]),
-            affiliation=str(self.affiliation[row]),
+            reported_by=str(self.cell("reported_by", row)),
+            outlet=str(self.cell("outlet", row)),
+            affiliation=str(self.cell("affiliation", row)),
             as_of=self.as_of_text(row),
             published="" if pd.isna(published) else _date_text(pd.Timestamp(published)),
             value=self.written(row),
             metric=str(self.f.metric[row]),
             group=str(self.f.group[row]),
-            place=str(self.place[row]),
+            place=str(self.cell("place", row)),
         )
 
     def claims_by_value(self, rows: list[int]) -> list[str]:
@@ -640,21 +798,22 @@ class _Describer:
         return clauses
 
     def time_span(self, rows: list[int]) -> str:
-        texts = sorted({self.as_of_text(row) for row in rows}, key=lambda t: t)
-        days = sorted({int(self.f.day[row]) for row in rows})
-        if len(texts) == 1:
-            return texts[0]
+        """When the figures hold: one day, or the first and last moments."""
+        days = {int(self.f.day[row]) for row in rows}
         first = min(rows, key=lambda r: (self.f.day[r], self.f.minute[r]))
         last = max(rows, key=lambda r: (self.f.day[r], self.f.minute[r]))
         if len(days) == 1:
-            return f"{self.as_of_text(first)} and {self.as_of_text(last)}"
+            moments = {int(self.f.minute[row]) for row in rows}
+            if len(moments) == 1:
+                return self.as_of_text(first)
+            return _date_text(pd.Timestamp(self.cell("as_of", first)))
         return f"{self.as_of_text(first)} to {self.as_of_text(last)}"
 
 
 def _self_contradiction(describer: _Describer, pairs: list[Pair]) -> str | None:
     for a, b in pairs:
-        if describer.reported_by[a] == describer.reported_by[b]:
-            return str(describer.reported_by[a])
+        if describer.reporter(a) == describer.reporter(b):
+            return describer.reporter(a)
     return None
 
 
@@ -774,7 +933,19 @@ def find_conflicts(
     f = _prepare(rows, vocabulary, settings)
     if not len(f):
         return []
-    d = _Describer(f, vocabulary)
+    contradictions = _components(contradiction_pairs(f))
+    decreases = _components(decrease_pairs(f))
+    parts = _components(part_exceeds_whole_pairs(f, vocabulary))
+    typos = typo_pairs(f)
+    slips = _components(typos)
+    members = {
+        row
+        for components in (contradictions, decreases, parts, slips)
+        for component in components
+        for pair in component
+        for row in pair
+    }
+    d = _Describer(f, vocabulary, members)
     found: list[Conflict] = []
 
     def build(code: str, component: list[Pair], explanation: str, probable: str | None = None):
@@ -800,15 +971,14 @@ def find_conflicts(
             )
         )
 
-    for component in _components(contradiction_pairs(f)):
+    for component in contradictions:
         rows_in = sorted({row for pair in component for row in pair})
         build(CONTRADICTION, component, _explain_contradiction(d, rows_in, component))
-    for component in _components(decrease_pairs(f)):
+    for component in decreases:
         build(DECREASE, component, _explain_decrease(d, component))
-    for component in _components(part_exceeds_whole_pairs(f, vocabulary)):
+    for component in parts:
         build(PART_EXCEEDS_WHOLE, component, _explain_part(d, vocabulary, component))
-    typos = typo_pairs(f)
-    for component in _components(typos):
+    for component in slips:
         rows_in = sorted({row for pair in component for row in pair})
         hows = sorted({typos[pair] for pair in component})
         text, probable = _explain_typo(d, rows_in, component, "; ".join(hows))

@@ -389,3 +389,22 @@ def test_every_row_can_be_asked_which_flags_it_takes_part_in():
 
 def test_no_rows_no_flags():
     assert find_conflicts(table(), VOCABULARY) == []
+
+
+def test_two_updates_each_stamped_with_an_hour_are_not_a_slip_even_when_relayed_untimed():
+    # 15,287 at 14:00 and 15,387 at 20:00 differ by one digit, but both were published with
+    # an hour: they are two updates. An untimed relay of the later one changes nothing.
+    found = flags(
+        figure("2023-10-10T14:00", "arrived", 15287, place="Armenia", outlet="Government"),
+        figure("2023-10-10T20:00", "arrived", 15387, place="Armenia", outlet="Government"),
+        figure("2023-10-10", "arrived", 15387, place="Armenia", outlet="Wire B"),
+    )
+    assert found == []
+
+
+def test_a_slip_stamped_with_the_same_hour_as_the_original_is_flagged():
+    found = flags(
+        figure("2023-09-26T20:00", "arrived", 28120, place="Armenia", outlet="Government"),
+        figure("2023-09-26T20:00", "arrived", 28210, place="Armenia", outlet="Wire A"),
+    )
+    assert sorted(c.code for c in found) == ["contradiction", "likely-typo"]

@@ -1,0 +1,184 @@
+"""Benchmark of the conflict engine: rows, seconds, peak memory, against pandas.read_csv.
+
+    .venv/bin/python bench/bench_conflicts.py [--rows 10000 100000 1000000]
+
+The rows look like real reporting at scale: many quantities (metric × group × place), each a
+running total updated several times a day and relayed by wires with and without the hour, or a
+stock estimated now and then; about one quantity in fifty has a real dispute and one in fifty a
+miscopied digit, so the engine has flags to build, as it would on real data. Each size runs in
+a fresh process so peak memory (ru_maxrss) is that size's own. Target (issue 8): 1M rows in
+less time than pandas.read_csv takes to read the same file, measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from figures.conflicts import find_conflicts  # noqa: E402
+from figures.contract import COLUMNS  # noqa: E402
+from figures.validation import empty_rows  # noqa: E402
+from figures.vocabulary import load_vocabulary  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+REPORTERS = ["Government", "Wire A", "Wire B", "Wire C", "Ministry", "Agency", "NGO", "Paper"]
+CUMULATIVE = ["fled", "arrived", "killed", "injured", "detained"]
+STOCKS = ["population", "troops", "missing"]
+
+
+def _append(
+    records: dict[str, list],
+    quantity: tuple[str, str, str],
+    moment: pd.Timestamp,
+    timed: bool,
+    value: int,
+    qualifier: str,
+    who: str,
+) -> None:
+    metric, group, place = quantity
+    cells = {
+        "line": len(records["line"]) + 2,
+        "as_of": moment if timed else moment.normalize(),
+        "as_of_has_time": timed,
+        "metric": metric,
+        "group": group,
+        "qualifier": qualifier,
+        "value": value,
+        "value_high": None,
+        "place": place,
+        "reported_by": who,
+        "affiliation": "other",
+        "outlet": who,
+        "published": moment.normalize(),
+        "url": "",
+        "quote": f"{value} people",
+        "notes": "",
+    }
+    for name, cell in cells.items():
+        records[name].append(cell)
+
+
+def synthetic_rows(n_rows: int, seed: int = 0) -> pd.DataFrame:
+    """A typed table like the loader's, built directly (this times the engine, not the loader)."""
+    rng = random.Random(seed)
+    records: dict[str, list] = {name: [] for name in empty_rows().columns}
+    quantity = 0
+    while len(records["line"]) < n_rows:
+        quantity += 1
+        place = f"Place {quantity}"
+        metric = rng.choice(CUMULATIVE + STOCKS)
+        group = "children" if quantity % 7 == 0 else "all"
+        start = pd.Timestamp("2023-09-01") + pd.Timedelta(days=rng.randrange(0, 60))
+        days = rng.randrange(3, 20)
+        level = rng.randrange(500, 50000)
+        dispute = quantity % 50 == 0
+        typo = quantity % 50 == 25
+
+        series = (metric, group, place)
+        for day in range(days):
+            moment = start + pd.Timedelta(days=day)
+            if metric in STOCKS:
+                if rng.random() < 0.5:
+                    _append(
+                        records,
+                        series,
+                        moment,
+                        False,
+                        int(level * rng.uniform(0.95, 1.05)),
+                        "about",
+                        "Agency",
+                    )
+                continue
+            # Only intraday totals (fled, arrived) are updated several times a day.
+            intraday = metric in ("fled", "arrived") and rng.random() < 0.7
+            for hour in (8, 14, 20) if intraday else (20,):
+                level += rng.randrange(50, 2000)
+                stamp = moment + pd.Timedelta(hours=hour)
+                _append(records, series, stamp, True, level, "exact", "Government")
+                _append(records, series, stamp, True, level, "exact", "Wire A")
+                _append(
+                    records, series, stamp, False, level, "exact", rng.choice(["Wire B", "Wire C"])
+                )
+            if typo and day == days // 2:
+                digits = str(level)
+                swapped = digits[:-3] + digits[-2] + digits[-3] + digits[-1]
+                _append(records, series, moment, False, int(swapped), "exact", "Paper")
+            if dispute and day == days // 2:
+                _append(records, series, moment, False, level // 3, "less_than", "Ministry")
+        if dispute and metric in STOCKS:
+            _append(records, series, start, False, level * 3, "exact", "Ministry")
+    frame = pd.DataFrame(records).iloc[:n_rows]
+    typed = empty_rows()
+    for name in typed.columns:
+        frame[name] = frame[name].astype(typed[name].dtype)
+    return frame.reset_index(drop=True)
+
+
+def measure(n_rows: int) -> dict[str, float]:
+    rows = synthetic_rows(n_rows)
+    path = OUT / f"conflicts-{n_rows}.csv"
+    OUT.mkdir(exist_ok=True)
+    written = rows.assign(as_of=rows["as_of"].dt.strftime("%Y-%m-%dT%H:%M"))
+    written[list(COLUMNS)].to_csv(path, index=False)
+    vocabulary = load_vocabulary()
+    started = time.perf_counter()
+    pd.read_csv(path)
+    read_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    flags = find_conflicts(rows, vocabulary)
+    engine_seconds = time.perf_counter() - started
+    return {
+        "rows": n_rows,
+        "quantities": int(rows.groupby(["metric", "group", "place"]).ngroups),
+        "flags": len(flags),
+        "read_csv_s": read_seconds,
+        "conflicts_s": engine_seconds,
+        "ratio": engine_seconds / read_seconds,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process's size
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.one)))
+        return
+    print("conflict engine (peak = the process's max RSS, ru_maxrss, including the test data)")
+    print(
+        f"{'rows':>9} {'quantities':>10} {'flags':>6} {'read_csv s':>10} {'conflicts s':>11} "
+        f"{'ratio':>6} {'peak MB':>8}"
+    )
+    for n_rows in args.rows:
+        child = subprocess.run(
+            [sys.executable, __file__, "--one", str(n_rows)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        result = json.loads(child.stdout)
+        print(
+            f"{result['rows']:>9} {result['quantities']:>10} {result['flags']:>6} "
+            f"{result['read_csv_s']:>10.3f} {result['conflicts_s']:>11.3f} "
+            f"{result['ratio']:>6.2f} {result['peak_mb']:>8.0f}"
+        )
+    print("ratio = conflicts seconds / read_csv seconds (target: below 1 at 1M rows)")
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()
