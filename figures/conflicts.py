@@ -539,12 +539,12 @@ def digit_slip(a: int, b: int) -> str | None:
 
     One digit changed, dropped or added, or two adjacent digits swapped, when both have at
     least three significant digits (round figures such as 45,000 and 48,000 are estimates, not
-    copies); or one exactly ten times the other when the smaller has at least two.
+    copies); or one exactly ten times the other, a zero dropped or added.
     """
     if a == b:
         return None
     small, large = sorted((a, b))
-    if small and large == small * 10 and significant_digits(small) >= 2:
+    if small and large == small * 10:
         return "ten times the other"
     if significant_digits(a) < 3 or significant_digits(b) < 3:
         return None
@@ -625,7 +625,7 @@ def typo_pairs(f: _Figures) -> dict[Pair, str]:
     of a count that changes during the day, not copies: a relay without the hour that repeats
     one of them is no evidence of a slip.
     """
-    rows = np.flatnonzero((f.qualifier != "range") & (f.value >= 10))
+    rows = np.flatnonzero((f.qualifier != "range") & (f.value > 0))
     if not len(rows):
         return {}
     qualifier_code = pd.factorize(f.qualifier[rows], sort=True)[0]
@@ -793,6 +793,9 @@ class _Describer:
         clauses = []
         for reading_rows in readings.values():
             names = [self.who(row) for row in reading_rows]
+            if len(names) > 3:
+                # Ten relays of one wire story should not make a paragraph; the lines list all.
+                names = [*names[:2], f"{len(names) - 2} others"]
             subject = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
             clauses.append(f"{subject} {self.claim(reading_rows[0])}")
         return clauses

@@ -307,6 +307,7 @@ def test_the_shipped_population_bounds_the_shipped_fled():
         (2906, 29060, "ten times the other"),
         (12906, 2906, "one digit dropped or added"),
         (350, 35, "ten times the other"),
+        (100000, 10000, "ten times the other"),
     ],
 )
 def test_digit_slips(a, b, how):
@@ -315,7 +316,7 @@ def test_digit_slips(a, b, how):
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [(45000, 48000), (100000, 10000), (1000, 1001), (3107, 3107), (1294, 4921), (40, 400)],
+    [(45000, 48000), (1000, 1001), (3107, 3107), (1294, 4921), (40, 4000), (120000, 102000)],
 )
 def test_round_or_unrelated_numbers_are_not_slips(a, b):
     assert digit_slip(a, b) is None
@@ -408,3 +409,10 @@ def test_a_slip_stamped_with_the_same_hour_as_the_original_is_flagged():
         figure("2023-09-26T20:00", "arrived", 28210, place="Armenia", outlet="Wire A"),
     )
     assert sorted(c.code for c in found) == ["contradiction", "likely-typo"]
+
+
+def test_many_relays_of_one_reading_are_summarised_in_the_sentence():
+    relays = [figure("2023-09-19", "troops", 0, outlet=f"Wire {n}") for n in range(6)]
+    found = flags(*relays, TROOPS_MANY)
+    assert len(found) == 1 and len(found[0].lines) == 7
+    assert "and 4 others said there were no" in found[0].explanation
