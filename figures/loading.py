@@ -5,29 +5,50 @@ Two readers give the same table:
 - a fast one, pandas' C parser, used when the file is well formed;
 - a careful one, Python's `csv` module, which knows the exact line each record starts on and
   reports ragged or broken records. The fast reader hands over to it whenever anything is odd
-  (a parser warning, an unclosed quote, blank lines in the middle, lone CR line endings), so
-  line numbers are always the ones an editor shows.
+  (a parser warning, a quote pandas would read leniently, blank lines in the middle, lone CR
+  line endings), so line numbers and verdicts are always the ones the careful reader gives.
 
 Both accept what spreadsheets write: UTF-8 with or without BOM, CRLF or LF, quoted commas and
-newlines, any column order, trailing blank or all-empty rows.
+newlines, any column order, trailing blank or all-empty rows. Every cell comes back exactly as
+written (no number parsing), so the rules in `figures.validation` see what the analyst typed.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from figures.errors import ValidationError
 
 csv.field_size_limit(sys.maxsize)
 
 _BOM = b"\xef\xbb\xbf"
+_BLANK_FILE_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*\Z")
+_WHITESPACE = b" \t\r\n"
+# Columns pandas must not parse as numbers: "+5", "-0" and "007" would all become plain
+# integers there, and the rules must see the text to judge it the same way on both paths.
+_COUNT_COLUMNS = ("value", "value_high")
+# Quotes that pandas reads leniently where the csv module (strict) reports them, and lone CR
+# line endings, which the fast reader's line arithmetic does not count. Either sends the file
+# to the careful reader. In a well-formed file a quote next to ordinary characters on both
+# sides only ever comes in doubled pairs inside a quoted cell, so an odd run of quotes between
+# ordinary characters is a closing quote followed by more text ('"five to six" people') or a
+# quote inside an unquoted cell; an even run right after a separator is an empty quoted cell
+# followed by text. RE2 (through pyarrow) scans in linear time, unlike Python's `re` here.
+_ODD_RE = (
+    r'[^",\r\n]"(?:"")*[^",\r\n]'
+    r'|(?:^|[,\r\n])(?:"")+[^",\r\n]'
+    r"|\r[^\n]|\r$"
+)
 
 
 @dataclass
@@ -44,12 +65,26 @@ def normalise_header(name: str) -> str:
     return name.strip().lower()
 
 
+def _as_arrow_text(raw: bytes) -> pa.Array:
+    """The bytes (after any BOM) as one arrow string, without copying them."""
+    start = len(_BOM) if raw.startswith(_BOM) else 0
+    offsets = pa.py_buffer(np.array([start, len(raw)], dtype=np.int64))
+    return pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(raw)])
+
+
 def _encoding_error(raw: bytes) -> ValidationError | None:
     try:
-        raw.decode("utf-8")
+        # Arrow's UTF-8 check is several times faster than decoding; decode only to say where.
+        _as_arrow_text(raw).validate(full=True)
+        return None
+    except pa.ArrowInvalid:
+        pass
+    try:
+        raw.removeprefix(_BOM).decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        byte = raw[exc.start : exc.start + 1].hex()
+        offset = exc.start + (len(_BOM) if raw.startswith(_BOM) else 0)
+        line = raw.count(b"\n", 0, offset) + 1
+        byte = raw[offset : offset + 1].hex()
         return ValidationError(
             "encoding-error",
             line,
@@ -82,14 +117,14 @@ def _header_check(header: list[str]) -> list[ValidationError]:
 def read_table(raw: bytes) -> RawTable:
     """Parse CSV bytes. File-level problems come back as errors with an empty table."""
     empty = RawTable(header=[], frame=pd.DataFrame(), lines=np.empty(0, dtype=np.int64))
-    if not raw.strip(b" \t\r\n" + _BOM):
+    if _BLANK_FILE_RE.match(raw):
         empty.errors.append(
             ValidationError(
                 "empty-file", None, "", "", "the file is empty; it needs at least a header row"
             )
         )
         return empty
-    encoding_error = _encoding_error(raw.removeprefix(_BOM))
+    encoding_error = _encoding_error(raw)
     if encoding_error:
         empty.errors.append(encoding_error)
         return empty
@@ -101,48 +136,39 @@ def read_table(raw: bytes) -> RawTable:
         empty.header = header
         empty.errors.extend(header_errors)
         return empty
-    fast = _read_fast(raw, header)
-    return fast if fast is not None else _read_careful(raw)
+    fast = _read_fast(raw, header, first_record)
+    table = fast if fast is not None else _read_careful(raw)
+    # Cells under a blank header name (spreadsheets leave such columns) belong to no column.
+    if "" in table.header:
+        table.frame = table.frame[[name for name in table.frame.columns if name != ""]]
+    return table
 
 
-def _as_strings(frame: pd.DataFrame, raw: bytes, keep_numeric: set[str]) -> pd.DataFrame | None:
-    """Make every column text ("" for empty), re-reading any column pandas made numeric.
-
-    Numeric inference is what makes pandas' reader fast, but it would turn a quote of "007"
-    into 7; such columns are read again as text. Integer `value` columns are kept as numbers,
-    which validation accepts directly.
-    """
-    columns: dict[str, pd.Series] = {}
-    reread: list[str] = []
-    for name in frame.columns:
-        series = frame[name]
-        if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
-            columns[name] = series.fillna("")
-        elif name in keep_numeric and pd.api.types.is_integer_dtype(series.dtype):
-            columns[name] = series
-        elif series.isna().all():
-            columns[name] = pd.Series("", index=series.index, dtype="str")
-        else:
-            reread.append(name)
-    if reread:
-        again = pd.read_csv(
-            io.BytesIO(raw),
-            encoding="utf-8-sig",
-            usecols=lambda name: normalise_header(name) in reread,
-            dtype="str",
-            keep_default_na=False,
-            index_col=False,
-            skip_blank_lines=True,
-        )
-        again.columns = [normalise_header(name) for name in again.columns]
-        if len(again) != len(frame):
-            return None
-        for name in reread:
-            columns[name] = again[name].fillna("").astype("str")
-    return pd.DataFrame({name: columns[name] for name in frame.columns})
+def _content_end(raw: bytes) -> int:
+    """The offset just past the last character that is not blank (spaces, tabs, newlines)."""
+    end = len(raw)
+    while end:
+        chunk = raw[max(0, end - 4096) : end]
+        kept = len(chunk.rstrip(_WHITESPACE))
+        if kept:
+            return end - len(chunk) + kept
+        end -= len(chunk)
+    return 0
 
 
-def _read_fast(raw: bytes, header: list[str]) -> RawTable | None:
+def _odd(raw: bytes) -> bool:
+    """Whether the file has quotes or line endings only the careful reader reads right."""
+    if b'"' not in raw and b"\r" not in raw:
+        return False
+    return bool(pc.match_substring_regex(_as_arrow_text(raw), _ODD_RE)[0].as_py())
+
+
+def _read_fast(raw: bytes, header: list[str], raw_header: list[str]) -> RawTable | None:
+    if _odd(raw):
+        return None
+    as_text = {
+        name: "str" for name, key in zip(raw_header, header, strict=True) if key in _COUNT_COLUMNS
+    }
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -151,6 +177,7 @@ def _read_fast(raw: bytes, header: list[str]) -> RawTable | None:
                 encoding="utf-8-sig",
                 keep_default_na=False,
                 na_values=[""],
+                dtype=as_text,
                 index_col=False,
                 skip_blank_lines=True,
             )
@@ -158,21 +185,19 @@ def _read_fast(raw: bytes, header: list[str]) -> RawTable | None:
             return None
     if caught or len(frame.columns) != len(header):
         return None
-    frame.columns = header
-    strings = _as_strings(frame, raw, keep_numeric={"value", "value_high"})
+    frame.columns = pd.Index(range(len(header)))
+    strings = _as_strings(frame, raw)
     if strings is None:
         return None
     # Line numbers: the file's newlines must be exactly the records' own, or something (a
-    # blank line mid-file, a lone CR) would shift them; then the careful reader decides.
-    newlines = raw.rstrip(b" \t\r\n").count(b"\n")
-    header_lines = 1 + sum(name.count("\n") for name in header)
+    # blank line mid-file) would shift them; then the careful reader decides.
+    newlines = raw.count(b"\n", 0, _content_end(raw))
+    header_lines = 1 + sum(name.count("\n") for name in raw_header)
     count = len(strings)
     embedded = np.zeros(count, dtype=np.int64)
     if newlines != header_lines - 1 + count:
-        for name in strings.columns:
-            series = strings[name]
-            if pd.api.types.is_string_dtype(series.dtype):
-                embedded += series.str.count("\n").to_numpy(dtype=np.int64)
+        for position in strings.columns:
+            embedded += strings[position].str.count("\n").to_numpy(dtype=np.int64)
         if newlines != header_lines - 1 + count + int(embedded.sum()):
             return None
     lines = header_lines + 1 + np.arange(count, dtype=np.int64)
@@ -182,20 +207,62 @@ def _read_fast(raw: bytes, header: list[str]) -> RawTable | None:
     if blank.any():
         strings = strings.loc[~blank].reset_index(drop=True)
         lines = lines[~blank]
+    strings.columns = header
     return RawTable(header=header, frame=strings, lines=lines)
 
 
+def _as_strings(frame: pd.DataFrame, raw: bytes) -> pd.DataFrame | None:
+    """Make every column text ("" for empty), re-reading any column pandas made non-text.
+
+    Inferring types is what keeps pandas' reader fast on text, but it turns a quote of "007"
+    into 7; such columns (rare) are read again as text. `frame` is indexed by position.
+    """
+    columns: dict[int, pd.Series] = {}
+    reread: list[int] = []
+    for position in frame.columns:
+        series = frame[position]
+        if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+            columns[position] = series.fillna("") if series.hasnans else series
+        elif series.isna().all():
+            columns[position] = pd.Series("", index=series.index, dtype="str")
+        else:
+            reread.append(position)
+    if reread:
+        again = pd.read_csv(
+            io.BytesIO(raw),
+            encoding="utf-8-sig",
+            header=0,
+            usecols=reread,
+            dtype={position: "str" for position in reread},
+            keep_default_na=False,
+            index_col=False,
+            skip_blank_lines=True,
+        )
+        if len(again) != len(frame):
+            return None
+        for offset, position in enumerate(reread):
+            columns[position] = again.iloc[:, offset].fillna("").astype("str")
+    return pd.DataFrame({position: columns[position] for position in frame.columns})
+
+
 def _all_empty(frame: pd.DataFrame) -> np.ndarray:
-    """Rows whose every cell is empty (spreadsheets pad files with them)."""
+    """Rows whose every cell is empty or blank (spreadsheets pad files with them)."""
     candidates = np.ones(len(frame), dtype=bool)
-    for name in frame.columns:
-        series = frame[name]
-        if not pd.api.types.is_string_dtype(series.dtype):
-            return np.zeros(len(frame), dtype=bool) if len(frame) else candidates
-        candidates &= series.str.strip().eq("").to_numpy() if candidates.any() else candidates
+    for position in frame.columns:
         if not candidates.any():
             break
+        # Only rows still in the running are stripped: usually the first column settles it.
+        if candidates.all():
+            candidates = frame[position].str.strip().eq("").to_numpy().copy()
+            continue
+        rows = np.flatnonzero(candidates)
+        candidates[rows] = frame[position].iloc[rows].str.strip().eq("").to_numpy()
     return candidates
+
+
+def _line_count(text: str) -> int:
+    """Lines as the csv module counts them (CRLF, LF or a lone CR ends one)."""
+    return sum(1 for _ in io.StringIO(text, newline=""))
 
 
 def _read_careful(raw: bytes) -> RawTable:
@@ -214,7 +281,10 @@ def _read_careful(raw: bytes) -> RawTable:
             break
         except csv.Error as exc:
             previous_line = reader.line_num
-            if "unexpected end of data" in str(exc) or previous_line >= text.count("\n") + 1:
+            # A quoted value that runs to the end of the file was never closed (strict mode
+            # may notice only at a later quote on the last line): report it once, then stop.
+            ran_to_end = previous_line > start and previous_line >= _line_count(text)
+            if "unexpected end of data" in str(exc) or ran_to_end:
                 errors.append(
                     ValidationError(
                         "unclosed-quote",
@@ -262,9 +332,13 @@ def _read_careful(raw: bytes) -> RawTable:
         records.append(record + [""] * (len(header) - len(record)))
         lines.append(start)
     header = header or []
-    frame = pd.DataFrame(records, columns=header, dtype="str")
-    if frame.empty:
-        frame = pd.DataFrame({name: pd.Series([], dtype="str") for name in header})
+    frame = pd.DataFrame(
+        {
+            position: pd.Series([record[position] for record in records], dtype="str")
+            for position in range(len(header))
+        }
+    )
+    frame.columns = header
     return RawTable(
         header=header, frame=frame, lines=np.asarray(lines, dtype=np.int64), errors=errors
     )

@@ -31,10 +31,17 @@ from figures.loading import RawTable, read_table
 from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
 
 MAX_VALUE = 10**12  # far above any count of people; larger is a slip of the keyboard
-_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$")
-_NUMBER_RE = re.compile(r"^(?:\d+|\d{1,3}(?:,\d{3})+)$")
+# Digits are ASCII only: `\d` would also take Arabic-Indic or Devanagari digits, which int()
+# reads but no reader of the file would expect in a count.
+_DATE_RE = re.compile(
+    r"^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?$"
+)
+_NUMBER_RE = re.compile(r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)$")
 _URL_RE = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
-_FORMULA_ESCAPE_RE = r"^'(?=[=+\-@])"
+# Text a spreadsheet would run as a formula (=, +, -, @ first) is stored behind one
+# apostrophe, which loading removes, as a spreadsheet does. Apostrophes before such text are
+# the same marker plus text: "''=1" reads as "'=1", so any text can be written by adding one.
+_FORMULA_ESCAPE_RE = r"^'(?='*[=+\-@])"
 
 QUALIFIERS = tuple(q.value for q in Qualifier)
 AFFILIATIONS = tuple(a.value for a in Affiliation)
@@ -83,7 +90,7 @@ def check_count(text: str) -> int:
         if number > MAX_VALUE:
             raise CellError("bad-number", f"{text!r} is implausibly large; check the digits")
         return number
-    if re.match(r"^-\s*[\d,]+$", cleaned):
+    if re.match(r"^-\s*[0-9,]+$", cleaned):
         raise CellError(
             "negative-value", f"{text!r} is below zero; a count of people cannot be negative"
         )

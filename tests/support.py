@@ -1,0 +1,52 @@
+"""Helpers shared by the loader tests: load a CSV text, flatten its errors for comparison."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from figures.contract import FigureRow
+from figures.errors import ValidationError
+from figures.validation import LoadResult, load_bytes
+from figures.vocabulary import Vocabulary, load_vocabulary
+
+VOCABULARY: Vocabulary = load_vocabulary()
+
+# The shipped file's header; tests that only need the required columns spell out their own.
+HEADER = (
+    "as_of,metric,group,qualifier,value,value_high,place,reported_by,affiliation,outlet,"
+    "published,url,quote,notes"
+)
+
+
+def load(text: str | bytes) -> LoadResult:
+    """Load CSV text (str is encoded as UTF-8) against the shipped vocabulary."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return load_bytes(raw, VOCABULARY)
+
+
+def flat(errors: list[ValidationError]) -> list[list[object]]:
+    """Errors as [[line, column, code], ...], the way frictionless' tests compare them."""
+    return [[error.line, error.column, error.code] for error in errors]
+
+
+def lines(result: LoadResult) -> list[int]:
+    """The editor line of every row that loaded."""
+    return [int(line) for line in result.rows["line"]]
+
+
+def column(result: LoadResult, name: str) -> list[object]:
+    """One column of the loaded rows as plain Python values (None for missing)."""
+    return [None if pd.isna(value) else value for value in result.rows[name]]
+
+
+def contract_row(record: dict[str, object]) -> FigureRow:
+    """A loaded row (one record of `LoadResult.rows`) as the pydantic contract's model."""
+    values = {key: None if _missing(value) else value for key, value in record.items()}
+    published = values["published"]
+    if isinstance(published, pd.Timestamp):
+        values["published"] = published.date()
+    return FigureRow.model_validate(values)
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value))
