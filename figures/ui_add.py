@@ -1,0 +1,122 @@
+"""The dashboard's "Add a figure" form: Streamlit glue around `figures.append.append_figure`.
+
+The page stakeholders open is read-only: the form appears only when an editor password is
+configured, in Streamlit secrets (`editor_password` in .streamlit/secrets.toml) or in the
+environment (FIGURES_EDITOR_PASSWORD), and a wrong password writes nothing. Rows go through
+the same append function as `python -m figures add`: the same checks, lock and file handling.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from figures.append import AppendError, append_figure
+from figures.contract import AFFILIATION_LABELS, COLUMNS, Qualifier
+from figures.vocabulary import Vocabulary
+
+PASSWORD_ENV = "FIGURES_EDITOR_PASSWORD"
+PASSWORD_SECRET = "editor_password"
+FORM_KEY = "add_figure"
+_FLASH_KEY = "add_figure_flash"
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "adding-figures.md"
+
+QUALIFIER_WORDS = {
+    "exact": "exact (311)",
+    "about": "about (an estimated 120,000)",
+    "more_than": "more than (more than 100,000)",
+    "at_least": "at least (thousands = at least 2,000)",
+    "up_to": "up to (as many as 3,000)",
+    "less_than": "less than (fewer than 1,000)",
+    "range": "range (five to six: value 5, upper end 6)",
+}
+
+
+def editor_password() -> str | None:
+    """The configured password, or None when editing is off."""
+    try:
+        secret = st.secrets.get(PASSWORD_SECRET)
+    except (FileNotFoundError, KeyError, OSError):
+        # No secrets file is the normal, read-only deployment.
+        secret = None
+    value = secret or os.environ.get(PASSWORD_ENV)
+    return str(value) if value else None
+
+
+def _password_matches(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def render_add_form(path: Path, vocabulary: Vocabulary) -> None:
+    """The form, or nothing at all when no editor password is configured."""
+    expected = editor_password()
+    flash = st.session_state.pop(_FLASH_KEY, None)
+    if flash:
+        st.success(flash)
+    if expected is None:
+        return
+    metrics = list(vocabulary.metrics)
+    groups = list(vocabulary.groups)
+    # Streamlit serves no files from the repository, so the guide is shown, not linked.
+    if GUIDE.is_file():
+        with st.expander("How to turn a sentence in an article into a row"):
+            st.markdown(GUIDE.read_text(encoding="utf-8"))
+    with st.form(FORM_KEY, clear_on_submit=False):
+        st.markdown("Add one figure as one source reported it.")
+        fields: dict[str, str] = {}
+        fields["as_of"] = st.text_input(
+            "As of (YYYY-MM-DD, or YYYY-MM-DDTHH:MM if the source gives the hour)",
+            key="add_as_of",
+            help="When the figure holds, not when it was published.",
+        )
+        fields["metric"] = st.selectbox(
+            "Metric", metrics, format_func=vocabulary.metric_label, key="add_metric"
+        )
+        fields["group"] = st.selectbox(
+            "Group", groups, format_func=vocabulary.group_label, key="add_group"
+        )
+        fields["qualifier"] = st.selectbox(
+            "Qualifier",
+            [q.value for q in Qualifier],
+            format_func=QUALIFIER_WORDS.get,
+            key="add_qualifier",
+        )
+        fields["value"] = st.text_input("Value (digits, e.g. 100000)", key="add_value")
+        fields["value_high"] = st.text_input("Upper end (only for a range)", key="add_high")
+        fields["place"] = st.text_input("Place", key="add_place")
+        fields["reported_by"] = st.text_input(
+            "Reported by (who gave the figure, not the outlet)", key="add_reported_by"
+        )
+        fields["affiliation"] = st.selectbox(
+            "Reporter's side",
+            list(AFFILIATION_LABELS),
+            format_func=AFFILIATION_LABELS.get,
+            key="add_affiliation",
+        )
+        fields["outlet"] = st.text_input("Outlet (where it was published)", key="add_outlet")
+        fields["published"] = st.text_input("Published (YYYY-MM-DD)", key="add_published")
+        fields["url"] = st.text_input("URL (http:// or https://)", key="add_url")
+        fields["quote"] = st.text_area("Quote (the words, verbatim)", key="add_quote")
+        fields["notes"] = st.text_area("Notes", key="add_notes")
+        given = st.text_input("Editor password", type="password", key="add_password")
+        submitted = st.form_submit_button("Add the figure")
+    if not submitted:
+        return
+    if not _password_matches(given, expected):
+        st.error("Wrong editor password: nothing was written.")
+        return
+    try:
+        result = append_figure(path, {name: fields.get(name, "") for name in COLUMNS})
+    except AppendError as exc:
+        st.error(f"Nothing was written: {exc}")
+        return
+    if not result.written:
+        problems = [str(error) for error in result.errors] + result.warnings
+        st.error("Nothing was written:\n\n" + "\n".join(f"- {text}" for text in problems))
+        return
+    # Rerun so the page reloads the file (its size changed) and charts the new figure at once.
+    st.session_state[_FLASH_KEY] = f"Added the figure on line {result.line} of {path.name}."
+    st.rerun()
