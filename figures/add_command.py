@@ -210,16 +210,17 @@ def run_add(args: argparse.Namespace) -> int:
     allow_duplicate = bool(args.allow_duplicate)
     try:
         result = append_figure(path, given, allow_duplicate=allow_duplicate, vocabulary=vocabulary)
-        if interactive and result.duplicate_of and not result.written and not allow_duplicate:
+        if interactive and result.duplicate_can_be_allowed and not allow_duplicate:
             for warning in result.warnings:
                 print(warning)
-            if _confirm("Add it anyway, as a separate report? [y/N] "):
+            try:
+                again = _confirm("Add it anyway, as a separate report? [y/N] ")
+            except (EOFError, KeyboardInterrupt):
+                again = False
+            if again:
                 result = append_figure(path, given, allow_duplicate=True, vocabulary=vocabulary)
     except AppendError as exc:
         print(f"{path}: {exc}", file=sys.stderr)
-        return 1
-    except (EOFError, KeyboardInterrupt):
-        print("\nstopped; nothing was written", file=sys.stderr)
         return 1
     if not result.written:
         _report_refusal(path, result, missing, interactive)
@@ -243,10 +244,7 @@ def _report_refusal(
             f"missing {options}: give them as options, or run in a terminal to be asked",
             file=sys.stderr,
         )
-    # A row identical cell for cell is refused even with --allow-duplicate (the checker would
-    # drop it), so the option is suggested only for rows that read the same but differ.
-    overridable = [e for e in result.errors if e.code == "duplicate-row" and "anyway" in e.message]
-    if overridable:
+    if result.duplicate_can_be_allowed:
         print("use --allow-duplicate to add it anyway", file=sys.stderr)
     print(f"{path}: nothing written", file=sys.stderr)
 

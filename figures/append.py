@@ -76,9 +76,10 @@ class AppendResult:
     """What happened to one candidate row.
 
     `line` is the 1-based line the row starts on in the file (where it would have landed when
-    refused). `cells` holds the row exactly as stored, keyed by the file's (normalised) header
-    names in the file's order; formula-like text carries its protecting apostrophe there, while
-    `figure` holds the values as the loader reads them back.
+    refused; 0 when the file is unusable, e.g. not UTF-8). `cells` holds the row exactly as
+    stored, keyed by the file's (normalised) header names in the file's order; formula-like
+    text carries its protecting apostrophe there, while `figure` holds the values as the
+    loader reads them back.
     """
 
     path: Path
@@ -87,6 +88,9 @@ class AppendResult:
     cells: dict[str, str]
     errors: tuple[ValidationError, ...] = ()
     duplicate_of: tuple[int, ...] = ()  # lines of rows that read the same in every column
+    # The row repeats one cell for cell: the checker would report it (duplicate-row) and keep
+    # only the first copy, so allow_duplicate cannot add it.
+    identical: bool = False
     created: bool = False  # the file did not exist and was created with the contract header
     figure: FigureRow | None = None
     notes: tuple[str, ...] = field(default=())  # things done to the file besides the row
@@ -94,6 +98,14 @@ class AppendResult:
     @property
     def ok(self) -> bool:
         return self.written
+
+    @property
+    def duplicate_can_be_allowed(self) -> bool:
+        """Refused only as a duplicate, and allow_duplicate=True would add it."""
+        refused_as_duplicate = bool(self.errors) and all(
+            error.code == "duplicate-row" for error in self.errors
+        )
+        return not self.written and refused_as_duplicate and not self.identical
 
     @property
     def warnings(self) -> list[str]:
@@ -442,7 +454,9 @@ def _check_in_place(
     """Load the file as it would be after the append and judge the new row by the loader."""
     line = layout.next_line
 
-    def refuse(*errors: ValidationError, duplicates: tuple[int, ...] = ()) -> AppendResult:
+    def refuse(
+        *errors: ValidationError, duplicates: tuple[int, ...] = (), identical: bool = False
+    ) -> AppendResult:
         return AppendResult(
             path=path,
             written=False,
@@ -450,6 +464,7 @@ def _check_in_place(
             cells=stored,
             errors=tuple(errors),
             duplicate_of=duplicates,
+            identical=identical,
         )
 
     lost = [name for name, text in cells.items() if text and name not in layout.header]
@@ -495,6 +510,7 @@ def _check_in_place(
                 "notes",
             ),
             duplicates=duplicates,
+            identical=True,
         )
     if duplicates and not allow_duplicate:
         return refuse(

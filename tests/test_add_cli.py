@@ -358,19 +358,32 @@ def test_end_of_input_at_a_prompt_writes_nothing(figures_file: Path) -> None:
     assert figures_file.read_bytes() == before
 
 
+LINE_14 = [
+    *["--as-of", "2023-09-19", "--metric", "troops", "--group", "all", "--value", "0"],
+    *["--place", "Nagorno-Karabakh", "--reported-by", "Government of Armenia"],
+    *["--affiliation", "armenia", "--outlet", "TASS", "--published", "2023-09-28"],
+    *["--quote", "Yerevan, in turn, said there were no Armenian forces in Karabakh"],
+    "--notes",
+    "TASS relays Yerevan's answer to Baku's demand of 19 September; "
+    "'no Armenian forces' recorded as 0.",
+]
+
+
 def test_a_terminal_session_may_add_a_duplicate_after_confirming(figures_file: Path) -> None:
-    term = Terminal(
-        figures_file,
-        *["--as-of", "2023-09-19", "--metric", "troops", "--qualifier", "exact", "--value", "0"],
-        *["--place", "Nagorno-Karabakh", "--reported-by", "Government of Armenia"],
-        *["--affiliation", "armenia", "--outlet", "TASS", "--published", "2023-09-28"],
-        *["--quote", "Yerevan, in turn, said there were no Armenian forces in Karabakh"],
-        "--notes",
-        "TASS relays Yerevan's answer to Baku's demand of 19 September; "
-        "'no Armenian forces' recorded as 0.",
-    )
+    # Line 14 leaves the qualifier blank; spelled out as "exact" it reads the same.
+    term = Terminal(figures_file, *LINE_14, "--qualifier", "exact")
     term.expect("line 14 already records this figure in every column; the row was not added")
     term.expect("Add it anyway, as a separate report? [y/N]")
     term.send("y")
     term.expect(f"added as line {NEXT_LINE}")
     assert term.finish() == 0
+
+
+def test_a_terminal_session_does_not_offer_to_add_an_identical_row(figures_file: Path) -> None:
+    before = figures_file.read_bytes()
+    term = Terminal(figures_file, *LINE_14)
+    term.expect("repeats line 14 cell for cell")
+    term.expect("nothing written")
+    assert term.finish() == 1
+    assert "Add it anyway" not in term.output
+    assert figures_file.read_bytes() == before

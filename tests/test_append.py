@@ -201,6 +201,7 @@ def test_a_row_identical_to_an_existing_one_is_refused_even_when_allowed(tmp_pat
         result = append_figure(path, shipped_fields(9), allow_duplicate=allow)
         assert not result.written
         assert result.duplicate_of == (9,)
+        assert result.identical and not result.duplicate_can_be_allowed
         assert [e.code for e in result.errors] == ["duplicate-row"]
         assert "repeats line 9 cell for cell" in result.errors[0].message
         assert result.warnings == [
@@ -218,6 +219,7 @@ def test_a_row_that_reads_the_same_is_refused_unless_allowed(tmp_path: Path) -> 
 
     refused = append_figure(path, fields)
     assert not refused.written and refused.duplicate_of == (3,)
+    assert refused.duplicate_can_be_allowed and not refused.identical
     assert "line 3 already records this figure" in refused.errors[0].message
     assert path.read_bytes() == before
 
