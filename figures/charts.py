@@ -1,0 +1,1263 @@
+"""Charts of reported figures: pure functions from rows to Altair charts (no Streamlit here).
+
+The dashboard, the briefing view and the image exports all draw with these functions, so a
+figure looks the same wherever it is shown. Every figure is drawn as what its source claimed:
+
+- exact: a filled dot;
+- about: a hollow diamond on a shaded band of ±tolerance (the conflict engine's reading);
+- range ("five to six"): a solid bar from the lower to the upper end;
+- more than / at least: a line at the value with an arrow into the open side (up);
+- up to / less than: a line at the value with an arrow pointing down.
+
+A key drawn with the same marks sits at the top of each chart, so an image carries its own
+legend. Conflicting figures get a red ring, and a red dashed line joins each pair that cannot
+both be true. Charts never embed more than `MAX_ROWS` figures: above that they show a stable
+sample (highlighted and conflicting figures first) and say so in the subtitle.
+
+The Vega-Lite spec is built as plain dicts (`timeline_spec`, `by_source_spec`) and wrapped as
+an Altair chart only at the end: building the same chart from Altair objects took over a
+second for a dozen panels, because Altair copies and validates every sub-chart it makes. The
+dashboard draws the spec directly; exports use the Altair chart (`.save`, `.to_dict`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from altair.utils.schemapi import debug_mode
+
+from figures.conflicts import Conflict, ConflictSettings
+from figures.contract import AFFILIATION_LABELS, value_as_written
+from figures.filters import NO_PLACE
+from figures.vocabulary import WHOLE_GROUP, Vocabulary
+
+Spec = dict[str, Any]
+
+# Okabe & Ito's colour-blind-safe palette. Order matters: the hues most distinct on white go
+# to the first reporters, and the pale yellow comes last.
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#000000",  # black
+    "#F0E442",  # yellow
+)
+# Past eight reporters colours repeat; the line joining a reporter's figures then changes its
+# dash pattern, so two reporters share both colour and dash only past 32 reporters.
+DASHES: tuple[tuple[int, ...], ...] = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3))
+# Fixed per side so a side keeps its colour in every view and export. No side gets a colour
+# with a national connotation; "other" is grey because it is the least specific.
+AFFILIATION_COLOURS: dict[str, str] = {
+    "armenia": "#0072B2",
+    "azerbaijan": "#E69F00",
+    "russia": "#009E73",
+    "un": "#56B4E9",
+    "ngo": "#CC79A7",
+    "media": "#000000",
+    "other": "#8C8C8C",
+}
+CONFLICT_RED = "#C4001A"
+KEY_GREY = "#4D4D4D"
+TEXT_COLOUR = "#1B1B1B"
+COLOR_BY = ("reported_by", "affiliation")
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+
+# Above this many figures a chart shows a sample: Altair refuses more than 5,000 rows per
+# dataset, and a browser slows down well before the marks stop being readable anyway.
+MAX_ROWS = 3_000
+# A conflict pair is one dashed line; thousands of them are a red smear, not information.
+MAX_PAIRS = 1_000
+# Beyond a dozen panels nobody reads them; the subtitle says how many were left out.
+MAX_PANELS = 12
+QUOTE_CHARS = 160
+
+# Legible at 1280x800 and from the back of a room: nothing below 12 px.
+TITLE_SIZE = 20
+SUBTITLE_SIZE = 13
+PANEL_TITLE_SIZE = 15
+LABEL_SIZE = 12
+AXIS_TITLE_SIZE = 13
+FONT = "Helvetica, Arial, sans-serif"
+
+# Point shapes as SVG paths in Vega's unit square (y grows downwards): a bound is a line at
+# the value with an arrow into the open side, so "more than 2,900" reads "2,900 and up".
+ARROW_UP = "M-1,0 L1,0 M0,0 L0,-2.4 M-0.7,-1.6 L0,-2.4 L0.7,-1.6"
+ARROW_DOWN = "M-1,0 L1,0 M0,0 L0,2.4 M-0.7,1.6 L0,2.4 L0.7,1.6"
+ARROW_RIGHT = "M0,-1 L0,1 M0,0 L2.4,0 M1.6,-0.7 L2.4,0 L1.6,0.7"
+ARROW_LEFT = "M0,-1 L0,1 M0,0 L-2.4,0 M-1.6,-0.7 L-2.4,0 L-1.6,0.7"
+
+# How each qualifier is drawn.
+FORMS: dict[str, str] = {
+    "exact": "exact",
+    "about": "about",
+    "more_than": "lower",
+    "at_least": "lower",
+    "up_to": "upper",
+    "less_than": "upper",
+    "range": "range",
+}
+# Tick values for the log scale: Vega's own symlog ticks crowd and overlap; powers of ten
+# read at a glance, and each panel keeps only those inside its own domain.
+LOG_TICKS = [0, *(10**power for power in range(10))]
+
+
+# ---------------------------------------------------------------------------------------------
+# Palettes.
+
+
+def _unique_sorted(names: Iterable[str]) -> list[str]:
+    # Sorted, so a reporter's colour depends only on the set of reporters, never on the order
+    # a caller lists them in: the dashboard and the exports must agree.
+    return sorted({str(name) for name in names}, key=lambda name: (name.casefold(), name))
+
+
+def reporter_palette(reporters: Sequence[str]) -> dict[str, str]:
+    """A colour per reporter, from Okabe–Ito, fixed for a given set of reporters.
+
+    Pass every reporter in the data, not only those in view, so a reporter keeps its colour
+    when the filters change. Colours repeat past eight reporters; `reporter_dashes` then tells
+    their lines apart.
+    """
+    names = _unique_sorted(reporters)
+    return {name: OKABE_ITO[index % len(OKABE_ITO)] for index, name in enumerate(names)}
+
+
+def reporter_dashes(reporters: Sequence[str]) -> dict[str, list[int]]:
+    """A dash pattern per reporter: solid for the first eight, then one pattern per cycle."""
+    names = _unique_sorted(reporters)
+    return {
+        name: list(DASHES[(index // len(OKABE_ITO)) % len(DASHES)])
+        for index, name in enumerate(names)
+    }
+
+
+def affiliation_palette() -> dict[str, str]:
+    """A fixed colour per affiliation code (armenia, azerbaijan, ...)."""
+    return dict(AFFILIATION_COLOURS)
+
+
+# ---------------------------------------------------------------------------------------------
+# From rows to the table the marks are drawn from.
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What one chart draws: a row per figure shown, the conflict pairs, and notes."""
+
+    marks: pd.DataFrame
+    pairs: pd.DataFrame
+    panels: list[tuple[str, str, str]]  # (key, title, unit) in display order
+    notes: list[str] = field(default_factory=list)  # samples, panels left out: the subtitle
+    total: int = 0  # figures given, before any sampling
+
+
+def _date_text(moment: pd.Timestamp, with_time: bool = False) -> str:
+    if pd.isna(moment):
+        return "not given"
+    text = f"{moment.day} {moment:%b %Y}"
+    return f"{text}, {moment:%H:%M}" if with_time else text
+
+
+def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
+    """Text cut at a word boundary to at most `limit` characters, with an ellipsis if cut."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def _percent(tolerance: float) -> str:
+    return f"{tolerance * 100:g}%"
+
+
+def _panel_title(vocabulary: Vocabulary, metric: str, group: str) -> str:
+    label = vocabulary.metric_label(metric)
+    if group != WHOLE_GROUP:
+        label += f" — {vocabulary.group_label(group)}"
+    metric_def = vocabulary.metrics.get(metric)
+    # One facet cannot give each panel its own axis title, so a unit other than people goes
+    # into the panel's title.
+    if metric_def is not None and metric_def.unit != "people":
+        label += f" ({metric_def.unit})"
+    return label
+
+
+def _stable_order(lines: np.ndarray) -> np.ndarray:
+    # A fixed pseudo-random number per CSV line (Knuth's multiplicative hash): the sample keeps
+    # the same figures across reruns and views, so narrowing a filter never reshuffles it.
+    return (lines.astype(np.uint64) * np.uint64(2654435761)) % np.uint64(2**32)
+
+
+def _panel_codes(rows: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """A panel number per row, and the (metric, group) of each number."""
+    metric_codes, metrics = pd.factorize(rows["metric"].astype(str))
+    group_codes, groups = pd.factorize(rows["group"].astype(str))
+    combined = metric_codes.astype(np.int64) * max(len(groups), 1) + group_codes
+    codes, uniques = pd.factorize(combined)
+    width = max(len(groups), 1)
+    panels = [(str(metrics[u // width]), str(groups[u % width])) for u in uniques]
+    return codes.astype(np.int64), panels
+
+
+def sample_positions(
+    panel: np.ndarray,
+    lines: np.ndarray,
+    limit: int,
+    keep: np.ndarray | None = None,
+    prefer: np.ndarray | None = None,
+) -> np.ndarray:
+    """Positions of at most `limit` rows to draw, in their original order.
+
+    `keep` rows (booleans) always stay, then `prefer` rows, then a stable sample in which every
+    panel gets its first ten figures before any panel gets more, so a small panel is never
+    sampled away entirely.
+    """
+    count = len(lines)
+    if count <= limit:
+        return np.arange(count)
+    order = _stable_order(lines)
+    by_panel = np.lexsort((order, panel))
+    sorted_panel = panel[by_panel]
+    starts = np.searchsorted(sorted_panel, sorted_panel, side="left")
+    rank = np.empty(count, dtype=np.float64)
+    rank[by_panel] = np.arange(count) - starts + 1
+    size = np.bincount(panel)[panel].astype(np.float64)
+    share = rank / size
+    priority = np.where(rank <= 10, 1.0, 2.0) + share
+    if prefer is not None:
+        priority = np.where(prefer, 0.5 + share, priority)
+    if keep is not None:
+        priority = np.where(keep, 0.0, priority)
+    return np.sort(np.argsort(priority, kind="stable")[:limit])
+
+
+def _conflict_text(flags: list[Conflict], line: int) -> str:
+    if not flags:
+        return "none"
+    parts = []
+    for conflict in flags[:3]:
+        others = [str(other) for other in conflict.lines if other != line][:4]
+        with_lines = f" with line {', '.join(others)}" if others else ""
+        parts.append(f"{conflict.title.lower()} ({conflict.severity_label}){with_lines}")
+    if len(flags) > 3:
+        parts.append(f"and {len(flags) - 3} more")
+    return "; ".join(parts)
+
+
+def prepare(
+    rows: pd.DataFrame,
+    conflicts: Sequence[Conflict],
+    vocabulary: Vocabulary,
+    *,
+    color_by: str = "reported_by",
+    highlight: Iterable[int] = (),
+    tolerance: float | None = None,
+    max_rows: int = MAX_ROWS,
+    max_panels: int = MAX_PANELS,
+) -> ChartData:
+    """The figures as chart rows: positions, bounds, colour key and tooltip texts."""
+    if color_by not in COLOR_BY:
+        raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)}, not {color_by!r}")
+    tolerance = ConflictSettings().tolerance if tolerance is None else tolerance
+    highlighted = {int(line) for line in highlight}
+    total = len(rows)
+    known = rows[rows["metric"].isin(list(vocabulary.metrics)).to_numpy()] if total else rows
+    if known.empty:
+        return ChartData(
+            _mark_rows(known, vocabulary, {}, set(), color_by, tolerance), _NO_PAIRS, []
+        )
+    lines = known["line"].to_numpy(np.int64)
+    panel, panel_names = _panel_codes(known)
+    keep = np.isin(lines, list(highlighted)) if highlighted else None
+    chosen = _choose_panels(panel, panel_names, vocabulary, keep, max_panels)
+    notes: list[str] = []
+    if len(chosen) < len(panel_names):
+        notes.append(
+            f"Showing {len(chosen)} of {len(panel_names)} metric panels; choose metrics or "
+            "groups in the filters to see the others."
+        )
+        inside = np.isin(panel, chosen)
+        known, panel, lines = known[inside], panel[inside], lines[inside]
+        keep = keep[inside] if keep is not None else None
+    if len(known) > max_rows:
+        conflicting = {line for conflict in conflicts for line in conflict.lines}
+        prefer = np.isin(lines, list(conflicting)) if conflicting else None
+        positions = sample_positions(panel, lines, max_rows, keep, prefer)
+        notes.append(
+            f"Showing a sample of {len(positions):,} of the {len(known):,} figures in view "
+            "(highlighted and conflicting figures first); narrow the filters to see every one."
+        )
+        known = known.iloc[positions]
+    shown_lines = set(known["line"].astype(int))
+    by_line: dict[int, list[Conflict]] = {}
+    touching: list[Conflict] = []
+    for conflict in conflicts:
+        hit = False
+        for line in conflict.lines:
+            if line in shown_lines:
+                by_line.setdefault(line, []).append(conflict)
+                hit = True
+        if hit:
+            touching.append(conflict)
+    marks = _mark_rows(known, vocabulary, by_line, highlighted, color_by, tolerance)
+    pairs = _pair_rows(marks, touching)
+    if len(pairs) > MAX_PAIRS:
+        notes.append(
+            f"Joining the {MAX_PAIRS:,} most severe of {len(pairs):,} disagreeing pairs with "
+            "a line."
+        )
+        pairs = pairs.nlargest(MAX_PAIRS, "severity", keep="first")
+    panels = []
+    for code in sorted(chosen, key=_vocabulary_rank(panel_names, vocabulary)):
+        metric, group = panel_names[code]
+        unit = vocabulary.metrics[metric].unit
+        panels.append((f"{metric}|{group}", _panel_title(vocabulary, metric, group), unit))
+    return ChartData(marks=marks, pairs=pairs, panels=panels, notes=notes, total=total)
+
+
+def _vocabulary_rank(
+    panel_names: list[tuple[str, str]], vocabulary: Vocabulary
+) -> Any:  # a sort key function
+    metric_order = {name: index for index, name in enumerate(vocabulary.metrics)}
+    group_order = {name: index for index, name in enumerate(vocabulary.groups)}
+
+    def rank(code: int) -> tuple[int, int, str, str]:
+        metric, group = panel_names[code]
+        return (
+            metric_order.get(metric, len(metric_order)),
+            group_order.get(group, len(group_order)),
+            metric,
+            group,
+        )
+
+    return rank
+
+
+def _choose_panels(
+    panel: np.ndarray,
+    panel_names: list[tuple[str, str]],
+    vocabulary: Vocabulary,
+    keep: np.ndarray | None,
+    limit: int,
+) -> list[int]:
+    """Panel numbers to draw: all if few; else those with highlighted figures, then whole
+    counts (group "all"), then the fullest."""
+    count = len(panel_names)
+    if count <= limit:
+        return list(range(count))
+    sizes = np.bincount(panel, minlength=count)
+    wanted = set(np.unique(panel[keep]).tolist()) if keep is not None and keep.any() else set()
+    ranked = sorted(
+        range(count),
+        key=lambda code: (
+            code not in wanted,
+            panel_names[code][1] != WHOLE_GROUP,
+            -int(sizes[code]),
+            _vocabulary_rank(panel_names, vocabulary)(code),
+        ),
+    )
+    return ranked[:limit]
+
+
+_MARK_COLUMNS = [
+    "line",
+    "panel",
+    "t",
+    "y",
+    "lo",
+    "hi",
+    "form",
+    "colour",
+    "reporter",
+    "side",
+    "series",
+    "cumulative",
+    "value_text",
+    "outlet",
+    "as_of_text",
+    "published_text",
+    "metric_text",
+    "place_text",
+    "quote_short",
+    "in_conflict",
+    "conflict_text",
+    "highlighted",
+]
+_PAIR_COLUMNS = [
+    "panel",
+    "t",
+    "y",
+    "t2",
+    "y2",
+    "reporter",
+    "reporter2",
+    "line",
+    "line2",
+    "severity",
+    "pair_text",
+]
+_NO_PAIRS = pd.DataFrame(columns=_PAIR_COLUMNS)
+
+
+def _mark_rows(
+    rows: pd.DataFrame,
+    vocabulary: Vocabulary,
+    by_line: Mapping[int, list[Conflict]],
+    highlighted: set[int],
+    color_by: str,
+    tolerance: float,
+) -> pd.DataFrame:
+    if rows.empty:
+        return pd.DataFrame(columns=_MARK_COLUMNS)
+    line = rows["line"].to_numpy(np.int64)
+    qualifier = rows["qualifier"].astype(str).to_numpy()
+    value = rows["value"].to_numpy(np.float64)
+    high = rows["value_high"].astype("Float64").to_numpy(np.float64, na_value=np.nan)
+    form = np.array([FORMS.get(q, "exact") for q in qualifier], dtype=object)
+    is_range = form == "range"
+    is_about = form == "about"
+    high = np.where(is_range & np.isnan(high), value, high)
+    # Where a figure's marker sits: its value, or the middle of a range (where rings and
+    # conflict lines attach, since a range claims no single value).
+    anchor = np.where(is_range, (value + np.nan_to_num(high)) / 2, value)
+    low_end = np.where(is_range, value, np.where(is_about, value * (1 - tolerance), np.nan))
+    high_end = np.where(is_range, high, np.where(is_about, value * (1 + tolerance), np.nan))
+    as_of = pd.to_datetime(rows["as_of"])
+    has_time = rows["as_of_has_time"].to_numpy(bool)
+    # Milliseconds since the epoch, read on a UTC scale: the chart shows the wall-clock date
+    # the source gave, whatever the viewer's time zone, and the same in server-side exports.
+    epoch_ms = (as_of - pd.Timestamp("1970-01-01")) // pd.Timedelta(milliseconds=1)
+    published = pd.to_datetime(rows["published"])
+    metric = rows["metric"].astype(str).to_numpy()
+    group = rows["group"].astype(str).to_numpy()
+    reporter = rows["reported_by"].astype(str).to_numpy()
+    affiliation = rows["affiliation"].astype(str).to_numpy()
+    place = rows["place"].astype(str).to_numpy()
+    kinds = {name: metric_def.kind for name, metric_def in vocabulary.metrics.items()}
+    side = np.array([AFFILIATION_LABELS.get(a, a) for a in affiliation], dtype=object)
+    integer_high = [None if np.isnan(h) else int(h) for h in high]
+    titles: dict[tuple[str, str], str] = {}
+    for pair in zip(metric, group, strict=True):
+        if pair not in titles:
+            titles[pair] = _panel_title(vocabulary, *pair)
+    frame = pd.DataFrame(
+        {
+            "line": line,
+            "panel": [f"{m}|{g}" for m, g in zip(metric, group, strict=True)],
+            "t": epoch_ms.to_numpy(np.int64),
+            "y": anchor,
+            "lo": low_end.astype(np.float64),
+            "hi": high_end.astype(np.float64),
+            "form": form,
+            "colour": reporter if color_by == "reported_by" else side,
+            "reporter": reporter,
+            "side": side,
+            "series": [f"{r} · {p}" for r, p in zip(reporter, place, strict=True)],
+            "cumulative": [kinds.get(m) == "cumulative" for m in metric],
+            "value_text": [
+                value_as_written(q, int(v), h)
+                for q, v, h in zip(qualifier, value, integer_high, strict=True)
+            ],
+            "outlet": rows["outlet"].astype(str).to_numpy(),
+            "as_of_text": [
+                _date_text(moment, bool(timed))
+                for moment, timed in zip(as_of, has_time, strict=True)
+            ],
+            "published_text": [_date_text(moment) for moment in published],
+            "metric_text": [titles[pair] for pair in zip(metric, group, strict=True)],
+            "place_text": [p if p else NO_PLACE for p in place],
+            "quote_short": [shorten(q) for q in rows["quote"].astype(str)],
+            "in_conflict": [int(n) in by_line for n in line],
+            "conflict_text": [_conflict_text(by_line.get(int(n), []), int(n)) for n in line],
+            "highlighted": [int(n) in highlighted for n in line],
+        }
+    )
+    return frame
+
+
+def _pair_rows(marks: pd.DataFrame, conflicts: Sequence[Conflict]) -> pd.DataFrame:
+    """One row per conflict pair whose two figures are both drawn in the same panel."""
+    if marks.empty or not conflicts:
+        return _NO_PAIRS.copy()
+    where = {
+        int(line): (panel, int(t), float(y), reporter, value_text)
+        for line, panel, t, y, reporter, value_text in zip(
+            marks["line"],
+            marks["panel"],
+            marks["t"],
+            marks["y"],
+            marks["reporter"],
+            marks["value_text"],
+            strict=True,
+        )
+    }
+    out = []
+    for conflict in conflicts:
+        for a, b in conflict.pairs:
+            # Pairs across panels (a part above its whole, fled above population) keep their
+            # rings but get no line: a line cannot cross from one panel's scale to another's.
+            if a not in where or b not in where or where[a][0] != where[b][0]:
+                continue
+            first, second = where[a], where[b]
+            out.append(
+                (
+                    first[0],
+                    first[1],
+                    first[2],
+                    second[1],
+                    second[2],
+                    first[3],
+                    second[3],
+                    a,
+                    b,
+                    conflict.severity,
+                    f"{first[4]} (line {a}) and {second[4]} (line {b}): "
+                    f"{conflict.title.lower()}, {conflict.severity_label} severity",
+                )
+            )
+    return pd.DataFrame(out, columns=_PAIR_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pieces of the spec.
+
+
+def _tooltip() -> list[Spec]:
+    fields = [
+        ("value_text", "Figure"),
+        ("reporter", "Reported by"),
+        ("side", "Side"),
+        ("outlet", "Outlet"),
+        ("as_of_text", "As of"),
+        ("published_text", "Published"),
+        ("metric_text", "Metric"),
+        ("place_text", "Place"),
+        ("quote_short", "Quote"),
+        ("conflict_text", "Conflicts"),
+    ]
+    tips: list[Spec] = [
+        {"field": name, "type": "nominal", "title": title} for name, title in fields
+    ]
+    tips.append({"field": "line", "type": "quantitative", "title": "CSV line"})
+    return tips
+
+
+def _colour_encoding(
+    marks: pd.DataFrame, color_by: str, reporters: Sequence[str] | None, legend: bool
+) -> Spec:
+    """The colour channel: the domain holds only what is shown, so the legend stays short,
+    while the colours come from the palette of every reporter given."""
+    if color_by == "affiliation":
+        palette = {AFFILIATION_LABELS[k]: c for k, c in AFFILIATION_COLOURS.items()}
+        shown = set(marks["colour"])
+        domain = [label for label in palette if label in shown]
+        title = "Reporter's side"
+    else:
+        everyone = list(reporters) if reporters is not None else []
+        palette = reporter_palette([*everyone, *marks["reporter"]])
+        domain = _unique_sorted(marks["colour"])
+        title = "Reported by"
+    encoding: Spec = {
+        "field": "colour",
+        "type": "nominal",
+        "scale": {"domain": domain, "range": [palette[name] for name in domain]},
+        "title": title,
+    }
+    # Above the panels, not beside them: beside, long reporter names would take a third of a
+    # 1280-pixel screen from the panels themselves.
+    encoding["legend"] = (
+        {
+            "orient": "top",
+            "direction": "horizontal",
+            "columns": 3,
+            "columnPadding": 18,
+            "rowPadding": 4,
+            "labelFontSize": LABEL_SIZE,
+            "titleFontSize": AXIS_TITLE_SIZE,
+            "labelFont": FONT,
+            "titleFont": FONT,
+            "labelLimit": 300,
+            "symbolType": "circle",
+            "symbolSize": 110,
+            "symbolOpacity": 1,
+            "symbolStrokeWidth": 0,
+        }
+        if legend
+        else None
+    )
+    return encoding
+
+
+def _dash_encoding(marks: pd.DataFrame, reporters: Sequence[str] | None) -> Spec | None:
+    everyone = list(reporters) if reporters is not None else []
+    dashes = reporter_dashes([*everyone, *marks["reporter"]])
+    domain = _unique_sorted(marks["reporter"])
+    patterns = [dashes[name] for name in domain]
+    if all(pattern == list(DASHES[0]) for pattern in patterns):
+        return None
+    return {
+        "field": "reporter",
+        "type": "nominal",
+        "scale": {"domain": domain, "range": patterns},
+        "legend": None,
+    }
+
+
+def _axis(title: str | None = None, **extra: Any) -> Spec:
+    return {
+        "title": title,
+        "labelFontSize": LABEL_SIZE,
+        "titleFontSize": AXIS_TITLE_SIZE,
+        "labelFont": FONT,
+        "titleFont": FONT,
+        "titleFontWeight": "normal",
+        "labelColor": TEXT_COLOUR,
+        **extra,
+    }
+
+
+def _value_axis(log_scale: bool, **extra: Any) -> Spec:
+    if log_scale:
+        extra["values"] = LOG_TICKS
+    return _axis(None, format=",~f", **extra)
+
+
+def _value_scale(log_scale: bool) -> Spec:
+    # symlog, not log: "none deployed" is a real figure of 0, which a log scale cannot show.
+    return {"type": "symlog", "constant": 1} if log_scale else {"zero": True, "nice": True}
+
+
+def _title(text: str, lines: list[str]) -> Spec:
+    return {
+        "text": text,
+        "subtitle": lines,
+        "anchor": "start",
+        "fontSize": TITLE_SIZE,
+        "subtitleFontSize": SUBTITLE_SIZE,
+        "subtitleColor": "#333333",
+        "subtitlePadding": 6,
+        "font": FONT,
+        "subtitleFont": FONT,
+        "color": TEXT_COLOUR,
+        "offset": 12,
+    }
+
+
+def _header() -> Spec:
+    return {
+        "title": None,
+        "labelFontSize": PANEL_TITLE_SIZE,
+        "labelFont": FONT,
+        "labelFontWeight": "bold",
+        "labelColor": TEXT_COLOUR,
+        "labelAngle": 0,
+        "labelAlign": "left",
+        "labelAnchor": "start",
+        "labelOrient": "top",
+        "labelPadding": 6,
+        "labelLimit": 900,
+    }
+
+
+def _bar_size(horizontal: bool, thickness: int) -> Spec:
+    # A bar's thickness runs across the value axis: its width on the timeline (values go
+    # up), its height by source (values go right).
+    return {"height": thickness} if horizontal else {"width": thickness}
+
+
+def _key(
+    tolerance: float, horizontal: bool, with_conflicts: bool, width: int
+) -> tuple[Spec, pd.DataFrame]:
+    """A strip drawing each kind of mark with its meaning: the chart's own legend, drawn
+    with the same marks as the panels so it stays true in every export."""
+    items = [
+        ("exact", "exact"),
+        ("about", f"about (±{_percent(tolerance)} band)"),
+        ("range", "range"),
+        ("lower", "more than / at least"),
+        ("upper", "up to / less than"),
+    ]
+    if with_conflicts:
+        items.append(("conflict", "in a conflict"))
+    # Each item takes its symbol plus its label (about 6.5 px a character at 12 px); items
+    # wrap onto a second row rather than run past the panels.
+    xs: list[float] = []
+    rows: list[int] = []
+    position, row = 14.0, 0
+    for _, label in items:
+        extent = 22 + 6.5 * len(label) + 20
+        if position + extent > width and position > 14.0:
+            position, row = 14.0, row + 1
+        xs.append(position)
+        rows.append(row)
+        position += extent
+    across = 9 if horizontal else 0
+    along = 0.0 if horizontal else 0.32
+    frame = pd.DataFrame(
+        {
+            "form": [form for form, _ in items],
+            "label": [label for _, label in items],
+            "x": xs,
+            "x_lo": [x - across for x in xs],
+            "x_hi": [x + across for x in xs],
+            "row": rows,
+            "row_lo": [r - along for r in rows],
+            "row_hi": [r + along for r in rows],
+        }
+    )
+    x_scale = {"domain": [0, width]}
+    y_scale = {"domain": [-0.5, row + 0.5], "reverse": True}
+    x = {"field": "x", "type": "quantitative", "scale": x_scale, "axis": None}
+    y = {"field": "row", "type": "quantitative", "scale": y_scale, "axis": None}
+    if horizontal:
+        bar = {
+            "x": {"field": "x_lo", "type": "quantitative", "scale": x_scale, "axis": None},
+            "x2": {"field": "x_hi"},
+            "y": y,
+        }
+    else:
+        bar = {
+            "x": x,
+            "y": {"field": "row_lo", "type": "quantitative", "scale": y_scale, "axis": None},
+            "y2": {"field": "row_hi"},
+        }
+    up, down = (ARROW_RIGHT, ARROW_LEFT) if horizontal else (ARROW_UP, ARROW_DOWN)
+
+    def item(form: str, mark: Spec, encoding: Spec) -> Spec:
+        return {
+            "transform": [{"filter": f"datum.form === '{form}'"}],
+            "mark": {"color": KEY_GREY, **mark},
+            "encoding": encoding,
+        }
+
+    point = {"x": x, "y": y}
+    layers = [
+        item("about", {"type": "bar", "opacity": 0.22, **_bar_size(horizontal, 14)}, bar),
+        item("range", {"type": "bar", "opacity": 0.9, **_bar_size(horizontal, 6)}, bar),
+        item("exact", {"type": "point", "shape": "circle", "filled": True, "size": 80}, point),
+        item(
+            "about",
+            {"type": "point", "shape": "diamond", "filled": False, "size": 80, "strokeWidth": 2},
+            point,
+        ),
+        item(
+            "lower",
+            {"type": "point", "shape": up, "filled": False, "size": 110, "strokeWidth": 2.2},
+            point,
+        ),
+        item(
+            "upper",
+            {"type": "point", "shape": down, "filled": False, "size": 110, "strokeWidth": 2.2},
+            point,
+        ),
+        item("conflict", {"type": "point", "shape": "circle", "filled": True, "size": 60}, point),
+        item(
+            "conflict",
+            {
+                "type": "point",
+                "shape": "circle",
+                "filled": False,
+                "size": 330,
+                "strokeWidth": 2.2,
+                "color": CONFLICT_RED,
+            },
+            point,
+        ),
+        {
+            "mark": {
+                "type": "text",
+                "align": "left",
+                "dx": 20,
+                "fontSize": LABEL_SIZE,
+                "font": FONT,
+                "color": TEXT_COLOUR,
+            },
+            "encoding": {**point, "text": {"field": "label", "type": "nominal"}},
+        },
+    ]
+    spec = {
+        "width": width,
+        "height": 30 * (row + 1),
+        "view": {"stroke": None},
+        "layer": layers,
+    }
+    return spec, frame
+
+
+def _layers(
+    horizontal: bool,
+    category: Spec,
+    value: Spec,
+    colour: Spec,
+    dash: Spec | None,
+    emphasise: bool,
+) -> list[Spec]:
+    """The layers of every panel, bottom to top: bands, bars, lines, conflict lines, marks,
+    rings. Marks and conflict pairs share one table (a facet needs one); `kind` splits them."""
+    tooltip = _tooltip()
+    value_channel, category_channel = ("x", "y") if horizontal else ("y", "x")
+    between = {
+        value_channel: {**value, "field": "lo"},
+        f"{value_channel}2": {"field": "hi"},
+    }
+    at_value = {value_channel: value}
+    opacity: Spec = (
+        {"condition": {"test": "datum.highlighted", "value": 1.0}, "value": 0.25}
+        if emphasise
+        else {"value": 0.9}
+    )
+
+    def sized(normal: float, big: float) -> Spec:
+        if emphasise:
+            return {"condition": {"test": "datum.highlighted", "value": big}, "value": normal}
+        return {"value": normal}
+
+    def marks(test: str, mark: Spec, encoding: Spec) -> Spec:
+        return {
+            "transform": [{"filter": f"datum.kind === 'mark' && {test}"}],
+            "mark": mark,
+            "encoding": encoding,
+        }
+
+    common = {category_channel: category, "color": colour, "tooltip": tooltip}
+    layers = [
+        marks(
+            "datum.form === 'about'",
+            {"type": "bar", **_bar_size(horizontal, 14)},
+            {**common, **between, "opacity": {"value": 0.15 if emphasise else 0.22}},
+        ),
+        marks(
+            "datum.form === 'range'",
+            {"type": "bar", **_bar_size(horizontal, 6)},
+            {**common, **between, "opacity": opacity},
+        ),
+    ]
+    if not horizontal:
+        line: Spec = {
+            category_channel: category,
+            **at_value,
+            "color": colour,
+            "detail": {"field": "series", "type": "nominal"},
+            "order": {"field": "t", "type": "quantitative"},
+        }
+        if dash is not None:
+            line["strokeDash"] = dash
+        layers.append(
+            marks("datum.cumulative", {"type": "line", "strokeWidth": 1.6, "opacity": 0.5}, line)
+        )
+    if horizontal:
+        rule = {
+            "x": {**value, "field": "y"},
+            "x2": {"field": "y2"},
+            "y": category,
+            "y2": {"field": "reporter2"},
+        }
+    else:
+        rule = {"x": category, "x2": {"field": "t2"}, "y": value, "y2": {"field": "y2"}}
+    rule["tooltip"] = [{"field": "pair_text", "type": "nominal", "title": "Cannot both be true"}]
+    layers.append(
+        {
+            "transform": [{"filter": "datum.kind === 'pair'"}],
+            "mark": {
+                "type": "rule",
+                "color": CONFLICT_RED,
+                "strokeWidth": 1.8,
+                "strokeDash": [5, 3],
+            },
+            "encoding": rule,
+        }
+    )
+    up, down = (ARROW_RIGHT, ARROW_LEFT) if horizontal else (ARROW_UP, ARROW_DOWN)
+    point = {**common, **at_value, "opacity": opacity}
+    layers += [
+        marks(
+            "datum.form === 'exact'",
+            {"type": "point", "shape": "circle", "filled": True, "strokeWidth": 0},
+            {**point, "size": sized(80, 220)},
+        ),
+        marks(
+            "datum.form === 'about'",
+            {"type": "point", "shape": "diamond", "filled": False, "strokeWidth": 2},
+            {**point, "size": sized(80, 220)},
+        ),
+        marks(
+            "datum.form === 'lower'",
+            {"type": "point", "shape": up, "filled": False, "strokeWidth": 2.2},
+            {**point, "size": sized(110, 240)},
+        ),
+        marks(
+            "datum.form === 'upper'",
+            {"type": "point", "shape": down, "filled": False, "strokeWidth": 2.2},
+            {**point, "size": sized(110, 240)},
+        ),
+        marks(
+            "datum.in_conflict",
+            {"type": "point", "shape": "circle", "filled": False, "color": CONFLICT_RED},
+            {
+                category_channel: category,
+                **at_value,
+                "tooltip": tooltip,
+                "size": sized(330, 640),
+                "strokeWidth": sized(2.2, 3.4),
+            },
+        ),
+    ]
+    return layers
+
+
+def _table(data: ChartData) -> pd.DataFrame:
+    """Marks and pairs in one table, with each row's panel title (the facet's field)."""
+    titles = {key: title for key, title, _ in data.panels}
+    marks = data.marks.assign(kind="mark")
+    if len(data.pairs):
+        table = pd.concat([marks, data.pairs.assign(kind="pair")], ignore_index=True)
+    else:
+        table = marks.reset_index(drop=True)
+    table["panel_title"] = table["panel"].map(titles)
+    for name in ("cumulative", "in_conflict", "highlighted"):
+        table[name] = table[name].astype("boolean").fillna(False).astype(bool)
+    return table
+
+
+def _subtitle(data: ChartData, lead: str, highlight: set[int], log_scale: bool) -> list[str]:
+    lines = [lead]
+    if data.marks["in_conflict"].any():
+        lines.append(
+            "Red ring: a figure in a conflict; red dashed line: two figures that cannot both "
+            "be true."
+        )
+    else:
+        lines.append("No figure in this chart is in a conflict.")
+    if log_scale:
+        lines.append("Values on a log scale (symlog, so that zero can be shown).")
+    shown = sorted(highlight.intersection(data.marks["line"].astype(int)))
+    if shown:
+        listed = ", ".join(str(line) for line in shown[:12])
+        plural = "s" if len(shown) > 1 else ""
+        lines.append(f"Highlighted, others faded: CSV line{plural} {listed}.")
+    lines.extend(data.notes)
+    return lines
+
+
+def _dataset_name(prefix: str, frame: pd.DataFrame) -> str:
+    # Named by content, as Altair names its datasets: two charts combined into one image
+    # (the briefing) never overwrite each other's data, and the same data gives the same spec.
+    digest = int(pd.util.hash_pandas_object(frame, index=False).sum()) & 0xFFFFFFFFFFFF
+    return f"{prefix}-{digest:012x}"
+
+
+def _empty_spec(title: str, message: str) -> Spec:
+    frame = pd.DataFrame({"message": [message]})
+    name = _dataset_name("empty", frame)
+    return {
+        "$schema": SCHEMA,
+        "title": _title(title, []),
+        "datasets": {name: frame},
+        "data": {"name": name},
+        "mark": {"type": "text", "fontSize": 16, "font": FONT, "color": KEY_GREY},
+        "encoding": {"text": {"field": "message", "type": "nominal"}},
+        "width": 400,
+        "height": 60,
+        "view": {"stroke": None},
+    }
+
+
+def _assemble(
+    title: str,
+    subtitle: list[str],
+    key: tuple[Spec, pd.DataFrame],
+    data: ChartData,
+    panel: Spec,
+    resolve: Spec,
+) -> Spec:
+    table = _table(data)
+    figures_name = _dataset_name("figures", table)
+    key_spec, key_frame = key
+    key_name = _dataset_name("key", key_frame)
+    facet = {
+        "data": {"name": figures_name},
+        "facet": {
+            "row": {
+                "field": "panel_title",
+                "type": "nominal",
+                "sort": [title for _, title, _ in data.panels],
+                "header": _header(),
+            }
+        },
+        "spacing": 22,
+        "spec": panel,
+        "resolve": resolve,
+    }
+    return {
+        "$schema": SCHEMA,
+        "title": _title(title, subtitle),
+        "datasets": {key_name: key_frame, figures_name: table},
+        "vconcat": [{"data": {"name": key_name}, **key_spec}, facet],
+        "spacing": 14,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The charts.
+
+
+def timeline_spec(
+    rows: pd.DataFrame,
+    conflicts: Sequence[Conflict],
+    vocabulary: Vocabulary,
+    *,
+    color_by: str = "reported_by",
+    log_scale: bool = False,
+    highlight: Iterable[int] = (),
+    reporters: Sequence[str] | None = None,
+    tolerance: float | None = None,
+    width: int = 760,
+    panel_height: int = 120,
+    max_rows: int = MAX_ROWS,
+    prepared: ChartData | None = None,
+) -> Spec:
+    """The timeline as a Vega-Lite spec whose datasets are DataFrames (see `timeline_chart`)."""
+    title = "Reported figures over time"
+    highlight_set = {int(line) for line in highlight}
+    tolerance = ConflictSettings().tolerance if tolerance is None else tolerance
+    # The dashboard prepares once for both charts (`prepared`); it must match the arguments.
+    data = prepared or prepare(
+        rows,
+        conflicts,
+        vocabulary,
+        color_by=color_by,
+        highlight=highlight_set,
+        tolerance=tolerance,
+        max_rows=max_rows,
+    )
+    if data.marks.empty:
+        return _empty_spec(title, "No figures in this view")
+    colour = _colour_encoding(data.marks, color_by, reporters, legend=True)
+    dash = _dash_encoding(data.marks, reporters)
+    emphasise = bool(highlight_set.intersection(data.marks["line"].astype(int)))
+    first, last = int(data.marks["t"].min()), int(data.marks["t"].max())
+    pad = max((last - first) // 40, 12 * 3600 * 1000)
+    time = {
+        "field": "t",
+        "type": "temporal",
+        "scale": {"type": "utc", "domain": [first - pad, last + pad]},
+        "axis": _axis(None, format="%-d %b", labelAngle=0, tickCount=8),
+    }
+    value = {
+        "field": "y",
+        "type": "quantitative",
+        "scale": _value_scale(log_scale),
+        "axis": _value_axis(log_scale),
+    }
+    panel = {
+        "width": width,
+        "height": panel_height,
+        "layer": _layers(False, time, value, colour, dash, emphasise),
+    }
+    lead = (
+        f"{len(data.marks):,} figures as reported, placed on the date each describes; colour: "
+        f"{colour['title'].lower()}. Lines join one source's updates of a running total."
+    )
+    key = _key(tolerance, False, bool(data.marks["in_conflict"].any()), width)
+    # Dates under every panel: in a long stack the bottom axis is a scroll away.
+    resolve = {"scale": {"y": "independent"}, "axis": {"x": "independent"}}
+    subtitle = _subtitle(data, lead, highlight_set, log_scale)
+    return _assemble(title, subtitle, key, data, panel, resolve)
+
+
+def by_source_spec(
+    rows: pd.DataFrame,
+    conflicts: Sequence[Conflict],
+    vocabulary: Vocabulary,
+    *,
+    color_by: str = "reported_by",
+    log_scale: bool = False,
+    highlight: Iterable[int] = (),
+    reporters: Sequence[str] | None = None,
+    tolerance: float | None = None,
+    width: int = 460,
+    row_height: int = 26,
+    max_rows: int = MAX_ROWS,
+    prepared: ChartData | None = None,
+) -> Spec:
+    """The by-source chart as a Vega-Lite spec whose datasets are DataFrames."""
+    title = "Figures by source"
+    highlight_set = {int(line) for line in highlight}
+    tolerance = ConflictSettings().tolerance if tolerance is None else tolerance
+    # The dashboard prepares once for both charts (`prepared`); it must match the arguments.
+    data = prepared or prepare(
+        rows,
+        conflicts,
+        vocabulary,
+        color_by=color_by,
+        highlight=highlight_set,
+        tolerance=tolerance,
+        max_rows=max_rows,
+    )
+    if data.marks.empty:
+        return _empty_spec(title, "No figures in this view")
+    # Reporters are named on the axis already; a legend repeating them would waste space.
+    colour = _colour_encoding(data.marks, color_by, reporters, legend=color_by == "affiliation")
+    emphasise = bool(highlight_set.intersection(data.marks["line"].astype(int)))
+    side_rank = {label: index for index, label in enumerate(AFFILIATION_LABELS.values())}
+    order = sorted(
+        set(zip(data.marks["side"], data.marks["reporter"], strict=True)),
+        key=lambda pair: (side_rank.get(pair[0], len(side_rank)), pair[1].casefold(), pair[1]),
+    )
+    reporter_axis = {
+        "field": "reporter",
+        "type": "nominal",
+        "sort": [reporter for _, reporter in order],
+        "axis": _axis(None, labelLimit=320, labelPadding=8),
+    }
+    value = {
+        "field": "y",
+        "type": "quantitative",
+        "scale": _value_scale(log_scale),
+        "axis": _value_axis(log_scale, tickCount=6),
+    }
+    panel = {
+        "width": width,
+        "height": {"step": row_height},
+        "layer": _layers(True, reporter_axis, value, colour, None, emphasise),
+    }
+    lead = (
+        f"{len(data.marks):,} figures, one row per reporter (grouped by side); a row holds "
+        "every figure that reporter gave in this view."
+    )
+    key = _key(tolerance, True, bool(data.marks["in_conflict"].any()), width + 240)
+    # Each panel lists only its own reporters and spans only its own values.
+    resolve = {"scale": {"y": "independent", "x": "independent"}}
+    subtitle = _subtitle(data, lead, highlight_set, log_scale)
+    return _assemble(title, subtitle, key, data, panel, resolve)
+
+
+def _layer_chart(spec: Spec) -> alt.LayerChart:
+    layers = [
+        alt.Chart(**{**layer, "encoding": alt.FacetedEncoding(**layer.get("encoding", {}))})
+        for layer in spec["layer"]
+    ]
+    return alt.LayerChart(layer=layers, **{k: v for k, v in spec.items() if k != "layer"})
+
+
+def to_altair(spec: Spec) -> alt.TopLevelMixin:
+    """An Altair chart of a spec from this module.
+
+    Each part carries its own DataFrame as data, as a chart built with Altair's API would, so
+    the chart can be nested in another (a briefing frame): Vega-Lite allows named datasets
+    only at the top level, and Altair gathers them there itself in `to_dict()`. Altair's own
+    `from_dict` validates each nested piece as it goes (seconds for one chart), so the chart
+    is assembled from its parts with validation off; `to_dict()` still validates it whole.
+    """
+    datasets: Mapping[str, pd.DataFrame] = spec["datasets"]
+
+    def data_of(part: Spec) -> pd.DataFrame:
+        return datasets[part["data"]["name"]]
+
+    rest = {k: v for k, v in spec.items() if k not in ("datasets", "vconcat", "$schema", "data")}
+    with debug_mode(False):
+        if "vconcat" not in spec:
+            rest["encoding"] = alt.FacetedEncoding(**rest.get("encoding", {}))
+            return alt.Chart(data=data_of(spec), **rest)
+        parts: list[alt.TopLevelMixin] = []
+        for part in spec["vconcat"]:
+            outer = {k: v for k, v in part.items() if k not in ("spec", "data", "layer")}
+            if "facet" in part:
+                inner = _layer_chart(part["spec"])
+                parts.append(alt.FacetChart(data=data_of(part), spec=inner, **outer))
+            else:
+                layers = _layer_chart({"layer": part["layer"]}).layer
+                parts.append(alt.LayerChart(data=data_of(part), layer=layers, **outer))
+        return alt.VConcatChart(vconcat=parts, **rest)
+
+
+def timeline_chart(
+    rows: pd.DataFrame,
+    conflicts: Sequence[Conflict],
+    vocabulary: Vocabulary,
+    *,
+    color_by: str = "reported_by",
+    log_scale: bool = False,
+    highlight: Iterable[int] = (),
+    reporters: Sequence[str] | None = None,
+    tolerance: float | None = None,
+    width: int = 760,
+    panel_height: int = 120,
+    max_rows: int = MAX_ROWS,
+) -> alt.TopLevelMixin:
+    """Figures over their as-of dates, one panel per metric (and group), each on its own scale.
+
+    `reporters` is the palette's domain: pass every reporter in the data so colours hold
+    across views (default: the reporters in `rows`). `highlight` holds CSV line numbers to
+    enlarge (the others fade). A cumulative metric's figures from one reporter and place are
+    joined by a line. `color_by` is "reported_by" or "affiliation".
+    """
+    return to_altair(
+        timeline_spec(
+            rows,
+            conflicts,
+            vocabulary,
+            color_by=color_by,
+            log_scale=log_scale,
+            highlight=highlight,
+            reporters=reporters,
+            tolerance=tolerance,
+            width=width,
+            panel_height=panel_height,
+            max_rows=max_rows,
+        )
+    )
+
+
+def by_source_chart(
+    rows: pd.DataFrame,
+    conflicts: Sequence[Conflict],
+    vocabulary: Vocabulary,
+    *,
+    color_by: str = "reported_by",
+    log_scale: bool = False,
+    highlight: Iterable[int] = (),
+    reporters: Sequence[str] | None = None,
+    tolerance: float | None = None,
+    width: int = 460,
+    row_height: int = 26,
+    max_rows: int = MAX_ROWS,
+) -> alt.TopLevelMixin:
+    """Each reporter's figures side by side, one panel per metric (and group).
+
+    Reporters are rows (grouped by side) and values run along the x axis, so the spread
+    between sides shows at a glance; the marks are the timeline's, turned on their side.
+    """
+    return to_altair(
+        by_source_spec(
+            rows,
+            conflicts,
+            vocabulary,
+            color_by=color_by,
+            log_scale=log_scale,
+            highlight=highlight,
+            reporters=reporters,
+            tolerance=tolerance,
+            width=width,
+            row_height=row_height,
+            max_rows=max_rows,
+        )
+    )
+
+
+def embedded_rows(spec_or_chart: Spec | alt.TopLevelMixin) -> int:
+    """Rows embedded in a chart's datasets: what a browser receives, for tests and benches."""
+    spec = spec_or_chart if isinstance(spec_or_chart, dict) else spec_or_chart.to_dict()
+    return sum(len(values) for values in spec.get("datasets", {}).values())
