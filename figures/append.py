@@ -91,7 +91,7 @@ class AppendResult:
     # The row repeats one cell for cell: the checker would report it (duplicate-row) and keep
     # only the first copy, so allow_duplicate cannot add it.
     identical: bool = False
-    created: bool = False  # the file did not exist and was created with the contract header
+    created: bool = False  # the file was missing (or empty) and now starts with the header
     figure: FigureRow | None = None
     notes: tuple[str, ...] = field(default=())  # things done to the file besides the row
 
@@ -385,12 +385,12 @@ def _append_locked(
         stored = _in_file_order(cells, layout.header)
         record = encode_record(list(stored.values()), layout.newline)
         addition = layout.separator + record
-        refused = _check_in_place(
+        verdict = _check_in_place(
             path, existing + addition, layout, cells, stored, alone, vocabulary, allow_duplicate
         )
-        if isinstance(refused, AppendResult):
-            return refused
-        figure, duplicates = refused
+        if isinstance(verdict, AppendResult):
+            return verdict
+        figure, duplicates = verdict
         if fd is None:
             fd = _create(path)
             if fd is None:  # someone created it between our look and now, without the lock

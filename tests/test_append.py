@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -174,6 +175,16 @@ def test_an_invalid_row_does_not_create_a_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "new.csv"
     result = append_figure(path, {**FIGURE, "metric": "fleed"})
     assert not result.written and not path.exists()
+
+
+def test_a_file_that_is_not_utf8_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "figures.csv"
+    before = ",".join(COLUMNS).encode() + "\n2023-09-30,fled,,,5,,Stepanakert\xe9".encode("latin-1")
+    path.write_bytes(before)
+    result = append_figure(path, FIGURE)
+    assert not result.written
+    assert [e.code for e in result.errors] == ["encoding-error"]
+    assert path.read_bytes() == before
 
 
 def test_a_value_for_a_column_the_file_lacks_is_refused(tmp_path: Path) -> None:
@@ -404,6 +415,30 @@ def test_concurrent_writers_lose_nothing_and_interleave_nothing(tmp_path: Path) 
     for writer in range(WRITERS):
         lines = [seen[(writer, index)] for index in range(ROWS_EACH)]
         assert lines == sorted(lines)
+
+
+def test_threads_of_one_process_take_turns_too(tmp_path: Path) -> None:
+    # The dashboard serves every session from threads of one process.
+    path = shipped_copy(tmp_path)
+    start = threading.Barrier(4)
+    failures: list[str] = []
+
+    def write(writer: int) -> None:
+        start.wait(timeout=60)
+        for index in range(10):
+            result = append_figure(path, concurrent_fields(writer, index), lock_timeout=120)
+            if not result.written:
+                failures.append(f"{writer}/{index}: {result.errors}")
+
+    threads = [threading.Thread(target=write, args=(writer,)) for writer in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert failures == []
+    loaded = load_figures(path)
+    assert loaded.errors == []
+    assert list(loaded.rows["line"]) == list(range(2, 2 + SHIPPED_ROWS + 40))
 
 
 # ---------------------------------------------------------------------------------------------
