@@ -21,7 +21,7 @@ from typing import Any, Literal
 import altair as alt
 import pandas as pd
 
-from figures.append import encode_record, escape_formula
+from figures.append import encode_record
 from figures.conflicts import Conflict
 from figures.contract import AFFILIATION_LABELS, COLUMNS, TEXT_COLUMNS, format_as_of
 from figures.contract import value_as_written as _value_as_written
@@ -32,7 +32,7 @@ PRODUCT_TITLE = "Reported refugee-flow figures"
 ChartKind = Literal["timeline", "by-source"]
 CHART_KINDS: tuple[ChartKind, ...] = ("timeline", "by-source")
 CHART_TITLES: dict[ChartKind, str] = {
-    "timeline": "Reported figures by date",
+    "timeline": "Reported figures over time",
     "by-source": "Reported figures by source",
 }
 
@@ -70,12 +70,21 @@ HXL_TAGS: dict[str, str] = {
 # part starting with a letter.
 HXL_TAG_PATTERN = re.compile(r"^#[A-Za-z][_0-9A-Za-z]*(?:\+[A-Za-z][_0-9A-Za-z]*)*$")
 
+# Text a spreadsheet would run as a formula starts with = + - @. The loader removes one
+# apostrophe from the front of text that is apostrophes and then such a character, so that
+# text gets one more apostrophe in front: safe to open, and read back unchanged ("=1" is
+# written "'=1", and "'=1" is written "''=1").
+_NEEDS_APOSTROPHE = re.compile(r"^'*[=+\-@]")
+
 # Footnotes in images list sources up to this many; a longer list would bury the chart, and
 # the CSV export lists every figure with its source anyway.
 MAX_SOURCES_IN_IMAGE = 40
-# Average glyph width of an 11 px sans-serif font, used to wrap footnotes to the chart's width.
+# Average glyph width of an 11 px sans-serif font (measured on Liberation Sans, vl-convert's
+# sans-serif here), used to wrap footnotes to the chart's width.
 _FOOTNOTE_FONT_SIZE = 11
-_CHAR_WIDTH_PX = 6.0
+_CHAR_WIDTH_PX = 5.2
+# A footnote line is never shorter than this, so a narrow chart does not get a tall footnote.
+_MIN_FOOTNOTE_CHARS = 80
 _DEFAULT_CHART_WIDTH = 640
 
 
@@ -91,6 +100,11 @@ def _ordered(rows: pd.DataFrame) -> pd.DataFrame:
 def _day(moment: Any) -> str:
     """'30 Sep 2023', the date style of the conflict sentences and filter descriptions."""
     return f"{moment.day} {moment:%b %Y}"
+
+
+def neutralise(text: str) -> str:
+    """Text as an export writes it, so that a spreadsheet shows it instead of running it."""
+    return "'" + text if _NEEDS_APOSTROPHE.match(text) else text
 
 
 def _cells(row: Any) -> list[str]:
@@ -113,9 +127,8 @@ def _cells(row: Any) -> list[str]:
         "quote": row.quote,
         "notes": row.notes,
     }
-    # The loader strips this same apostrophe again, so the file reads back to the same text.
     for name in TEXT_COLUMNS:
-        cells[name] = escape_formula(str(cells[name]))
+        cells[name] = neutralise(str(cells[name]))
     return [str(cells[name]) for name in COLUMNS]
 
 
@@ -144,7 +157,7 @@ def figures_hxl(rows: pd.DataFrame) -> bytes:
 # Sources and dates.
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Source:
     """Who gave a figure, where it was published and when: what a footnote cites."""
 
@@ -167,7 +180,33 @@ def sources_in(rows: pd.DataFrame) -> list[Source]:
     for row in rows.itertuples(index=False):
         when = row.published if not pd.isna(row.published) else row.as_of
         found.add(Source(str(row.reported_by), str(row.outlet), when.date()))
-    return sorted(found, key=lambda s: (s.reported_by.casefold(), s.outlet.casefold(), s.date))
+    return sorted(found, key=_source_key)
+
+
+def _ref_day(text: str) -> dt.date | None:
+    """The day of a conflict figure's date text ('25 Sep 2023' or '25 Sep 2023, 14:30')."""
+    try:
+        return dt.datetime.strptime(text.split(",")[0].strip(), "%d %b %Y").date()
+    except ValueError:
+        return None
+
+
+def conflict_sources(conflicts: Sequence[Conflict]) -> list[Source]:
+    """The sources a set of conflict sentences names, dated as the sentences date them.
+
+    A sentence can name a figure outside the view (the other side of a dispute), and a
+    source a page names must be in its footnote.
+    """
+    found = {
+        Source(ref.reported_by, ref.outlet, _ref_day(ref.published or ref.as_of))
+        for conflict in conflicts
+        for ref in conflict.figures
+    }
+    return sorted(found, key=_source_key)
+
+
+def _source_key(source: Source) -> tuple[str, str, dt.date]:
+    return (source.reported_by.casefold(), source.outlet.casefold(), source.date or dt.date.min)
 
 
 def latest_as_of(rows: pd.DataFrame) -> dt.date | None:
@@ -215,7 +254,7 @@ class BriefingParts:
     counts: str  # '13 figures from 9 sources; 1 conflict'
     headlines: tuple[MetricHeadlines, ...]
     conflicts: tuple[Conflict, ...]
-    sources: tuple[Source, ...]
+    sources: tuple[Source, ...]  # of the figures in view and of every figure a conflict names
 
 
 def _headline(row: Any, vocabulary: Vocabulary) -> Headline:
@@ -290,9 +329,10 @@ def briefing_parts(
     """
     in_view = apply_filters(rows, filters)
     flags = tuple(conflicts_in_view(conflicts, in_view))
-    sources = tuple(sources_in(in_view))
+    in_view_sources = sources_in(in_view)
+    sources = tuple(sorted({*in_view_sources, *conflict_sources(flags)}, key=_source_key))
     counts = (
-        f"{_plural(len(in_view), 'figure')} from {_plural(len(sources), 'source')}; "
+        f"{_plural(len(in_view), 'figure')} from {_plural(len(in_view_sources), 'source')}; "
         f"{_plural(len(flags), 'conflict')}"
     )
     return BriefingParts(
@@ -413,7 +453,7 @@ def footnote_lines(sources: Sequence[str], width_px: int) -> list[str]:
     entries = [f"{label};" for label in shown[:-1]] + [f"{shown[-1]}."]
     if left_out:
         entries.append(f"… and {left_out} more (the CSV export lists every figure's source).")
-    limit = max(40, int(width_px / _CHAR_WIDTH_PX))
+    limit = max(_MIN_FOOTNOTE_CHARS, int(width_px / _CHAR_WIDTH_PX))
     lines: list[str] = []
     current = "Sources:"
     for entry in entries:
@@ -421,7 +461,10 @@ def footnote_lines(sources: Sequence[str], width_px: int) -> list[str]:
             current = f"{current} {entry}"
             continue
         lines.append(current)
-        # One label longer than the line is wrapped on its own rather than overflowing.
+        if len(entry) <= limit * 1.3:
+            # A label a little longer than the line overflows it rather than being split.
+            current = entry
+            continue
         pieces = textwrap.wrap(entry, limit) or [entry]
         lines.extend(pieces[:-1])
         current = pieces[-1]
@@ -448,6 +491,27 @@ def _without_top_level_settings(chart: alt.TopLevelMixin) -> tuple[Any, dict[str
     return inner, moved
 
 
+def split_title(chart: alt.TopLevelMixin) -> tuple[Any, str, list[str]]:
+    """A copy of the chart without its title, and that title's text and subtitle lines.
+
+    The frame (or a page) draws one title block; the chart's own subtitle lines (what the
+    marks mean, what a sample leaves out) are kept and shown under it.
+    """
+    inner = chart.copy(deep=True)
+    own = getattr(inner, "title", alt.Undefined)
+    if own is alt.Undefined:
+        return inner, "", []
+    inner.title = alt.Undefined
+    if isinstance(own, str):
+        return inner, own, []
+    params = own.to_dict() if hasattr(own, "to_dict") else dict(own)
+    text = params.get("text", "")
+    subtitle = params.get("subtitle", [])
+    text = " ".join(text) if isinstance(text, list) else str(text)
+    lines = [subtitle] if isinstance(subtitle, str) else [str(line) for line in subtitle]
+    return inner, text, lines
+
+
 def briefing_chart(
     chart: alt.TopLevelMixin,
     *,
@@ -457,12 +521,14 @@ def briefing_chart(
     width: int | None = None,
 ) -> alt.VConcatChart:
     """Frame any chart for a briefing: a title, subtitle lines (the view, the as-of line) above,
-    and a footnote naming every source below, all drawn into the image itself.
+    and a footnote naming every source below, all drawn into the image itself. A title the
+    chart has of its own is replaced, and its subtitle lines follow `subtitle_lines`.
 
     `sources` are labels ('Reporter (Outlet, 30 Sep 2023)'); `width` is what the footnote wraps
     to (default: the chart's own width).
     """
-    inner, moved = _without_top_level_settings(chart)
+    untitled, _, own_lines = split_title(chart)
+    inner, moved = _without_top_level_settings(untitled)
     wrap_width = width or _declared_width(inner)
     footed = alt.vconcat(inner).properties(
         title=alt.TitleParams(
@@ -479,7 +545,7 @@ def briefing_chart(
     framed = alt.vconcat(footed).properties(
         title=alt.TitleParams(
             title,
-            subtitle=list(subtitle_lines),
+            subtitle=[*subtitle_lines, *own_lines],
             anchor="start",
             fontSize=18,
             subtitleFontSize=12,
@@ -530,27 +596,88 @@ def view_chart(
     conflicts: Sequence[Conflict],
     filters: ViewFilters,
     vocabulary: Vocabulary,
+    *,
+    reporters: Sequence[str] | None = None,
     **options: Any,
 ) -> alt.VConcatChart:
     """One of the dashboard's charts of a view, framed for a briefing (title, as-of, sources).
 
+    `reporters` fixes the colours (default: every reporter in `rows`, so when `rows` is the
+    whole data a reporter keeps its colour from one view to the next, as on the dashboard);
     `options` go to the chart function (color_by, log_scale, highlight).
     """
     from figures import charts  # the dashboard's charts; imported late, it pulls in more
 
     parts = briefing_parts(rows, conflicts, filters, vocabulary)
     in_view = apply_filters(rows, filters)
-    flags = list(parts.conflicts)
     build = charts.timeline_chart if kind == "timeline" else charts.by_source_chart
-    # Colours follow every reporter in the data, not just those in view, so a reporter keeps
-    # its colour from one view to the next, as on the dashboard.
-    reporters = sorted(set(rows["reported_by"]))
-    chart = build(in_view, flags, vocabulary, reporters=reporters, **options)
+    palette = list(reporters) if reporters is not None else sorted(set(rows["reported_by"]))
+    chart = build(in_view, list(parts.conflicts), vocabulary, reporters=palette, **options)
     return briefing_chart(
         chart,
         title=CHART_TITLES[kind],
         subtitle_lines=[parts.view, f"{parts.as_of} · {parts.counts}"],
-        sources=[source.label for source in parts.sources],
+        # What the image draws: figures in view (a pair half outside the view is not drawn).
+        sources=[source.label for source in sources_in(in_view)],
+    )
+
+
+@dataclass(frozen=True)
+class ChartPanels:
+    """Which (metric, group) panels a size-limited chart shows, and which it leaves out."""
+
+    rows: pd.DataFrame  # the rows of the panels shown
+    shown: tuple[str, ...]  # panel labels, vocabulary order
+    left_out: tuple[str, ...]
+
+
+def _panel_label(vocabulary: Vocabulary, metric: str, group: str) -> str:
+    label = vocabulary.metric_label(metric)
+    return label if group == WHOLE_GROUP else f"{label} ({vocabulary.group_label(group)})"
+
+
+def panels_to_chart(
+    rows: pd.DataFrame, conflicts: Sequence[Conflict], vocabulary: Vocabulary, limit: int
+) -> ChartPanels:
+    """At most `limit` of the view's (metric, group) panels, for a chart that must fit a screen.
+
+    Panels with a conflict in view come first (a briefing is about where reports disagree),
+    then whole counts before subgroups, then those with more figures, then vocabulary order;
+    so the choice is deterministic and the figures in dispute are always charted.
+    """
+    metric_order = {name: index for index, name in enumerate(vocabulary.metrics)}
+    group_order = {name: index for index, name in enumerate(vocabulary.groups)}
+    disputed = {line for conflict in conflicts for line in conflict.lines}
+    panels: dict[tuple[str, str], list[int]] = {}
+    for metric, group, line in zip(rows["metric"], rows["group"], rows["line"], strict=True):
+        panels.setdefault((str(metric), str(group)), []).append(int(line))
+
+    def vocabulary_rank(panel: tuple[str, str]) -> tuple[int, int, str, str]:
+        metric, group = panel
+        return (
+            metric_order.get(metric, len(metric_order)),
+            group_order.get(group, len(group_order)),
+            metric,
+            group,
+        )
+
+    def priority(panel: tuple[str, str]) -> tuple[bool, bool, int, tuple[int, int, str, str]]:
+        lines = panels[panel]
+        return (
+            not disputed.intersection(lines),
+            panel[1] != WHOLE_GROUP,
+            -len(lines),
+            vocabulary_rank(panel),
+        )
+
+    chosen = sorted(panels, key=priority)[: max(limit, 0)]
+    shown = sorted(chosen, key=vocabulary_rank)
+    left_out = sorted(set(panels) - set(chosen), key=vocabulary_rank)
+    keep = pd.Series(list(zip(rows["metric"], rows["group"], strict=True)), index=rows.index)
+    return ChartPanels(
+        rows=rows.loc[keep.isin(set(chosen))],
+        shown=tuple(_panel_label(vocabulary, *panel) for panel in shown),
+        left_out=tuple(_panel_label(vocabulary, *panel) for panel in left_out),
     )
 
 
@@ -584,5 +711,6 @@ def view_slug(filters: ViewFilters) -> str:
 
 
 def export_filename(filters: ViewFilters, what: str, extension: str) -> str:
-    """'figures_troops_timeline.png': the same view and export always get the same name."""
-    return f"figures_{view_slug(filters)}_{what}.{extension}"
+    """'figures_troops_timeline.png', 'figures_all.csv': one view and export, one name."""
+    suffix = f"_{what}" if what else ""
+    return f"figures_{view_slug(filters)}{suffix}.{extension}"

@@ -9,6 +9,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -39,6 +40,8 @@ FORMULA_ROWS = (
     + "2023-09-20,fled,,,10,,Nagorno-Karabakh,'+Reporter,media,'@outlet,2023-09-21,,"
     + '\'=HYPERLINK("http://x.example";"click"),\'-3 not counted\n'
     + '2023-09-21T14:30,fled,,about,20,,,Wire,media,Wire,,https://example.org/a,"=1+1",\n'
+    # Text that itself starts with an apostrophe before "=": stored with one more.
+    + "2023-09-22,fled,,,30,,,Wire,media,Wire,,,words,''=not a formula\n"
 )
 
 
@@ -82,7 +85,8 @@ def test_the_csv_writes_values_the_way_the_contract_does():
 
 def test_formula_text_is_neutralised_in_csv_and_hxl_and_loads_back_as_written():
     rows = loaded(FORMULA_ROWS)
-    assert list(rows["quote"]) == ['=HYPERLINK("http://x.example";"click")', "=1+1"]
+    assert list(rows["quote"]) == ['=HYPERLINK("http://x.example";"click")', "=1+1", "words"]
+    assert list(rows["notes"])[2] == "'=not a formula"
     for data, skip in ((exports.figures_csv(rows), 1), (exports.figures_hxl(rows), 2)):
         table = cells(data)
         body = table[skip:]
@@ -92,7 +96,9 @@ def test_formula_text_is_neutralised_in_csv_and_hxl_and_loads_back_as_written():
         assert [row[COLUMNS.index("quote")] for row in body] == [
             '\'=HYPERLINK("http://x.example";"click")',
             "'=1+1",
+            "words",
         ]
+        assert body[2][COLUMNS.index("notes")] == "''=not a formula"
         # Without its tag row an HXL file is the contract CSV, so the loader reads it too.
         plain = b"".join(line for i, line in enumerate(data.splitlines(True)) if i != skip - 1)
         back = load_bytes(plain if skip == 2 else data, VOCABULARY)
@@ -273,3 +279,130 @@ def test_file_names_follow_the_view():
     name = exports.export_filename(view, "", "hxl.csv")
     assert name == "figures_troops_nikol-pashinyan.hxl.csv"
     assert re.fullmatch(r"[a-z0-9_.\-]+", name)
+
+
+def test_the_note_names_in_its_sources_the_other_side_a_conflict_sentence_names():
+    armenian = ViewFilters(affiliations=("armenia",))
+    note = exports.briefing_markdown(ROWS, CONFLICTS, armenian, VOCABULARY)
+    sources = note.split("## Sources", 1)[1]
+    # Sadigov's figure is outside the view, but the troops sentence names him.
+    assert "Vagif Sadigov" in note.split("## Conflicting figures", 1)[1].split("## Sources")[0]
+    assert "- Vagif Sadigov, Azerbaijan's Ambassador to the EU (Brussels Signal, 25 Sep 2023)" in (
+        sources
+    )
+
+
+def test_a_screen_sized_chart_keeps_the_disputed_panels_and_names_the_rest():
+    panels = exports.panels_to_chart(ROWS, CONFLICTS, VOCABULARY, 3)
+    assert panels.shown == ("People who fled", "People who arrived", "Troops")
+    assert "People evacuated (Children)" in panels.left_out
+    assert len(panels.shown) + len(panels.left_out) == 9
+    assert set(panels.rows["metric"]) == {"fled", "arrived", "troops"}
+    everything = exports.panels_to_chart(ROWS, CONFLICTS, VOCABULARY, 20)
+    assert everything.left_out == () and len(everything.rows) == len(ROWS)
+
+
+def test_a_dashboard_chart_framed_for_a_briefing_draws_its_view_and_sources():
+    troops = ViewFilters(metrics=("troops",))
+    framed = exports.view_chart("by-source", ROWS, CONFLICTS, troops, VOCABULARY)
+    svg = exports.chart_svg(framed)
+    lines = svg_lines(svg)
+    assert "Reported figures by source" in lines
+    assert "Troops" in lines
+    assert any(line.startswith("Figures as reported up to 19 Sep 2023") for line in lines)
+    for source in exports.sources_in(apply_filters(ROWS, troops)):
+        assert any(source.label in line for line in lines), source.label
+    assert not any("Pashinyan" in line for line in lines)
+    width, height = svg_size(svg)
+    with Image.open(io.BytesIO(exports.chart_png(framed))) as image:
+        assert image.size == (round(2 * width), round(2 * height))
+
+
+# ---------------------------------------------------------------------------------------------
+# Download buttons on the dashboard
+
+
+class _Recorder:
+    """Stands in for `streamlit` in figures.ui_downloads: records each download button."""
+
+    def __init__(self) -> None:
+        self.buttons: list[dict[str, Any]] = []
+
+    def columns(self, count: int) -> list[_Recorder]:
+        return [self] * count
+
+    def download_button(self, label: str, data: Any, **options: Any) -> bool:
+        self.buttons.append({"label": label, "data": data, **options})
+        return False
+
+
+def test_download_buttons_build_nothing_until_pressed_and_name_files_by_view(monkeypatch):
+    from figures import ui_downloads
+
+    built: list[str] = []
+    real_png, real_svg = exports.chart_png, exports.chart_svg
+    monkeypatch.setattr(
+        exports, "chart_png", lambda *a, **k: built.append("png") or real_png(*a, **k)
+    )
+    monkeypatch.setattr(
+        exports, "chart_svg", lambda *a, **k: built.append("svg") or real_svg(*a, **k)
+    )
+    recorder = _Recorder()
+    monkeypatch.setattr(ui_downloads, "st", recorder)
+    view = ViewFilters(metrics=("troops",))
+    in_view = apply_filters(ROWS, view)
+    ui_downloads.render_downloads(in_view, conflicts_in_view(CONFLICTS, in_view), view, VOCABULARY)
+    assert built == [], "rendering the page must not render images"
+    names = [button["file_name"] for button in recorder.buttons]
+    assert names == [
+        "figures_troops_timeline.png",
+        "figures_troops_timeline.svg",
+        "figures_troops_by-source.png",
+        "figures_troops_by-source.svg",
+        "figures_troops.csv",
+        "figures_troops.hxl.csv",
+        "figures_troops_briefing.md",
+    ]
+    assert all(callable(button["data"]) for button in recorder.buttons)
+    files: dict[str, bytes] = {b["file_name"]: b["data"]() for b in recorder.buttons}
+    assert built == ["png", "svg", "png", "svg"]
+    with Image.open(io.BytesIO(files["figures_troops_timeline.png"])) as image:
+        width, height = svg_size(files["figures_troops_timeline.svg"].decode())
+        assert image.size == (round(2 * width), round(2 * height))
+    assert files["figures_troops.csv"] == exports.figures_csv(in_view)
+    assert files["figures_troops.hxl.csv"] == exports.figures_hxl(in_view)
+    note = files["figures_troops_briefing.md"].decode()
+    assert note == exports.briefing_markdown(in_view, CONFLICTS, view, VOCABULARY)
+
+
+@pytest.mark.integration
+def test_streamlit_accepts_the_download_buttons_as_deferred_files():
+    from streamlit.testing.v1 import AppTest
+
+    def page(root: str, data: str) -> None:
+        import sys
+
+        sys.path.insert(0, root)  # AppTest runs the page as a script from a temporary file
+        from figures.conflicts import find_conflicts
+        from figures.filters import ViewFilters, apply_filters, conflicts_in_view
+        from figures.ui_downloads import render_downloads
+        from figures.validation import load_figures
+        from figures.vocabulary import load_vocabulary
+
+        rows = load_figures(data).rows
+        vocabulary = load_vocabulary()
+        view = ViewFilters(metrics=("troops",))
+        in_view = apply_filters(rows, view)
+        flags = conflicts_in_view(find_conflicts(rows, vocabulary), in_view)
+        render_downloads(
+            in_view, flags, view, vocabulary, reporters=sorted(set(rows["reported_by"]))
+        )
+
+    root = str(DATA.parent.parent)
+    at = AppTest.from_function(page, args=(root, str(DATA)), default_timeout=60)
+    at.run()
+    assert not at.exception
+    buttons = at.get("download_button")
+    assert len(buttons) == 7
+    # A deferred file id means Streamlit holds the callable and builds the file on a click.
+    assert all(button.proto.deferred_file_id for button in buttons)
