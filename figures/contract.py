@@ -99,7 +99,10 @@ class FigureRow(BaseModel):
     affiliation: Affiliation = Field(description="The reporter's side.")
     outlet: str = Field(min_length=1, description="Where it was published.")
     published: dt.date | None = Field(None, description="Publication date; not before as_of.")
-    url: str = Field("", pattern=r"^(https?://\S+)?$", description="http(s) address or blank.")
+    # The bulk rule's pattern (figures.validation._URL_RE): any case of scheme, then a host.
+    url: str = Field(
+        "", pattern=r"^((?i:https?)://[^\s/?#]+\S*)?$", description="http(s) address or blank."
+    )
     quote: str = Field(min_length=1, description="The words that carry the figure, verbatim.")
     notes: str = Field("", description="Anything an analyst should know.")
     line: int | None = Field(None, description="CSV line the row starts on, when loaded.")

@@ -37,18 +37,16 @@ _WHITESPACE = b" \t\r\n"
 # Columns pandas must not parse as numbers: "+5", "-0" and "007" would all become plain
 # integers there, and the rules must see the text to judge it the same way on both paths.
 _COUNT_COLUMNS = ("value", "value_high")
-# Quotes that pandas reads leniently where the csv module (strict) reports them, and lone CR
-# line endings, which the fast reader's line arithmetic does not count. Either sends the file
-# to the careful reader. In a well-formed file a quote next to ordinary characters on both
-# sides only ever comes in doubled pairs inside a quoted cell, so an odd run of quotes between
-# ordinary characters is a closing quote followed by more text ('"five to six" people') or a
-# quote inside an unquoted cell; an even run right after a separator is an empty quoted cell
-# followed by text. RE2 (through pyarrow) scans in linear time, unlike Python's `re` here.
-_ODD_RE = (
-    r'[^",\r\n]"(?:"")*[^",\r\n]'
-    r'|(?:^|[,\r\n])(?:"")+[^",\r\n]'
-    r"|\r[^\n]|\r$"
-)
+# The files both readers read alike: records of cells, a cell either quoted (inner quotes
+# doubled, line breaks CRLF or LF) or unquoted (not starting with a quote), records ending in
+# CRLF or LF. Anything else sends the file to the careful reader: pandas reads a closing quote
+# followed by more text ('"five to six" people') leniently where the csv module (strict)
+# reports it, and a lone CR is a line to an editor but not to the fast reader's arithmetic.
+# Whether a quote opens or closes a cell depends on everything before it, so the check is a
+# match of the whole file, which RE2 (through pyarrow) does in linear time without a copy.
+_CELL = r'(?:"(?:[^"\r]|""|\r\n)*"|(?:[^",\r\n][^,\r\n]*)?)'
+_RECORD = rf"{_CELL}(?:,{_CELL})*"
+_PLAIN_CSV_RE = rf"^{_RECORD}(?:(?:\r\n|\n){_RECORD})*$"
 
 
 @dataclass
@@ -114,6 +112,12 @@ def _header_check(header: list[str]) -> list[ValidationError]:
     return errors
 
 
+def first_record(raw: bytes) -> list[str]:
+    """The header cells as written (a header is short: its first 64 KiB are plenty)."""
+    text_start = raw[:65536].removeprefix(_BOM).decode("utf-8", errors="ignore")
+    return next(csv.reader(io.StringIO(text_start, newline="")), [])
+
+
 def read_table(raw: bytes) -> RawTable:
     """Parse CSV bytes. File-level problems come back as errors with an empty table."""
     empty = RawTable(header=[], frame=pd.DataFrame(), lines=np.empty(0, dtype=np.int64))
@@ -128,15 +132,14 @@ def read_table(raw: bytes) -> RawTable:
     if encoding_error:
         empty.errors.append(encoding_error)
         return empty
-    text_start = raw[:65536].removeprefix(_BOM).decode("utf-8", errors="ignore")
-    first_record = next(csv.reader(io.StringIO(text_start, newline="")), [])
-    header = [normalise_header(name) for name in first_record]
+    raw_header = first_record(raw)
+    header = [normalise_header(name) for name in raw_header]
     header_errors = _header_check(header)
     if header_errors:
         empty.header = header
         empty.errors.extend(header_errors)
         return empty
-    fast = _read_fast(raw, header, first_record)
+    fast = _read_fast(raw, header, raw_header)
     table = fast if fast is not None else _read_careful(raw)
     # Cells under a blank header name (spreadsheets leave such columns) belong to no column.
     if "" in table.header:
@@ -159,8 +162,8 @@ def _content_end(raw: bytes) -> int:
 def _odd(raw: bytes) -> bool:
     """Whether the file has quotes or line endings only the careful reader reads right."""
     if b'"' not in raw and b"\r" not in raw:
-        return False
-    return bool(pc.match_substring_regex(_as_arrow_text(raw), _ODD_RE)[0].as_py())
+        return False  # without quotes or CRs any text is plain CSV
+    return not pc.match_substring_regex(_as_arrow_text(raw), _PLAIN_CSV_RE)[0].as_py()
 
 
 def _read_fast(raw: bytes, header: list[str], raw_header: list[str]) -> RawTable | None:

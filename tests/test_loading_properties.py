@@ -1,0 +1,267 @@
+"""Properties of the loader over inputs nobody would think to write by hand.
+
+- Arbitrary bytes never make it raise: whatever the file, the answer is rows and errors.
+- Arbitrary valid rows, written the way a spreadsheet or the csv module writes them (any
+  column order, LF or CRLF, with or without BOM, any Unicode text), all come back, with the
+  values written and the line each starts on in an editor.
+- Whenever the fast reader accepts a file, the careful reader reads the same table with the
+  same line numbers, so which reader ran never changes a verdict.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from figures.contract import COLUMNS, Affiliation, Qualifier
+from figures.errors import CATALOGUE
+from figures.loading import _read_careful, _read_fast, first_record, normalise_header
+from figures.validation import MAX_VALUE, LoadResult
+from tests.support import VOCABULARY, contract_row, flat, load
+
+PROPERTY_SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Any bytes.
+
+# Bytes that make CSV structure (separators, quotes, line ends, BOM, bad UTF-8) far more often
+# than uniform bytes would, glued to a real header so the row paths run too.
+_CSV_BYTES = st.lists(
+    st.sampled_from(
+        [
+            *(b",", b'"', b"\n", b"\r", b"\r\n", b" ", b"a", b"1", b"-", b"'", b"="),
+            *(b"\xef\xbb\xbf", b"\xff", b"\xc3", b"\xd5\xa1"),
+            *(b"2023-09-30", b"fled", b"armenia", b"range"),
+        ]
+    ),
+    max_size=60,
+).map(b"".join)
+_HEADERS = st.sampled_from(
+    [b"", b"as_of,metric,value,reported_by,affiliation,outlet,quote\n", ",".join(COLUMNS).encode()]
+)
+
+
+def assert_well_formed(result: LoadResult) -> None:
+    for error in result.errors:
+        assert error.code in CATALOGUE
+        assert error.line is None or error.line >= 1
+        assert isinstance(error.message, str) and error.message
+    assert list(result.rows["line"]) == sorted(set(result.rows["line"]))
+    assert len(result.rows) <= result.record_count or result.record_count == 0
+
+
+@PROPERTY_SETTINGS
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_never_raise(raw: bytes) -> None:
+    assert_well_formed(load(raw))
+
+
+@PROPERTY_SETTINGS
+@given(_HEADERS, _CSV_BYTES)
+def test_csv_like_bytes_never_raise(header: bytes, body: bytes) -> None:
+    result = load(header + b"\n" + body if header and not header.endswith(b"\n") else header + body)
+    assert_well_formed(result)
+
+
+# ---------------------------------------------------------------------------------------------
+# Any valid rows.
+
+
+def escape_formula(text: str) -> str:
+    """How a writer protects text from spreadsheets: one apostrophe, which the loader removes."""
+    return "'" + text if re.match(r"'*[=+\-@]", text) else text
+
+
+@dataclass(frozen=True)
+class Figure:
+    cells: dict[str, str]  # as written to the file
+    as_of: dt.datetime
+    has_time: bool
+    value: int
+    value_high: int | None
+    published: dt.date | None
+    texts: dict[str, str]  # as the loader must give them back
+
+
+_TEXT_COLUMNS = ("place", "reported_by", "outlet", "quote", "notes")
+_REQUIRED_TEXT = ("reported_by", "outlet", "quote")
+# Any text with at least one character that is not blank, so a required cell is never empty.
+_REQUIRED = st.tuples(
+    st.text(max_size=20),
+    st.characters(codec="utf-8").filter(lambda c: not c.isspace()),
+    st.text(max_size=20),
+).map("".join)
+_HOSTS = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?(\.[a-z]{2,6}){1,2}", fullmatch=True)
+_PATHS = st.from_regex(
+    r"(/[A-Za-z0-9._~%!$&'()*+,;=:@-]{0,12}){0,3}(\?[a-z=&0-9]{0,10})?", fullmatch=True
+)
+
+
+@st.composite
+def figures(draw: st.DrawFn) -> Figure:
+    day = draw(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)))
+    has_time = draw(st.booleans())
+    as_of = dt.datetime(day.year, day.month, day.day)
+    as_of_text = day.isoformat()
+    if has_time:
+        as_of = as_of.replace(hour=draw(st.integers(0, 23)), minute=draw(st.integers(0, 59)))
+        as_of_text += draw(st.sampled_from("T ")) + as_of.strftime("%H:%M")
+    qualifier = draw(st.sampled_from([*(q.value for q in Qualifier), ""]))
+    value = draw(st.integers(0, MAX_VALUE))
+    value_high = draw(st.integers(value, MAX_VALUE)) if qualifier == "range" else None
+
+    def count_text(number: int | None) -> str:
+        if number is None:
+            return ""
+        return draw(st.sampled_from([str(number), f"{number:,}"]))
+
+    published = None
+    if draw(st.booleans()):
+        published = day + dt.timedelta(days=draw(st.integers(0, 400)))
+    url = ""
+    if draw(st.booleans()):
+        url = (
+            draw(st.sampled_from(["http://", "https://", "HTTPS://"])) + draw(_HOSTS) + draw(_PATHS)
+        )
+    texts = {
+        name: draw(_REQUIRED if name in _REQUIRED_TEXT else st.text(max_size=40))
+        for name in _TEXT_COLUMNS
+    }
+    cells = {
+        "as_of": as_of_text,
+        "metric": draw(st.sampled_from(sorted(VOCABULARY.metrics))),
+        "group": draw(st.sampled_from(["", *sorted(VOCABULARY.groups)])),
+        "qualifier": qualifier,
+        "value": count_text(value),
+        "value_high": count_text(value_high),
+        "affiliation": draw(st.sampled_from([a.value for a in Affiliation])),
+        "published": published.isoformat() if published else "",
+        "url": url,
+        **{name: escape_formula(text) for name, text in texts.items()},
+    }
+    return Figure(
+        cells=cells,
+        as_of=as_of,
+        has_time=has_time,
+        value=value,
+        value_high=value_high,
+        published=published,
+        texts={name: text.strip() for name, text in texts.items()},
+    )
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    raw: bytes
+    figures: list[Figure]
+    lines: list[int]  # where each figure's record starts, counted as an editor counts
+
+
+@st.composite
+def written_files(draw: st.DrawFn) -> WrittenFile:
+    rows = draw(
+        st.lists(figures(), min_size=1, max_size=6, unique_by=lambda f: tuple(f.cells.items()))
+    )
+    order = draw(st.permutations(COLUMNS))
+    ending = draw(st.sampled_from(["\n", "\r\n"]))
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator=ending).writerow(order)
+    starts = []
+    for figure in rows:
+        starts.append(buffer.tell())
+        cells = [figure.cells[name] for name in order]
+        # Python's writer quotes a cell with a line ending only if it is in its own line
+        # terminator, so a lone CR in an LF file would go out bare and end the record there.
+        bare_cr = ending == "\n" and any("\r" in cell for cell in cells)
+        quoting = csv.QUOTE_ALL if bare_cr else csv.QUOTE_MINIMAL
+        csv.writer(buffer, lineterminator=ending, quoting=quoting).writerow(cells)
+    text = buffer.getvalue()
+    lines = [len(_LINE_BREAK.findall(text[:start])) + 1 for start in starts]
+    bom = b"\xef\xbb\xbf" if draw(st.booleans()) else b""
+    return WrittenFile(raw=bom + text.encode("utf-8"), figures=rows, lines=lines)
+
+
+@PROPERTY_SETTINGS
+@given(written_files())
+def test_valid_rows_all_come_back_with_their_values_and_lines(written: WrittenFile) -> None:
+    result = load(written.raw)
+    assert flat(result.errors) == []
+    assert list(result.rows["line"]) == written.lines
+    for figure, record in zip(written.figures, result.rows.to_dict("records"), strict=True):
+        assert record["as_of"] == figure.as_of
+        assert record["as_of_has_time"] == figure.has_time
+        assert record["metric"] == figure.cells["metric"]
+        assert record["group"] == (figure.cells["group"] or "all")
+        assert record["qualifier"] == (figure.cells["qualifier"] or "exact")
+        assert record["value"] == figure.value
+        high = record["value_high"]
+        assert (None if high is None or high != high else high) == figure.value_high
+        published = record["published"]
+        assert (None if published != published else published.date()) == figure.published
+        assert record["affiliation"] == figure.cells["affiliation"]
+        assert record["url"] == figure.cells["url"]
+        for name, text in figure.texts.items():
+            assert record[name] == text, name
+        # And the row is one the pydantic contract accepts.
+        assert contract_row(record).value == figure.value
+
+
+# ---------------------------------------------------------------------------------------------
+# The fast reader and the careful reader agree.
+
+
+def assert_readers_agree(raw: bytes) -> bool:
+    """True when the fast reader took the file (and then read it as the careful one does)."""
+    raw_header = first_record(raw)
+    header = [normalise_header(name) for name in raw_header]
+    fast = _read_fast(raw, header, raw_header)
+    if fast is None:
+        return False
+    careful = _read_careful(raw)
+    assert careful.errors == []
+    assert fast.header == careful.header
+    assert list(fast.lines) == list(careful.lines)
+    assert fast.frame.to_dict("split") == careful.frame.to_dict("split")
+    return True
+
+
+_CSV_TEXT = st.lists(
+    st.sampled_from([",", '"', '""', "\n", "\r\n", "\r", " ", "\t", "a", "é", "Ա", "7", "-", "'"]),
+    max_size=80,
+).map("".join)
+
+
+@PROPERTY_SETTINGS
+@given(st.sampled_from(["a,b,c\n", "as_of,value,quote\n", "x\n", '"h,1",h2\n']), _CSV_TEXT)
+def test_fast_and_careful_readers_agree_on_any_text_the_fast_one_accepts(
+    header: str, body: str
+) -> None:
+    raw = (header + body).encode("utf-8")
+    assume(len(set(first_record(raw))) == len(first_record(raw)))
+    assert_readers_agree(raw)
+
+
+@PROPERTY_SETTINGS
+@given(written_files())
+def test_fast_and_careful_readers_agree_on_valid_files(written: WrittenFile) -> None:
+    assert_readers_agree(written.raw)
+
+
+def test_ordinary_files_take_the_fast_path() -> None:
+    # The property above would hold vacuously if the fast reader refused everything.
+    for raw in (
+        b"as_of,value,quote\n2023-09-30,5,five\n",
+        b'\xef\xbb\xbfas_of,value,quote\r\n2023-09-30,"1,000","a, b\r\nc"\r\n',
+        b'as_of,value,quote\n2023-09-30,5,"said ""five"" twice"\n,,\n\n',
+    ):
+        assert assert_readers_agree(raw), raw
