@@ -581,7 +581,7 @@ def _colour_encoding(
         {
             "orient": "top",
             "direction": "horizontal",
-            "columns": 3,
+            "columns": 2,
             "columnPadding": 18,
             "rowPadding": 4,
             "labelFontSize": LABEL_SIZE,
@@ -678,10 +678,14 @@ def _bar_size(horizontal: bool, thickness: int) -> Spec:
 
 
 def _key(
-    tolerance: float, horizontal: bool, with_conflicts: bool, width: int
+    tolerance: float, horizontal: bool, with_conflicts: bool, width: int, margin: int = 0
 ) -> tuple[Spec, pd.DataFrame]:
     """A strip drawing each kind of mark with its meaning: the chart's own legend, drawn
-    with the same marks as the panels so it stays true in every export."""
+    with the same marks as the panels so it stays true in every export.
+
+    `margin` is how far the panels' axis labels reach left of their plots: the key starts
+    there too (at negative x), so it uses the chart's whole width, not only the plots'.
+    """
     items = [
         ("exact", "exact"),
         ("about", f"about (±{_percent(tolerance)} band)"),
@@ -695,11 +699,12 @@ def _key(
     # wrap onto a second row rather than run past the panels.
     xs: list[float] = []
     rows: list[int] = []
-    position, row = 14.0, 0
+    start = 8.0 - margin
+    position, row = start, 0
     for _, label in items:
         extent = 22 + 6.5 * len(label) + 20
-        if position + extent > width and position > 14.0:
-            position, row = 14.0, row + 1
+        if position + extent > width and position > start:
+            position, row = start, row + 1
         xs.append(position)
         rows.append(row)
         position += extent
@@ -1070,7 +1075,7 @@ def timeline_spec(
         f"{len(data.marks):,} figures as reported, placed on the date each describes; colour: "
         f"{colour['title'].lower()}. Lines join one source's updates of a running total."
     )
-    key = _key(tolerance, False, bool(data.marks["in_conflict"].any()), width)
+    key = _key(tolerance, False, bool(data.marks["in_conflict"].any()), width, margin=50)
     # Dates under every panel: in a long stack the bottom axis is a scroll away.
     resolve = {"scale": {"y": "independent"}, "axis": {"x": "independent"}}
     subtitle = _subtitle(data, lead, highlight_set, log_scale)
@@ -1137,7 +1142,11 @@ def by_source_spec(
         f"{len(data.marks):,} figures, one row per reporter (grouped by side); a row holds "
         "every figure that reporter gave in this view."
     )
-    key = _key(tolerance, True, bool(data.marks["in_conflict"].any()), width + 240)
+    # The reporters' names sit left of the panels: about 6.5 px a character, up to the
+    # axis's label limit.
+    longest = max((len(name) for name in data.marks["reporter"]), default=0)
+    margin = min(320, int(6.5 * longest) + 12)
+    key = _key(tolerance, True, bool(data.marks["in_conflict"].any()), width, margin)
     # Each panel lists only its own reporters and spans only its own values.
     resolve = {"scale": {"y": "independent", "x": "independent"}}
     subtitle = _subtitle(data, lead, highlight_set, log_scale)

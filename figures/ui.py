@@ -1,43 +1,935 @@
-"""Streamlit glue: the only module of the package that imports Streamlit."""
+"""Streamlit glue: the only module of the package that imports Streamlit (with the ui_* pages).
+
+The page, top to bottom: title and what the data is; headline figures; the timeline and the
+by-source chart (with colour, log-scale and conflict-highlight controls); downloads; the
+conflict list; the figures table; the validation report; the form to add a figure. The
+sidebar holds the view's filters, which live in the URL so a copied link reopens the view.
+
+Data handling, and why:
+- The parsed file is cached with `st.cache_data` keyed on (path, mtime_ns, size) and the
+  vocabulary files' stats: an appended row changes the key, so it shows on the next
+  interaction, and an unchanged file is never parsed again.
+- Conflicts are cached with `st.cache_resource` under the same key, as a Future computed on a
+  worker thread. Resource, not data: `cache_data` unpickles its value on every rerun, and the
+  flags of 100,000 figures took 1.7 s to unpickle, far over a 300 ms rerun; `Conflict` is a
+  frozen dataclass, so sharing one copy between sessions is safe. Future, because the engine
+  can take many seconds on a big file: the page is drawn without conflict marks first, then
+  redrawn when the engine is done, so the first chart never waits for it.
+"""
 
 from __future__ import annotations
 
+import argparse
+import importlib
+import importlib.util
+import inspect
 import os
+import re
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from figures import charts
+from figures.conflicts import Conflict, ConflictSettings, conflicts_by_line, find_conflicts
+from figures.contract import AFFILIATION_LABELS, value_as_written
+from figures.filters import (
+    DATE_KEYS,
+    MULTI_KEYS,
+    NO_PLACE,
+    FilterChoices,
+    ViewFilters,
+    apply_filters,
+    conflicts_in_view,
+    describe_filters,
+    filter_choices,
+    filters_from_query,
+    filters_to_query,
+)
 from figures.validation import LoadResult, load_figures
+from figures.vocabulary import (
+    GROUPS_FILE,
+    METRICS_FILE,
+    WHOLE_GROUP,
+    Vocabulary,
+    VocabularyError,
+    load_vocabulary,
+    vocabulary_dir_for,
+)
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "figures.csv"
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT / "data" / "figures.csv"
+GUIDE = ROOT / "docs" / "adding-figures.md"
+TITLE = "Reported refugee-flow figures"
+DESCRIPTION = (
+    "Figures on people who fled, arrived, were evacuated or detained during the September "
+    "2023 exodus from Nagorno-Karabakh, each as one source reported it, with the places where "
+    "reports disagree. The page takes no side: it shows who said what, and when."
+)
+# Query parameters besides the filters (figures.filters owns metric, group, place,
+# affiliation, reporter, from and to).
+COLOR_KEY, LOG_KEY, CONFLICT_KEY, VIEW_KEY = "color", "log", "conflict", "view"
+COLOR_VALUES = {"reporter": "reported_by", "affiliation": "affiliation"}
+TRUE_VALUES, FALSE_VALUES = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+KNOWN_KEYS = {*MULTI_KEYS, *DATE_KEYS, COLOR_KEY, LOG_KEY, CONFLICT_KEY, VIEW_KEY}
+# Widget keys in session state.
+W = {key: f"f_{key}" for key in MULTI_KEYS}
+W_DATES, W_COLOR, W_LOG, W_CONFLICT = "f_dates", "f_color", "f_log", "f_conflict"
+URL_READ, NOTICES, DATES_EXTENT = "_url_read", "_url_notices", "_dates_extent"
+PENDING_CONFLICT = "_url_conflict"
+
+# How long a page waits for the conflict engine before drawing without its marks.
+CONFLICT_WAIT_S = 1.0
+# What the page lists in full; beyond this it says how many more there are.
+MAX_CONFLICTS_LISTED = 25
+MAX_TABLE_ROWS = 2_000
+MAX_ERRORS_LISTED = 2_000
+MAX_HEADLINE_METRICS = 12
+
+_URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+
+# One worker: flags are computed once per file version, and a second file version waits its
+# turn rather than competing for the CPU with the page being drawn.
+_ENGINE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="conflict-engine")
 
 
-def data_path() -> Path:
-    return Path(os.environ.get("FIGURES_DATA", DEFAULT_DATA))
+# ---------------------------------------------------------------------------------------------
+# Where the data is, and loading it.
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _load_cached(path: str, mtime_ns: int, size: int) -> LoadResult:
-    # mtime and size are the cache key: an edited file reloads, an unchanged one never re-parses.
-    return load_figures(path)
+def data_path(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    """`--data PATH` after `streamlit run app.py --`, else FIGURES_DATA, else data/figures.csv."""
+    environ = os.environ if environ is None else environ
+    if argv is None:
+        # Only the command line `streamlit run app.py -- ...` is ours; under a test runner
+        # sys.argv holds the runner's own options.
+        argv = sys.argv[1:] if Path(sys.argv[0]).name == "app.py" else []
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--data")
+    known, _ = parser.parse_known_args(list(argv))
+    if known.data:
+        return Path(known.data)
+    if environ.get("FIGURES_DATA"):
+        return Path(environ["FIGURES_DATA"])
+    return DEFAULT_DATA
 
 
-def load(path: Path) -> LoadResult:
+@dataclass(frozen=True)
+class FileKey:
+    """What identifies one version of the data: its path, and the stats of it and its
+    vocabulary files (editing metrics.csv changes how rows are read)."""
+
+    path: str
+    mtime_ns: int
+    size: int
+    vocabulary: tuple[tuple[str, int, int], ...]
+
+
+def file_key(path: Path) -> FileKey | None:
     try:
         stat = path.stat()
     except OSError:
-        return load_figures(path)
-    return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
+        return None
+    folder = vocabulary_dir_for(path)
+    stats = []
+    for name in (METRICS_FILE, GROUPS_FILE):
+        try:
+            vocab_stat = (folder / name).stat()
+            stats.append((str(folder / name), vocab_stat.st_mtime_ns, vocab_stat.st_size))
+        except OSError:
+            stats.append((str(folder / name), 0, 0))
+    return FileKey(str(path), stat.st_mtime_ns, stat.st_size, tuple(stats))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    result: LoadResult
+    vocabulary: Vocabulary
+    choices: FilterChoices
+    reporters: tuple[str, ...]  # every reporter in the file: the palette's domain
+
+
+@st.cache_data(show_spinner="Reading the figures file…", max_entries=4)
+def _load_cached(path: str, mtime_ns: int, size: int, vocab: tuple) -> Loaded:
+    # mtime, size and the vocabulary stats are the cache key: an edited file reloads, an
+    # unchanged one never re-parses. The arguments are used only as the key.
+    del mtime_ns, size, vocab
+    vocabulary = load_vocabulary(vocabulary_dir_for(Path(path)))
+    result = load_figures(path, vocabulary)
+    choices = filter_choices(result.rows, vocabulary)
+    return Loaded(result, vocabulary, choices, tuple(choices.reporters))
+
+
+def load(path: Path) -> Loaded | LoadResult:
+    """The loaded file, or a LoadResult holding only the file-level error that stopped it."""
+    key = file_key(path)
+    if key is None:
+        return load_figures(path)  # the loader words the missing or unreadable file
+    return _load_cached(key.path, key.mtime_ns, key.size, key.vocabulary)
+
+
+@dataclass(frozen=True)
+class Flags:
+    conflicts: list[Conflict]
+    by_line: dict[int, list[Conflict]]
+
+
+def _find_flags(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSettings) -> Flags:
+    conflicts = find_conflicts(rows, vocabulary, settings)
+    return Flags(conflicts, conflicts_by_line(conflicts))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _flags_job(
+    path: str, mtime_ns: int, size: int, vocab: tuple, tolerance: float, window_days: int
+) -> Future[Flags]:
+    loaded = _load_cached(path, mtime_ns, size, vocab)
+    settings = ConflictSettings(tolerance=tolerance, window_days=window_days)
+    return _ENGINE.submit(_find_flags, loaded.result.rows, loaded.vocabulary, settings)
+
+
+def flags_future(path: Path) -> Future[Flags] | None:
+    key = file_key(path)
+    if key is None:
+        return None
+    settings = ConflictSettings()
+    return _flags_job(
+        key.path, key.mtime_ns, key.size, key.vocabulary, settings.tolerance, settings.window_days
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers.
+
+
+def md(text: object) -> str:
+    """Text shown as-is inside Markdown: no stray emphasis, links or $-maths from the data."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+def day_text(moment: object, with_time: bool = False) -> str:
+    if moment is None or pd.isna(moment):
+        return ""
+    stamp = pd.Timestamp(moment)
+    text = f"{stamp.day} {stamp:%b %Y}"
+    return f"{text}, {stamp:%H:%M}" if with_time else text
+
+
+def written(row: Mapping[str, Any]) -> str:
+    high = row["value_high"]
+    return value_as_written(
+        str(row["qualifier"]), int(row["value"]), None if pd.isna(high) else int(high)
+    )
+
+
+def conflict_id(conflict: Conflict) -> str:
+    # Code and first line: stable while rows are appended (lines never move) and short
+    # enough for a URL.
+    return f"{conflict.code}:{conflict.lines[0]}"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def optional_hook(module: str, function: str) -> Callable[..., Any] | None:
+    """A function from a module other sessions are writing, or None until it exists.
+
+    Found by `importlib.util.find_spec` and imported lazily, so the dashboard runs (and its
+    tests pass) before those modules land, and a slow import costs only pages that use it.
+    """
+    if importlib.util.find_spec(module) is None:
+        return None
+    return getattr(importlib.import_module(module), function, None)
+
+
+def call_accepting(function: Callable[..., Any], *args: Any, **optional: Any) -> Any:
+    """Call with the positional arguments, plus those keyword options the function takes."""
+    parameters = inspect.signature(function).parameters
+    return function(*args, **{k: v for k, v in optional.items() if k in parameters})
+
+
+# ---------------------------------------------------------------------------------------------
+# The view in the URL.
+
+
+def _query_mapping() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _flag(text: str) -> bool | None:
+    lowered = text.strip().lower()
+    if lowered in TRUE_VALUES:
+        return True
+    if lowered in FALSE_VALUES:
+        return False
+    return None
+
+
+def read_url_once(choices: FilterChoices) -> None:
+    """Put the URL's view into widget state, once per browser session.
+
+    Later runs take the widgets as the truth and write them back to the URL, so the address
+    bar always holds a link to what is on screen.
+    """
+    if st.session_state.get(URL_READ):
+        return
+    st.session_state[URL_READ] = True
+    params = _query_mapping()
+    filters, notices = filters_from_query(params, choices)
+    for key in params:
+        if key not in KNOWN_KEYS:
+            notices.append(f"Ignored {key}=…: this page has no such setting.")
+    for key in MULTI_KEYS:
+        st.session_state[W[key]] = list(getattr(filters, MULTI_KEYS[key]))
+    if filters.start or filters.end:
+        first = filters.start or choices.first_day
+        last = filters.end or choices.last_day
+        st.session_state[W_DATES] = (first, last)
+    color = (params.get(COLOR_KEY) or [""])[-1]
+    if color:
+        if color in COLOR_VALUES:
+            st.session_state[W_COLOR] = COLOR_VALUES[color]
+        else:
+            notices.append(f"Ignored color={color!r}: use 'reporter' or 'affiliation'.")
+    log = (params.get(LOG_KEY) or [""])[-1]
+    if log:
+        flag = _flag(log)
+        if flag is None:
+            notices.append(f"Ignored log={log!r}: use 1 or 0.")
+        else:
+            st.session_state[W_LOG] = flag
+    chosen = (params.get(CONFLICT_KEY) or [""])[-1]
+    if chosen:
+        # Checked once the flags are known (they may still be computing).
+        st.session_state[PENDING_CONFLICT] = chosen
+    st.session_state[NOTICES] = notices
+
+
+def _clear_notices() -> None:
+    st.session_state[NOTICES] = []
+
+
+def write_url(filters: ViewFilters, color_by: str, log_scale: bool, chosen: str) -> None:
+    """The view as query parameters; only what differs from the default page."""
+    params = filters_to_query(filters)
+    if color_by != "reported_by":
+        params[COLOR_KEY] = ["affiliation"]
+    if log_scale:
+        params[LOG_KEY] = ["1"]
+    if chosen:
+        params[CONFLICT_KEY] = [chosen]
+    if params != _query_mapping():
+        st.query_params.from_dict(params)
+
+
+# ---------------------------------------------------------------------------------------------
+# The sidebar.
+
+
+def _keep_known(key: str, options: Sequence[str]) -> None:
+    # A value can leave the options when the file changes (a row edited away); Streamlit
+    # rejects a widget whose state holds an unknown option, so drop it first.
+    if key in st.session_state:
+        st.session_state[key] = [v for v in st.session_state[key] if v in set(options)]
+
+
+def _date_bounds(choices: FilterChoices) -> None:
+    """Keep an open-ended date range open when the data grows.
+
+    A range that ran to the last day of the data keeps running to its last day when rows with
+    later dates are appended (likewise for the first day); a range the user narrowed stays put.
+    """
+    extent = (choices.first_day, choices.last_day)
+    previous = st.session_state.get(DATES_EXTENT)
+    chosen = st.session_state.get(W_DATES)
+    if previous and chosen and previous != extent and len(chosen) == 2:
+        start, end = chosen
+        if start == previous[0]:
+            start = extent[0]
+        if end == previous[1]:
+            end = extent[1]
+        st.session_state[W_DATES] = (start, end)
+    st.session_state[DATES_EXTENT] = extent
+
+
+def _reset_filters() -> None:
+    for key in MULTI_KEYS:
+        st.session_state[W[key]] = []
+    st.session_state.pop(W_DATES, None)
+    st.session_state[W_CONFLICT] = ""
+    _clear_notices()
+
+
+def sidebar_filters(loaded: Loaded) -> ViewFilters:
+    choices = loaded.choices
+    vocabulary = loaded.vocabulary
+    sidebar = st.sidebar
+    sidebar.header("Filters")
+    labels: dict[str, Callable[[str], str]] = {
+        "metric": vocabulary.metric_label,
+        "group": vocabulary.group_label,
+        "place": str,
+        "affiliation": lambda code: AFFILIATION_LABELS.get(code, code),
+        "reporter": str,
+    }
+    titles = {
+        "metric": "Metric",
+        "group": "Group",
+        "place": "Place",
+        "affiliation": "Reporter's side",
+        "reporter": "Reported by",
+    }
+    values: dict[str, tuple[str, ...]] = {}
+    for key, attribute in MULTI_KEYS.items():
+        options = list(getattr(choices, attribute))
+        _keep_known(W[key], options)
+        chosen = sidebar.multiselect(
+            titles[key],
+            options,
+            format_func=labels[key],
+            key=W[key],
+            placeholder="All",
+            on_change=_clear_notices,
+        )
+        values[attribute] = tuple(chosen)
+    start = end = None
+    if choices.first_day and choices.last_day:
+        _date_bounds(choices)
+        chosen_dates = st.session_state.get(W_DATES, (choices.first_day, choices.last_day))
+        low = min(choices.first_day, *[d for d in chosen_dates if d])
+        high = max(choices.last_day, *[d for d in chosen_dates if d])
+        if W_DATES not in st.session_state:
+            st.session_state[W_DATES] = (choices.first_day, choices.last_day)
+        picked = sidebar.date_input(
+            "As-of dates",
+            min_value=low,
+            max_value=high,
+            key=W_DATES,
+            format="YYYY-MM-DD",
+            help="The dates the figures describe, not when they were published.",
+            on_change=_clear_notices,
+        )
+        dates = tuple(picked) if isinstance(picked, tuple | list) else (picked,)
+        # Only a narrowed end is a filter: a range covering the data stays open, so rows
+        # appended later with new dates are in view.
+        if dates and dates[0] and dates[0] > choices.first_day:
+            start = dates[0]
+        if len(dates) == 2 and dates[1] and dates[1] < choices.last_day:
+            end = dates[1]
+    sidebar.button("Clear filters", on_click=_reset_filters, width="stretch")
+    sidebar.caption("The address bar holds this view: copy it to share exactly what you see.")
+    return ViewFilters(start=start, end=end, **values)
+
+
+def sidebar_footer(path: Path, loaded: Loaded) -> None:
+    sidebar = st.sidebar
+    sidebar.divider()
+    result = loaded.result
+    sidebar.caption(
+        f"Data: `{path.name.replace('`', '')}` · {plural(len(result.rows), 'valid figure')}"
+        + (
+            f" · {plural(result.record_count - len(result.rows), 'row')} left out"
+            if result.record_count > len(result.rows)
+            else ""
+        )
+    )
+    sidebar.markdown(
+        "**For analysts:** [how to add or correct a figure](?view=adding-figures) "
+        "(docs/adding-figures.md)."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections of the page.
+
+
+def headline(rows: pd.DataFrame, vocabulary: Vocabulary, by_line: Mapping[int, list]) -> None:
+    """For each metric in view, the latest figure per side, and the conflicts touching it."""
+    st.subheader("Latest figure per side")
+    metrics = [name for name in vocabulary.metrics if name in set(rows["metric"])]
+    if len(metrics) > MAX_HEADLINE_METRICS:
+        st.caption(
+            f"The first {MAX_HEADLINE_METRICS} of {len(metrics)} metrics; choose metrics in "
+            "the filters to see others."
+        )
+        metrics = metrics[:MAX_HEADLINE_METRICS]
+    columns: Sequence[Any] = []
+    for index, metric in enumerate(metrics):
+        if index % 3 == 0:
+            # A fresh row of three every three metrics, so the boxes line up across rows.
+            columns = st.columns(3)
+        of_metric = rows[rows["metric"] == metric]
+        groups = of_metric["group"]
+        # The whole count when the view has it; otherwise the group reported most often.
+        group = WHOLE_GROUP if (groups == WHOLE_GROUP).any() else groups.value_counts().index[0]
+        chosen = of_metric[groups == group]
+        latest = (
+            chosen.assign(_published=chosen["published"].fillna(pd.Timestamp.min))
+            .sort_values(["as_of", "_published", "line"], kind="stable")
+            .groupby("affiliation", sort=False)
+            .tail(1)
+        )
+        order = {code: rank for rank, code in enumerate(AFFILIATION_LABELS)}
+        latest = latest.sort_values("affiliation", key=lambda col: col.map(order))
+        title = vocabulary.metric_label(metric)
+        if group != WHOLE_GROUP:
+            title += f" — {vocabulary.group_label(group)}"
+        lines = []
+        for row in latest.to_dict("records"):
+            flags = len(by_line.get(int(row["line"]), []))
+            flag_text = f" · :red[**{plural(flags, 'conflict')}**]" if flags else ""
+            place = f" · {md(row['place'])}" if row["place"] else ""
+            side = AFFILIATION_LABELS.get(row["affiliation"], row["affiliation"])
+            lines.append(
+                f"- **{md(side)}: {md(written(row))}** — {md(row['reported_by'])}{place} · "
+                f"as of {day_text(row['as_of'], bool(row['as_of_has_time']))}{flag_text}"
+            )
+        with columns[index % 3].container(border=True):
+            st.markdown(f"**{md(title)}**")
+            st.markdown("\n".join(lines))
+
+
+def chart_controls(conflicts: Sequence[Conflict], ready: bool) -> tuple[str, bool, str]:
+    """Colour, log scale and the conflict to highlight, above the charts."""
+    colour_column, log_column, conflict_column = st.columns([2, 1.2, 4])
+    # Defaults go into session state (not the widgets' `default`), since the URL may have put
+    # a value there first; Streamlit warns when both are given.
+    st.session_state.setdefault(W_COLOR, "reported_by")
+    st.session_state.setdefault(W_LOG, False)
+    st.session_state.setdefault(W_CONFLICT, "")
+    color_by = colour_column.segmented_control(
+        "Colour marks by",
+        options=list(COLOR_VALUES.values()),
+        format_func=lambda value: "Reporter" if value == "reported_by" else "Reporter's side",
+        key=W_COLOR,
+        required=True,
+    )
+    log_scale = log_column.toggle(
+        "Log scale",
+        key=W_LOG,
+        help="For views where small and large figures share a panel (102 and 120,000). "
+        "Symlog, so that a figure of zero still shows.",
+    )
+    ids = [conflict_id(conflict) for conflict in conflicts]
+    labels = {conflict_id(c): _conflict_label(c) for c in conflicts}
+    pending = st.session_state.get(PENDING_CONFLICT)
+    if pending and ready:
+        st.session_state.pop(PENDING_CONFLICT)
+        if pending in ids:
+            st.session_state[W_CONFLICT] = pending
+        else:
+            st.session_state.setdefault(NOTICES, []).append(
+                f"Ignored conflict={pending!r}: no such conflict in this view."
+            )
+    if st.session_state.get(W_CONFLICT) not in ["", *ids]:
+        st.session_state[W_CONFLICT] = ""
+    chosen = conflict_column.selectbox(
+        "Highlight a conflict in the charts",
+        options=["", *ids],
+        format_func=lambda value: labels.get(value, "None"),
+        key=W_CONFLICT,
+        disabled=not ids,
+        help="Its figures are enlarged in both charts and the others faded.",
+    )
+    if pending and not ready:
+        chosen = ""
+    return str(color_by or "reported_by"), bool(log_scale), str(chosen or "")
+
+
+def _conflict_label(conflict: Conflict) -> str:
+    first = conflict.figures[0] if conflict.figures else None
+    what = ""
+    if first is not None:
+        what = f"{first.metric}{'' if first.group == WHOLE_GROUP else ' ' + first.group}"
+        what += f", {first.place}" if first.place else ""
+    lines = ", ".join(str(line) for line in conflict.lines[:6])
+    more = "…" if len(conflict.lines) > 6 else ""
+    return f"{conflict.severity_label.capitalize()}: {conflict.title} ({what}; lines {lines}{more})"
+
+
+def _highlight(conflict_key: str) -> None:
+    st.session_state[W_CONFLICT] = conflict_key
+    _clear_notices()
+
+
+def conflict_list(
+    conflicts: Sequence[Conflict], rows: pd.DataFrame, chosen: str, ready: bool
+) -> None:
+    st.subheader("Where the reports disagree")
+    if not ready:
+        st.info("Still checking the figures for conflicts; the list appears when that is done.")
+        return
+    if not conflicts:
+        st.info("No conflicting figures in this view.")
+        return
+    st.caption(
+        f"{plural(len(conflicts), 'conflict')} in view, most severe first. "
+        "Each is decided on all figures, so hiding one side never hides a dispute."
+    )
+    urls = dict(zip(rows["line"].astype(int), rows["url"], strict=True)) if len(rows) else {}
+    quotes = dict(zip(rows["line"].astype(int), rows["quote"], strict=True)) if len(rows) else {}
+    for conflict in conflicts[:MAX_CONFLICTS_LISTED]:
+        key = conflict_id(conflict)
+        with st.container(border=True):
+            head, button = st.columns([5, 1.3], vertical_alignment="center")
+            head.markdown(
+                f"**{conflict.severity_label.capitalize()} severity** · {md(conflict.title)} · "
+                f"lines {', '.join(str(line) for line in conflict.lines)}"
+            )
+            if chosen == key:
+                button.button(
+                    "Stop highlighting",
+                    key=f"unhighlight-{key}",
+                    on_click=_highlight,
+                    args=("",),
+                    width="stretch",
+                )
+            else:
+                button.button(
+                    "Highlight in charts",
+                    key=f"highlight-{key}",
+                    on_click=_highlight,
+                    args=(key,),
+                    width="stretch",
+                )
+            st.markdown(md(conflict.explanation))
+            items = []
+            for figure in conflict.figures:
+                url = str(urls.get(figure.line, "") or "")
+                link = f" · [source]({url})" if _URL_RE.match(url) else ""
+                quote = quotes.get(figure.line)
+                said = f" — “{md(charts.shorten(quote, 140))}”" if quote else ""
+                published = f", published {figure.published}" if figure.published else ""
+                items.append(
+                    f"- line {figure.line}: **{md(figure.value)}** as of {md(figure.as_of)} — "
+                    f"{md(figure.reported_by)} ({md(figure.outlet)}{md(published)}){link}{said}"
+                )
+            st.markdown("\n".join(items))
+    if len(conflicts) > MAX_CONFLICTS_LISTED:
+        st.caption(
+            f"Showing the {MAX_CONFLICTS_LISTED} most severe of {len(conflicts):,}; narrow the "
+            "filters to see the others (the downloads hold every one)."
+        )
+
+
+def figures_table(rows: pd.DataFrame, vocabulary: Vocabulary, by_line: Mapping[int, list]) -> None:
+    st.subheader("The figures in view")
+    if rows.empty:
+        st.info("No figures in this view.")
+        return
+    shown = rows.sort_values(["as_of", "line"], ascending=[False, False], kind="stable")
+    if len(shown) > MAX_TABLE_ROWS:
+        st.caption(
+            f"The {MAX_TABLE_ROWS:,} latest of {len(shown):,} figures; narrow the filters or "
+            "download the CSV for every one."
+        )
+        shown = shown.head(MAX_TABLE_ROWS)
+    lines = shown["line"].astype(int).to_numpy()
+    urls = shown["url"].astype(str)
+    table = pd.DataFrame(
+        {
+            "Line": lines,
+            "As of": [
+                day_text(moment, bool(timed))
+                for moment, timed in zip(shown["as_of"], shown["as_of_has_time"], strict=True)
+            ],
+            "Metric": [vocabulary.metric_label(m) for m in shown["metric"]],
+            "Group": [vocabulary.group_label(g) for g in shown["group"]],
+            "Figure": [written(row) for row in shown.to_dict("records")],
+            "Place": [p or NO_PLACE for p in shown["place"]],
+            "Reported by": shown["reported_by"].to_numpy(),
+            "Outlet": shown["outlet"].to_numpy(),
+            # Only checked http(s) addresses become links; anything else is no link at all.
+            "Source": [u if _URL_RE.match(u) else None for u in urls],
+            "Published": [day_text(moment) for moment in shown["published"]],
+            "Quote": shown["quote"].to_numpy(),
+            "Side": [AFFILIATION_LABELS.get(a, a) for a in shown["affiliation"]],
+            "Conflicts": [len(by_line.get(int(line), [])) for line in lines],
+            "Notes": shown["notes"].to_numpy(),
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "Line": st.column_config.NumberColumn(help="Line in the CSV file", format="%d"),
+            "Source": st.column_config.LinkColumn(display_text="open source"),
+            "Quote": st.column_config.TextColumn(width="large"),
+            "Conflicts": st.column_config.NumberColumn(help="Conflicts this figure is part of"),
+        },
+    )
+
+
+def validation_report(result: LoadResult, path: Path) -> None:
+    st.subheader("Rows that failed the data contract")
+    errors = result.errors
+    if not errors:
+        st.caption(f"Every row of {md(path.name)} passes the data contract.")
+        return
+    bad_rows = len({error.line for error in errors if error.line is not None})
+    st.warning(
+        f"{plural(len(errors), 'problem')} in {plural(bad_rows, 'row')} of {md(path.name)}: "
+        "those rows are left out of the charts and tables; every other row is shown. "
+        "Check the file with `python -m figures check`."
+    )
+    shown = errors[:MAX_ERRORS_LISTED]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Line": [error.line for error in shown],
+                "Column": [error.column for error in shown],
+                "Problem": [error.message for error in shown],
+            }
+        ),
+        hide_index=True,
+        column_config={"Problem": st.column_config.TextColumn(width="large")},
+    )
+    if len(errors) > MAX_ERRORS_LISTED:
+        st.caption(f"The first {MAX_ERRORS_LISTED:,} of {len(errors):,} problems.")
+
+
+def add_figure_section(path: Path, vocabulary: Vocabulary) -> None:
+    with st.expander("Add a figure"):
+        st.caption(
+            "Analysts add figures with `python -m figures add` or, where an editor password "
+            "is configured, with this form; see [the guide](?view=adding-figures)."
+        )
+        # figures/ui_add.py belongs to another session; until it exists, the guide and the
+        # command line are the way in.
+        render = optional_hook("figures.ui_add", "render_add_form")
+        if render is not None:
+            render(path, vocabulary)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages.
+
+
+def render_guide() -> None:
+    st.set_page_config(page_title=f"Adding figures · {TITLE}", layout="centered")
+    st.markdown("[← Back to the dashboard](?)")
+    if GUIDE.is_file():
+        st.markdown(GUIDE.read_text(encoding="utf-8"))
+    else:
+        st.info("The analysts' guide (docs/adding-figures.md) has not been written yet.")
+
+
+def stopped_by_file(path: Path, result: LoadResult) -> None:
+    st.title(TITLE)
+    st.caption(DESCRIPTION)
+    messages = "\n".join(f"- {md(error.message)}" for error in result.file_errors)
+    st.error(
+        f"The figures file cannot be shown: {md(path)}\n\n{messages}\n\n"
+        "Set the file with `streamlit run app.py -- --data PATH` or the FIGURES_DATA "
+        "environment variable."
+    )
+
+
+def render_briefing_page(loaded: Loaded, flags: Flags | None) -> None:
+    filters, _notices = filters_from_query(_query_mapping(), loaded.choices)
+    render = optional_hook("figures.ui_briefing", "render_briefing")
+    if render is None:
+        # figures/ui_briefing.py belongs to another session; until it lands, say so.
+        st.info("The briefing view is not available yet. [Open the dashboard](?)")
+        return
+    call_accepting(
+        render,
+        loaded.result.rows,
+        flags.conflicts if flags else [],
+        filters,
+        loaded.vocabulary,
+        reporters=list(loaded.reporters),
+    )
+
+
+def _wait_for(future: Future[Flags], seconds: float) -> Flags | None:
+    try:
+        return future.result(timeout=seconds)
+    except FutureTimeout:
+        return None
 
 
 def main() -> None:
-    st.set_page_config(page_title="Reported refugee-flow figures", layout="wide")
-    st.title("Reported refugee-flow figures")
+    view = st.query_params.get(VIEW_KEY, "")
+    if view == "adding-figures":
+        render_guide()
+        return
+    if view != "briefing":
+        st.set_page_config(page_title=TITLE, layout="wide", initial_sidebar_state="expanded")
     path = data_path()
-    result = load(path)
-    st.caption(f"{len(result.rows)} valid figures from {path.name}")
-    st.dataframe(result.rows, hide_index=True)
-    if result.errors:
-        st.subheader("Rows that failed the contract")
-        st.dataframe(pd.DataFrame([error.to_dict() for error in result.errors]), hide_index=True)
+    try:
+        loaded = load(path)
+    except VocabularyError as exc:
+        st.title(TITLE)
+        problems = "\n".join(f"- {md(error)}" for error in exc.errors)
+        st.error(f"The metric or group vocabulary cannot be read:\n\n{problems}")
+        return
+    if isinstance(loaded, LoadResult) or loaded.result.file_errors:
+        stopped_by_file(path, loaded if isinstance(loaded, LoadResult) else loaded.result)
+        return
+    future = flags_future(path)
+    engine_error: BaseException | None = None
+    flags: Flags | None = None
+    if future is not None:
+        try:
+            flags = _wait_for(future, CONFLICT_WAIT_S if view != "briefing" else 3600)
+        except Exception as exc:  # a broken engine must not take the figures down with it
+            engine_error = exc
+    if view == "briefing":
+        render_briefing_page(loaded, flags)
+        return
+    dashboard(path, loaded, flags, engine_error, future)
+
+
+def dashboard(
+    path: Path,
+    loaded: Loaded,
+    flags: Flags | None,
+    engine_error: BaseException | None,
+    future: Future[Flags] | None,
+) -> None:
+    started = time.perf_counter()
+    result, vocabulary, choices = loaded.result, loaded.vocabulary, loaded.choices
+    read_url_once(choices)
+    filters = sidebar_filters(loaded)
+    sidebar_footer(path, loaded)
+
+    st.title(TITLE)
+    st.markdown(DESCRIPTION)
+    rows = result.rows
+    in_view = apply_filters(rows, filters) if len(rows) else rows
+    ready = flags is not None
+    all_conflicts = flags.conflicts if flags else []
+    by_line = flags.by_line if flags else {}
+    view_conflicts = conflicts_in_view(all_conflicts, in_view) if len(in_view) else []
+    st.caption(
+        f"**View:** {md(describe_filters(filters, vocabulary))} · "
+        f"{plural(len(in_view), 'figure')} of {len(rows):,} · "
+        + (plural(len(view_conflicts), "conflict") if ready else "conflicts being checked")
+    )
+    for notice in st.session_state.get(NOTICES, []):
+        st.warning(notice)
+    if engine_error is not None:
+        st.error(
+            "The conflict check failed, so no conflicts are marked: "
+            f"{md(type(engine_error).__name__)}: {md(engine_error)}"
+        )
+    elif not ready:
+        st.info(
+            f"Checking {len(rows):,} figures for conflicts. The charts below do not mark "
+            "conflicts yet; the page completes itself when the check is done."
+        )
+
+    if rows.empty:
+        st.info(
+            f"{md(path.name)} holds no valid figures yet. Add rows to it (see the guide in "
+            "the sidebar); they appear here on the next interaction."
+        )
+    elif in_view.empty:
+        st.info("No figures match these filters. Widen them, or use *Clear filters*.")
+    else:
+        headline(in_view, vocabulary, by_line)
+    color_by, log_scale, chosen = chart_controls(view_conflicts, ready)
+    write_url(filters, color_by, log_scale, chosen)
+
+    if not in_view.empty:
+        highlight: tuple[int, ...] = ()
+        if chosen:
+            picked = [c for c in view_conflicts if conflict_id(c) == chosen]
+            highlight = picked[0].lines if picked else ()
+        # One preparation serves both charts: the sample and the tooltips are the costly part.
+        prepared = charts.prepare(
+            in_view, view_conflicts, vocabulary, color_by=color_by, highlight=highlight
+        )
+        options: dict[str, Any] = {
+            "color_by": color_by,
+            "log_scale": log_scale,
+            "highlight": highlight,
+            "reporters": list(loaded.reporters),
+            "prepared": prepared,
+        }
+        # Widths that fit the main column at 1280x800 with the sidebar open.
+        st.vega_lite_chart(
+            spec=charts.timeline_spec(in_view, view_conflicts, vocabulary, width=680, **options),
+            theme=None,
+            width="content",
+        )
+        st.vega_lite_chart(
+            spec=charts.by_source_spec(in_view, view_conflicts, vocabulary, width=440, **options),
+            theme=None,
+            width="content",
+        )
+        downloads(in_view, view_conflicts, filters, vocabulary, loaded, options)
+
+    conflict_list(view_conflicts, in_view, chosen, ready)
+    figures_table(in_view, vocabulary, by_line)
+    validation_report(result, path)
+    add_figure_section(path, vocabulary)
+    st.session_state["_server_seconds"] = time.perf_counter() - started
+    if future is not None and not ready and engine_error is None:
+        _finish_when_flagged(future)
+
+
+def downloads(
+    in_view: pd.DataFrame,
+    view_conflicts: Sequence[Conflict],
+    filters: ViewFilters,
+    vocabulary: Vocabulary,
+    loaded: Loaded,
+    options: Mapping[str, Any],
+) -> None:
+    # figures/ui_downloads.py belongs to another session; until it lands, there are none.
+    render = optional_hook("figures.ui_downloads", "render_downloads")
+    if render is None:
+        return
+    with st.expander("Download these charts, the figures and a briefing note"):
+        call_accepting(
+            render,
+            in_view,
+            view_conflicts,
+            filters,
+            vocabulary,
+            reporters=list(loaded.reporters),
+            chart_options={
+                "color_by": options["color_by"],
+                "log_scale": options["log_scale"],
+                "highlight": options["highlight"],
+            },
+        )
+
+
+def _finish_when_flagged(future: Future[Flags]) -> None:
+    """Wait for the conflict engine, then run the page again with its flags.
+
+    The wait updates a line of text every half second: each update lets Streamlit stop this
+    run at once if the user changes a filter meanwhile.
+    """
+    status = st.empty()
+    waited = 0.0
+    while not future.done():
+        status.caption(f"Checking for conflicts… {waited:.0f} s")
+        try:
+            future.result(timeout=0.5)
+        except FutureTimeout:
+            waited += 0.5
+        except Exception:  # reported on the rerun, where the page shows the error
+            break
+    st.rerun()
+
+
+def server_seconds() -> float | None:
+    """How long the last run of the dashboard took on the server (for benchmarks)."""
+    value = st.session_state.get("_server_seconds")
+    return float(value) if value is not None else None
+
+
+__all__ = ["data_path", "main", "server_seconds"]
