@@ -39,9 +39,9 @@ MAX_CONFLICTS_SHOWN = 3
 # Sizes for a 1600 px wide screen with two equal columns (about 740 px each): the timeline's
 # plot plus its value axis, and the by-source plot plus reporter names (up to 300 px) and the
 # key, which runs 200 px past the plot, each fit one column.
-TIMELINE_WIDTH = 600
-BY_SOURCE_WIDTH = 230
-PANEL_HEIGHT = {1: 260, 2: 120, 3: 64}
+TIMELINE_WIDTH = 640
+BY_SOURCE_WIDTH = 420
+PANEL_HEIGHT = {1: 260, 2: 120, 3: 56}
 ROW_HEIGHT = {1: 34, 2: 28, 3: 22}
 
 # Streamlit's header, toolbar and sidebar are for working, not for a slide; the padding
