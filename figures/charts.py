@@ -856,6 +856,12 @@ def _layers(
             "color": colour,
             "detail": {"field": "series", "type": "nominal"},
             "order": {"field": "t", "type": "quantitative"},
+            # What is true of the whole line; each figure's own details are on its mark.
+            "tooltip": [
+                {"field": "reporter", "type": "nominal", "title": "Updates reported by"},
+                {"field": "metric_text", "type": "nominal", "title": "Metric"},
+                {"field": "place_text", "type": "nominal", "title": "Place"},
+            ],
         }
         if dash is not None:
             line["strokeDash"] = dash

@@ -1,0 +1,427 @@
+"""The charts, read through their Vega-Lite specs (`chart.to_dict()`): what each figure is
+drawn as, where conflicts are marked, which colour a reporter gets, and how much data a chart
+may carry. Rows are built from small CSV texts, so each test reads like an example."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import vl_convert
+
+from figures import charts
+from figures.conflicts import find_conflicts
+from figures.validation import load_figures
+from tests.support import HEADER, VOCABULARY, load
+
+SHIPPED = Path(__file__).resolve().parent.parent / "data" / "figures.csv"
+
+# One figure per qualifier, each its own metric so each gets a panel of its own.
+QUALIFIER_ROWS = "\n".join(
+    [
+        HEADER,
+        "2023-09-25,arrived,,,2900,,Armenia,A,armenia,Out,2023-09-25,,exact,",  # line 2
+        "2023-09-25,population,,about,120000,,NK,B,armenia,Out,2023-09-25,,about,",  # 3
+        "2023-09-25,fled,,more_than,100000,,NK,C,armenia,Out,2023-09-25,,more,",  # 4
+        "2023-09-25,killed,,at_least,200,,NK,D,azerbaijan,Out,2023-09-25,,least,",  # 5
+        "2023-09-25,evacuated,,up_to,311,,NK,E,russia,Out,2023-09-25,,upto,",  # 6
+        "2023-09-25,injured,,less_than,400,,NK,F,un,Out,2023-09-25,,less,",  # 7
+        "2023-09-25,detained,,range,5,6,NK,G,azerbaijan,Out,2023-09-25,,range,",  # 8
+    ]
+)
+
+
+def shipped() -> tuple[pd.DataFrame, list]:
+    rows = load_figures(SHIPPED).rows
+    return rows, find_conflicts(rows, VOCABULARY)
+
+
+def figures_data(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of the chart's figures table (marks and conflict pairs)."""
+    tables = [
+        values
+        for values in spec["datasets"].values()
+        if values and "kind" in values[0] and "panel_title" in values[0]
+    ]
+    assert len(tables) == 1, "one table holds every figure of a chart"
+    return tables[0]
+
+
+def marks_of(spec: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    return {row["line"]: row for row in figures_data(spec) if row["kind"] == "mark"}
+
+
+def pairs_of(spec: dict[str, Any]) -> set[tuple[int, int]]:
+    return {(row["line"], row["line2"]) for row in figures_data(spec) if row["kind"] == "pair"}
+
+
+def panel_layers(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    facet = next(part for part in spec["vconcat"] if "facet" in part)
+    return facet["spec"]["layer"]
+
+
+def layer_for(spec: dict[str, Any], test: str) -> dict[str, Any]:
+    """The layer whose filter mentions `test` (e.g. "datum.form === 'lower'")."""
+    found = [
+        layer
+        for layer in panel_layers(spec)
+        if any(test in str(step.get("filter", "")) for step in layer.get("transform", []))
+    ]
+    assert len(found) >= 1, f"no layer filters on {test}"
+    return found[-1]
+
+
+def mark(layer: dict[str, Any]) -> dict[str, Any]:
+    return layer["mark"] if isinstance(layer["mark"], dict) else {"type": layer["mark"]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Palettes.
+
+
+def test_a_reporters_colour_depends_on_the_set_of_reporters_not_their_order():
+    names = ["TASS", "Government of Armenia", "UNHCR", "AFP"]
+    assert charts.reporter_palette(names) == charts.reporter_palette(list(reversed(names)))
+    assert set(charts.reporter_palette(names).values()) <= set(charts.OKABE_ITO)
+    assert len(set(charts.reporter_palette(names).values())) == len(names)
+
+
+def test_past_eight_reporters_colours_repeat_and_dashes_tell_them_apart():
+    names = [f"Reporter {index:02d}" for index in range(10)]
+    colours = charts.reporter_palette(names)
+    dashes = charts.reporter_dashes(names)
+    assert colours["Reporter 00"] == colours["Reporter 08"]
+    assert dashes["Reporter 00"] != dashes["Reporter 08"]
+    pairs = {(colours[name], tuple(dashes[name])) for name in names}
+    assert len(pairs) == len(names)
+
+
+def test_every_side_has_its_own_fixed_colour():
+    palette = charts.affiliation_palette()
+    assert set(palette) == {"armenia", "azerbaijan", "russia", "un", "ngo", "media", "other"}
+    assert len(set(palette.values())) == len(palette)
+
+
+def colour_scale(spec: dict[str, Any]) -> dict[str, str]:
+    scale = layer_for(spec, "datum.form === 'exact'")["encoding"]["color"]["scale"]
+    return dict(zip(scale["domain"], scale["range"], strict=True))
+
+
+def test_a_reporter_keeps_its_colour_when_the_view_narrows():
+    rows, conflicts = shipped()
+    everyone = sorted(set(rows["reported_by"]))
+    whole = colour_scale(charts.timeline_chart(rows, conflicts, VOCABULARY).to_dict())
+    troops = rows[rows["metric"] == "troops"]
+    narrow = colour_scale(
+        charts.timeline_chart(troops, conflicts, VOCABULARY, reporters=everyone).to_dict()
+    )
+    assert set(narrow) == set(troops["reported_by"]), "the legend lists only what is shown"
+    for reporter, colour in narrow.items():
+        assert whole[reporter] == colour == charts.reporter_palette(everyone)[reporter]
+    by_source = colour_scale(
+        charts.by_source_chart(troops, conflicts, VOCABULARY, reporters=everyone).to_dict()
+    )
+    assert by_source == narrow
+
+
+def test_without_the_full_list_of_reporters_colours_follow_the_view():
+    # The reason the dashboard passes every reporter: left to itself, a narrow view would
+    # recolour its reporters.
+    rows, conflicts = shipped()
+    troops = rows[rows["metric"] == "troops"]
+    alone = colour_scale(charts.timeline_chart(troops, conflicts, VOCABULARY).to_dict())
+    whole = colour_scale(charts.timeline_chart(rows, conflicts, VOCABULARY).to_dict())
+    assert any(alone[name] != whole[name] for name in alone)
+
+
+def test_colour_by_affiliation_uses_the_sides_palette():
+    rows, conflicts = shipped()
+    spec = charts.timeline_chart(rows, conflicts, VOCABULARY, color_by="affiliation").to_dict()
+    scale = colour_scale(spec)
+    assert scale["Armenia"] == charts.AFFILIATION_COLOURS["armenia"]
+    assert scale["Azerbaijan"] == charts.AFFILIATION_COLOURS["azerbaijan"]
+    assert marks_of(spec)[13]["colour"] == "Azerbaijan"
+    with pytest.raises(ValueError, match="color_by"):
+        charts.timeline_chart(rows, conflicts, VOCABULARY, color_by="outlet")
+
+
+# ---------------------------------------------------------------------------------------------
+# What each figure is drawn as.
+
+
+def test_each_qualifier_is_drawn_as_what_it_claims():
+    rows = load(QUALIFIER_ROWS).rows
+    spec = charts.timeline_chart(rows, [], VOCABULARY, tolerance=0.1).to_dict()
+    drawn = marks_of(spec)
+    assert {line: drawn[line]["form"] for line in drawn} == {
+        2: "exact",
+        3: "about",
+        4: "lower",
+        5: "lower",
+        6: "upper",
+        7: "upper",
+        8: "range",
+    }
+    # about: a band of ±tolerance around the value; range: a bar from value to value_high.
+    assert (drawn[3]["lo"], drawn[3]["hi"]) == pytest.approx((108_000, 132_000))
+    assert (drawn[8]["lo"], drawn[8]["hi"]) == (5, 6)
+    assert drawn[2]["lo"] is None and drawn[4]["hi"] is None
+    # Bounds sit at their value; a range's marker sits in its middle.
+    assert drawn[4]["y"] == 100_000 and drawn[6]["y"] == 311 and drawn[8]["y"] == 5.5
+
+    exact = mark(layer_for(spec, "datum.form === 'exact'"))
+    assert exact["type"] == "point" and exact["filled"] is True
+    about_band = layer_for(spec, "datum.form === 'about'")
+    assert any(
+        mark(layer)["type"] == "bar"
+        for layer in panel_layers(spec)
+        if "datum.form === 'about'" in str(layer.get("transform"))
+    ), "about has a band"
+    assert mark(about_band)["filled"] is False
+    lower = mark(layer_for(spec, "datum.form === 'lower'"))
+    upper = mark(layer_for(spec, "datum.form === 'upper'"))
+    assert lower["shape"] == charts.ARROW_UP and lower["filled"] is False
+    assert upper["shape"] == charts.ARROW_DOWN and upper["filled"] is False
+    ranged = mark(layer_for(spec, "datum.form === 'range'"))
+    assert ranged["type"] == "bar"
+    encoding = layer_for(spec, "datum.form === 'range'")["encoding"]
+    assert encoding["y"]["field"] == "lo" and encoding["y2"]["field"] == "hi"
+
+
+def test_by_source_turns_the_marks_on_their_side():
+    rows = load(QUALIFIER_ROWS).rows
+    spec = charts.by_source_chart(rows, [], VOCABULARY).to_dict()
+    lower = layer_for(spec, "datum.form === 'lower'")
+    assert mark(lower)["shape"] == charts.ARROW_RIGHT
+    assert mark(layer_for(spec, "datum.form === 'upper'"))["shape"] == charts.ARROW_LEFT
+    assert lower["encoding"]["y"]["field"] == "reporter"
+    assert lower["encoding"]["x"]["field"] == "y"
+    encoding = layer_for(spec, "datum.form === 'range'")["encoding"]
+    assert encoding["x"]["field"] == "lo" and encoding["x2"]["field"] == "hi"
+
+
+def test_reporters_are_grouped_by_side_in_the_by_source_chart():
+    rows, conflicts = shipped()
+    troops = rows[rows["metric"] == "troops"]
+    spec = charts.by_source_chart(troops, conflicts, VOCABULARY).to_dict()
+    order = layer_for(spec, "datum.form === 'exact'")["encoding"]["y"]["sort"]
+    assert order == [
+        "Government of Armenia",
+        "Ministry of Foreign Affairs of Armenia",
+        "Vagif Sadigov, Azerbaijan's Ambassador to the EU",
+    ]
+
+
+def test_one_panel_per_metric_and_group_each_on_its_own_scale():
+    rows, conflicts = shipped()
+    spec = charts.timeline_chart(rows, conflicts, VOCABULARY).to_dict()
+    facet = next(part for part in spec["vconcat"] if "facet" in part)
+    assert facet["resolve"]["scale"]["y"] == "independent"
+    titles = facet["facet"]["row"]["sort"]
+    assert titles[:3] == ["People who fled", "People who arrived", "People evacuated"]
+    assert "People evacuated — Children" in titles
+    assert "Vehicles escorted — Buses (vehicles)" in titles
+    assert len(titles) == len(set(zip(rows["metric"], rows["group"], strict=True)))
+
+
+def test_a_running_total_from_one_source_is_joined_by_a_line():
+    text = "\n".join(
+        [
+            HEADER,
+            "2023-09-25,arrived,,,6500,,Armenia,Gov,armenia,Out,,,a,",
+            "2023-09-26,arrived,,,28000,,Armenia,Gov,armenia,Out,,,b,",
+            "2023-09-25,troops,,,0,,NK,Gov,armenia,Out,,,c,",
+        ]
+    )
+    spec = charts.timeline_chart(load(text).rows, [], VOCABULARY).to_dict()
+    line = layer_for(spec, "datum.cumulative")
+    assert mark(line)["type"] == "line"
+    assert line["encoding"]["detail"]["field"] == "series"
+    drawn = marks_of(spec)
+    assert drawn[2]["cumulative"] and drawn[3]["cumulative"] and not drawn[4]["cumulative"]
+    assert drawn[2]["series"] == drawn[3]["series"]
+
+
+def test_dates_are_the_sources_wall_clock_dates_in_any_time_zone():
+    text = "\n".join([HEADER, "2023-09-26T20:00,arrived,,,28000,,Armenia,Gov,armenia,Out,,,a,"])
+    spec = charts.timeline_chart(load(text).rows, [], VOCABULARY).to_dict()
+    expected = dt.datetime(2023, 9, 26, 20, 0, tzinfo=dt.UTC).timestamp() * 1000
+    assert marks_of(spec)[2]["t"] == expected
+    time = layer_for(spec, "datum.form === 'exact'")["encoding"]["x"]
+    assert time["scale"]["type"] == "utc"
+    assert marks_of(spec)[2]["as_of_text"] == "26 Sep 2023, 20:00"
+
+
+def test_log_scale_is_symlog_so_that_zero_shows():
+    rows, conflicts = shipped()
+    for build in (charts.timeline_chart, charts.by_source_chart):
+        plain = layer_for(build(rows, conflicts, VOCABULARY).to_dict(), "'exact'")
+        logged = layer_for(build(rows, conflicts, VOCABULARY, log_scale=True).to_dict(), "'exact'")
+        channel = "y" if build is charts.timeline_chart else "x"
+        assert plain["encoding"][channel]["scale"].get("type") is None
+        assert logged["encoding"][channel]["scale"]["type"] == "symlog"
+
+
+def test_every_mark_has_a_tooltip_naming_its_source():
+    rows, conflicts = shipped()
+    spec = charts.timeline_chart(rows, conflicts, VOCABULARY).to_dict()
+    for layer in panel_layers(spec):
+        titles = [tip["title"] for tip in layer["encoding"]["tooltip"]]
+        if mark(layer)["type"] in ("point", "bar"):
+            assert {"Figure", "Reported by", "Outlet", "As of", "Published", "Quote"} <= set(titles)
+            assert {"Metric", "Place", "CSV line"} <= set(titles)
+        else:
+            assert titles, f"the {mark(layer)['type']} layer has a tooltip"
+    row = marks_of(spec)[13]
+    assert row["value_text"] == "about 10,000"
+    assert row["reporter"] == "Vagif Sadigov, Azerbaijan's Ambassador to the EU"
+    assert row["outlet"] == "Brussels Signal"
+    assert (row["as_of_text"], row["published_text"]) == ("19 Sep 2023", "25 Sep 2023")
+    assert row["quote_short"].startswith("We’re talking about the presence")
+
+
+def test_long_quotes_are_cut_at_a_word_with_an_ellipsis():
+    quote = "word " * 100
+    short = charts.shorten(quote, 60)
+    assert len(short) <= 60 and short.endswith("…") and " wor…" not in short
+    assert charts.shorten("short enough") == "short enough"
+
+
+# ---------------------------------------------------------------------------------------------
+# Conflicts and highlights.
+
+
+def test_conflicting_figures_are_ringed_and_each_pair_joined():
+    rows, conflicts = shipped()
+    for build in (charts.timeline_chart, charts.by_source_chart):
+        spec = build(rows, conflicts, VOCABULARY).to_dict()
+        drawn = marks_of(spec)
+        assert {line for line, row in drawn.items() if row["in_conflict"]} == {12, 13, 14}
+        assert pairs_of(spec) == {(12, 13), (13, 14)}
+        ring = layer_for(spec, "datum.in_conflict")
+        assert mark(ring)["color"] == charts.CONFLICT_RED and mark(ring)["filled"] is False
+        rule = layer_for(spec, "datum.kind === 'pair'")
+        assert mark(rule)["type"] == "rule" and mark(rule)["color"] == charts.CONFLICT_RED
+        assert any("cannot both be true" in line for line in spec["title"]["subtitle"])
+
+
+def test_without_conflicts_nothing_is_ringed_and_the_subtitle_says_so():
+    rows, _ = shipped()
+    spec = charts.timeline_chart(rows, [], VOCABULARY).to_dict()
+    assert not any(row["in_conflict"] for row in marks_of(spec).values())
+    assert pairs_of(spec) == set()
+    assert "No figure in this chart is in a conflict." in spec["title"]["subtitle"]
+
+
+def test_highlighted_figures_are_enlarged_and_the_others_faded():
+    rows, conflicts = shipped()
+    spec = charts.timeline_chart(rows, conflicts, VOCABULARY, highlight=(12, 13, 14)).to_dict()
+    drawn = marks_of(spec)
+    assert {line for line, row in drawn.items() if row["highlighted"]} == {12, 13, 14}
+    exact = layer_for(spec, "datum.form === 'exact'")["encoding"]
+    assert exact["opacity"]["condition"]["test"] == "datum.highlighted"
+    assert exact["size"]["condition"]["value"] > exact["size"]["value"]
+    assert any("CSV lines 12, 13, 14" in line for line in spec["title"]["subtitle"])
+    plain = layer_for(charts.timeline_chart(rows, conflicts, VOCABULARY).to_dict(), "'exact'")
+    assert "condition" not in plain["encoding"]["opacity"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Size limits.
+
+
+def many_rows(count: int, metric: str = "arrived") -> pd.DataFrame:
+    lines = [HEADER]
+    for index in range(count):
+        day = dt.date(2023, 9, 1) + dt.timedelta(days=index % 60)
+        lines.append(
+            f"{day.isoformat()},{metric},,about,{1000 + index},,Place {index % 7},"
+            f"Reporter {index % 11},armenia,Out,,,q {index},"
+        )
+    return load("\n".join(lines)).rows
+
+
+def test_a_big_view_is_sampled_below_altairs_limit_and_the_subtitle_says_so():
+    rows = many_rows(6_000)
+    assert len(rows) == 6_000
+    unsampled = set(rows["line"]) - set(
+        marks_of(charts.timeline_chart(rows, [], VOCABULARY).to_dict())
+    )
+    left_out = min(unsampled)
+    for build in (charts.timeline_chart, charts.by_source_chart):
+        spec = build(rows, [], VOCABULARY, highlight=(left_out,)).to_dict()  # no MaxRowsError
+        drawn = marks_of(spec)
+        assert len(drawn) == charts.MAX_ROWS
+        assert left_out in drawn, "a highlighted figure is always drawn"
+        assert any(
+            f"sample of {charts.MAX_ROWS:,} of the 6,000 figures" in line
+            for line in spec["title"]["subtitle"]
+        )
+        assert charts.embedded_rows(spec) <= charts.MAX_ROWS + 10
+
+
+def test_a_small_view_is_drawn_whole_and_says_nothing_about_samples():
+    rows = many_rows(300)
+    spec = charts.timeline_chart(rows, [], VOCABULARY).to_dict()
+    assert len(marks_of(spec)) == 300
+    assert not any("sample" in line for line in spec["title"]["subtitle"])
+
+
+def test_the_sample_is_stable_and_keeps_a_share_of_every_panel():
+    rows = pd.concat([many_rows(5_000), many_rows(20, metric="killed")], ignore_index=True)
+    first = marks_of(charts.timeline_chart(rows, [], VOCABULARY, max_rows=1_000).to_dict())
+    again = marks_of(charts.timeline_chart(rows, [], VOCABULARY, max_rows=1_000).to_dict())
+    assert set(first) == set(again)
+    assert sum(1 for row in first.values() if row["panel"] == "killed|all") >= 10
+
+
+def test_more_panels_than_fit_are_left_out_with_a_note():
+    lines = [HEADER]
+    groups = [g for g in VOCABULARY.groups if g not in ("buses", "private_cars")]
+    for metric in ("fled", "arrived", "killed"):
+        for group in groups:
+            lines.append(f"2023-09-25,{metric},{group},,10,,NK,R,armenia,Out,,,q,")
+    rows = load("\n".join(lines)).rows
+    spec = charts.timeline_chart(rows, [], VOCABULARY).to_dict()
+    facet = next(part for part in spec["vconcat"] if "facet" in part)
+    assert len(facet["facet"]["row"]["sort"]) == charts.MAX_PANELS
+    assert any(
+        f"Showing {charts.MAX_PANELS} of {3 * len(groups)} metric panels" in line
+        for line in spec["title"]["subtitle"]
+    )
+
+
+def test_an_empty_view_gives_a_chart_that_says_so():
+    rows = load(HEADER).rows
+    for build in (charts.timeline_chart, charts.by_source_chart):
+        spec = build(rows, [], VOCABULARY).to_dict()
+        assert spec["mark"]["type"] == "text"
+        values = next(iter(spec["datasets"].values()))
+        assert values == [{"message": "No figures in this view"}]
+
+
+# ---------------------------------------------------------------------------------------------
+# The specs are real Vega-Lite.
+
+
+def test_the_charts_render_to_svg_with_their_titles():
+    rows, conflicts = shipped()
+    for build, title in (
+        (charts.timeline_chart, "Reported figures over time"),
+        (charts.by_source_chart, "Figures by source"),
+    ):
+        chart = build(rows, conflicts, VOCABULARY, log_scale=True, highlight=(12, 13))
+        svg = vl_convert.vegalite_to_svg(chart.to_json(), allowed_base_urls=[])
+        assert title in svg and "Troops" in svg
+
+
+def test_the_dashboards_spec_and_the_altair_chart_say_the_same():
+    rows, conflicts = shipped()
+    spec = charts.timeline_spec(rows, conflicts, VOCABULARY, reporters=None)
+    chart = charts.timeline_chart(rows, conflicts, VOCABULARY).to_dict()
+    assert spec["title"] == chart["title"]
+    table = next(frame for name, frame in spec["datasets"].items() if name.startswith("figures"))
+    assert sorted(table.loc[table["kind"] == "mark", "line"]) == sorted(marks_of(chart))
