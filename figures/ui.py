@@ -425,7 +425,7 @@ def sidebar_filters(loaded: Loaded) -> ViewFilters:
             start = dates[0]
         if len(dates) == 2 and dates[1] and dates[1] < choices.last_day:
             end = dates[1]
-    sidebar.button("Clear filters", on_click=_reset_filters, width="stretch")
+    sidebar.button("Clear filters", key="clear_filters", on_click=_reset_filters, width="stretch")
     sidebar.caption("The address bar holds this view: copy it to share exactly what you see.")
     return ViewFilters(start=start, end=end, **values)
 
@@ -773,8 +773,13 @@ def main() -> None:
         problems = "\n".join(f"- {md(error)}" for error in exc.errors)
         st.error(f"The metric or group vocabulary cannot be read:\n\n{problems}")
         return
-    if isinstance(loaded, LoadResult) or loaded.result.file_errors:
-        stopped_by_file(path, loaded if isinstance(loaded, LoadResult) else loaded.result)
+    if isinstance(loaded, LoadResult):
+        stopped_by_file(path, loaded)
+        return
+    # An empty file is a file with no figures yet: the page shows its empty state and the
+    # validation report says what the file needs. Other file-level errors stop the page.
+    if any(error.code != "empty-file" for error in loaded.result.file_errors):
+        stopped_by_file(path, loaded.result)
         return
     future = flags_future(path)
     engine_error: BaseException | None = None

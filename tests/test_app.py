@@ -1,0 +1,303 @@
+"""The dashboard run with Streamlit's AppTest: every state of the data, the view in the URL,
+and what the charts' Vega-Lite specs carry. Each test points FIGURES_DATA at its own copy."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import figures.ui
+from figures.ui import data_path
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "data" / "figures.csv"
+TROOPS_SENTENCE = "put troops in Nagorno-Karabakh at about 10,000"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    # Streamlit's caches live in the process and would carry one test's file into the next.
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def data_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "figures.csv"
+    shutil.copy(SHIPPED, target)
+    monkeypatch.setenv("FIGURES_DATA", str(target))
+    return target
+
+
+def app(**params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def specs(at: AppTest) -> list[dict[str, Any]]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def chart_rows(at: AppTest, index: int = 0) -> pd.DataFrame:
+    """The figures a chart draws (its marks, not the conflict pairs), from the Arrow data
+    Streamlit sends to the browser."""
+    chart = at.get("vega_lite_chart")[index]
+    for dataset in chart.proto.datasets:
+        table = pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+        if "kind" in table.columns:
+            return table[table["kind"] == "mark"]
+    raise AssertionError("the chart has no figures table")
+
+
+def panel_titles(spec: dict[str, Any]) -> list[str]:
+    facet = next(part for part in spec["vconcat"] if "facet" in part)
+    return facet["facet"]["row"]["sort"]
+
+
+def texts(elements: Any) -> list[str]:
+    return [str(element.value) for element in elements]
+
+
+def page_text(at: AppTest) -> str:
+    return "\n".join(texts(at.markdown) + texts(at.caption) + texts(at.info) + texts(at.warning))
+
+
+def url(at: AppTest) -> dict[str, list[str]]:
+    """The page's query parameters as the app left them (a single value comes back bare)."""
+    values = {key: at.query_params[key] for key in at.query_params}
+    return {key: value if isinstance(value, list) else [value] for key, value in values.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# The shipped data.
+
+
+def test_the_shipped_data_gives_the_whole_page(data_file):
+    at = app()
+    assert not at.exception
+    assert at.title[0].value == "Reported refugee-flow figures"
+    titles = [spec["title"]["text"] for spec in specs(at)]
+    assert titles == ["Reported figures over time", "Figures by source"]
+    assert set(chart_rows(at)["line"]) == set(range(2, 15))
+    assert "Latest figure per side" in texts(at.subheader)
+    assert "**Azerbaijan: about 10,000**" in page_text(at)
+    assert "Every row of figures.csv passes the data contract." in page_text(at).replace("\\", "")
+    assert not at.error
+
+
+def test_the_troops_conflict_is_listed_with_its_rows_and_sources(data_file):
+    at = app()
+    text = page_text(at)
+    assert TROOPS_SENTENCE in text.replace("\\", "")
+    assert "lines 12, 13, 14" in text
+    assert "line 13: **about 10,000**" in text.replace("\\", "")
+    assert "1 conflict in view" in text
+    rows = chart_rows(at)
+    assert set(rows.loc[rows["in_conflict"], "line"]) == {12, 13, 14}
+
+
+def test_choosing_a_conflict_highlights_its_figures_and_goes_into_the_url(data_file):
+    at = app()
+    at.button(key="highlight-contradiction:12").click().run()
+    assert not at.exception
+    rows = chart_rows(at)
+    assert set(rows.loc[rows["highlighted"], "line"]) == {12, 13, 14}
+    assert url(at)["conflict"] == ["contradiction:12"]
+    assert at.selectbox(key="f_conflict").value == "contradiction:12"
+
+
+def test_a_shared_link_to_a_conflict_reopens_it_highlighted(data_file):
+    at = app(conflict="contradiction:12")
+    rows = chart_rows(at)
+    assert set(rows.loc[rows["highlighted"], "line"]) == {12, 13, 14}
+
+
+def test_the_figures_table_links_only_http_addresses(data_file):
+    with data_file.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "2023-09-26,arrived,,,28000,,Armenia,Government of Armenia,armenia,Armenpress,"
+            "2023-09-26,https://armenpress.am/eng/news/1,quote,\n"
+        )
+    at = app()
+    table = at.dataframe[0].value
+    linked = table.set_index("Line")["Source"]
+    assert linked[15] == "https://armenpress.am/eng/news/1"
+    assert linked[2] is None or pd.isna(linked[2])
+    assert {"Reported by", "Outlet", "As of", "Published", "Figure", "Quote"} <= set(table)
+
+
+# ---------------------------------------------------------------------------------------------
+# Other states of the file.
+
+
+def test_an_empty_file_shows_an_empty_page_not_an_error(tmp_path, monkeypatch):
+    empty = tmp_path / "figures.csv"
+    empty.write_bytes(b"")
+    monkeypatch.setenv("FIGURES_DATA", str(empty))
+    at = app()
+    assert not at.exception
+    assert any("holds no valid figures yet" in text for text in texts(at.info))
+    assert "needs at least a header row" in at.dataframe[-1].value["Problem"].iloc[0]
+    assert not at.get("vega_lite_chart")
+
+
+def test_a_header_without_rows_is_the_no_figures_state(tmp_path, monkeypatch):
+    header_only = tmp_path / "figures.csv"
+    header_only.write_text(SHIPPED.read_text(encoding="utf-8").splitlines()[0] + "\n")
+    monkeypatch.setenv("FIGURES_DATA", str(header_only))
+    at = app()
+    assert not at.exception
+    assert any("holds no valid figures yet" in text for text in texts(at.info))
+    assert "No conflicting figures in this view." in texts(at.info)
+
+
+def test_a_missing_file_gives_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("FIGURES_DATA", str(tmp_path / "nowhere.csv"))
+    at = app()
+    assert not at.exception
+    assert "there is no file at" in at.error[0].value
+    assert "FIGURES_DATA" in at.error[0].value
+
+
+def test_bad_rows_are_reported_and_the_good_rows_still_charted(data_file):
+    with data_file.open("a", encoding="utf-8") as handle:
+        handle.write("2023-09-31,fled,,,100,,NK,Someone,armenia,Out,,,q,\n")  # line 15
+        handle.write("2023-09-26,fled,,,lots,,NK,Someone,armenia,Out,,,q,\n")  # line 16
+        handle.write("2023-09-26,unicorns,,,5,,NK,Someone,armenia,Out,,,q,\n")  # line 17
+    at = app()
+    assert not at.exception
+    assert set(chart_rows(at)["line"]) == set(range(2, 15))
+    report = at.dataframe[-1].value
+    assert list(report["Line"]) == [15, 16, 17]
+    assert list(report["Column"]) == ["as_of", "value", "metric"]
+    assert "3 problems in 3 rows" in at.warning[0].value
+
+
+def test_rows_appended_while_the_app_runs_appear_on_the_next_run(data_file, monkeypatch):
+    calls: list[str] = []
+    real = figures.ui.load_figures
+
+    def counting(*args: Any, **kwargs: Any):
+        calls.append(str(args[0]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(figures.ui, "load_figures", counting)
+    at = app()
+    at.run()
+    assert len(calls) == 1, "a rerun on an unchanged file does not parse it again"
+    with data_file.open("a", encoding="utf-8") as handle:
+        handle.write("2023-09-26,fled,,more_than,50000,,Nagorno-Karabakh,UNHCR,un,UNHCR,,,q,\n")
+    # A new size is enough even where the clock does not tick between two writes.
+    os.utime(data_file, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    at.run()
+    assert not at.exception
+    assert len(calls) == 2
+    assert 15 in set(chart_rows(at)["line"])
+    assert "UNHCR" in set(chart_rows(at)["reporter"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The view in the URL.
+
+
+def test_a_filter_in_the_url_is_applied_and_shown_in_its_widget(data_file):
+    at = app(metric="troops")
+    assert not at.exception
+    assert at.multiselect(key="f_metric").value == ["troops"]
+    for spec in specs(at):
+        assert panel_titles(spec) == ["Troops"]
+    assert set(chart_rows(at)["line"]) == {12, 13, 14}
+    assert url(at)["metric"] == ["troops"]
+
+
+def test_unknown_values_and_keys_in_the_url_are_ignored_with_a_notice(data_file):
+    at = app(metric=["troops", "unicorns"], colour="red", log="maybe", to="30/09/2023")
+    assert not at.exception
+    notices = "\n".join(texts(at.warning))
+    assert "Ignored metric='unicorns'" in notices
+    assert "Ignored colour=" in notices
+    assert "Ignored log='maybe'" in notices
+    assert "Ignored to='30/09/2023'" in notices
+    assert at.multiselect(key="f_metric").value == ["troops"]
+    assert url(at) == {"metric": ["troops"]}, "the URL keeps only what was understood"
+
+
+def test_changing_a_filter_changes_the_charts_and_the_url(data_file):
+    at = app()
+    before = specs(at)
+    at.multiselect(key="f_metric").select("fled").run()
+    assert not at.exception
+    after = specs(at)
+    assert panel_titles(before[0]) != panel_titles(after[0])
+    assert panel_titles(after[0]) == ["People who fled"]
+    assert set(chart_rows(at)["line"]) == {7, 9}
+    assert url(at) == {"metric": ["fled"]}
+    assert "No conflicting figures in this view." in texts(at.info)
+
+
+def test_dates_colour_and_log_scale_live_in_the_url(data_file):
+    at = app(**{"from": "2023-09-25", "color": "affiliation", "log": "1"})
+    assert not at.exception
+    assert set(chart_rows(at)["line"]) == {6, 7, 8, 9, 11}  # as of 25 Sep or later
+    timeline = specs(at)[0]
+    exact = next(
+        layer
+        for layer in next(p for p in timeline["vconcat"] if "facet" in p)["spec"]["layer"]
+        if "'exact'" in str(layer.get("transform"))
+    )
+    assert exact["encoding"]["y"]["scale"]["type"] == "symlog"
+    assert exact["encoding"]["color"]["title"] == "Reporter's side"
+    assert url(at) == {"from": ["2023-09-25"], "color": ["affiliation"], "log": ["1"]}
+    at.toggle(key="f_log").set_value(False).run()
+    assert "log" not in url(at)
+
+
+def test_a_view_with_nothing_in_it_says_so(data_file):
+    at = app(metric="troops", affiliation="russia")
+    assert not at.exception
+    assert any("No figures match these filters" in text for text in texts(at.info))
+    assert not at.get("vega_lite_chart")
+    assert "No conflicting figures in this view." in texts(at.info)
+
+
+def test_clear_filters_returns_to_everything(data_file):
+    at = app(metric="troops")
+    at.button(key="clear_filters").click().run()
+    assert at.multiselect(key="f_metric").value == []
+    assert url(at) == {}
+    assert len(set(chart_rows(at)["line"])) == 13
+
+
+def test_the_briefing_view_has_no_sidebar(data_file):
+    at = app(view="briefing", metric="troops")
+    assert not at.exception
+    assert not at.sidebar.children or not list(at.sidebar)
+    assert not at.multiselect
+
+
+def test_the_guide_for_analysts_opens_in_the_page(data_file):
+    at = app(view="adding-figures")
+    assert not at.exception
+    assert "Back to the dashboard" in at.markdown[0].value
+
+
+def test_the_data_path_comes_from_the_command_line_then_the_environment():
+    assert data_path(["--data", "other.csv"], {"FIGURES_DATA": "env.csv"}) == Path("other.csv")
+    assert data_path([], {"FIGURES_DATA": "env.csv"}) == Path("env.csv")
+    assert data_path([], {}) == figures.ui.DEFAULT_DATA
