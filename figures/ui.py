@@ -89,10 +89,12 @@ PENDING_CONFLICT = "_url_conflict"
 CONFLICT_WAIT_S = 1.0
 # What the page lists in full; beyond this it says how many more there are.
 MAX_CONFLICTS_LISTED = 25
+CONFLICTS_FIRST = 3
 MAX_TABLE_ROWS = 2_000
 MAX_ERRORS_LISTED = 2_000
 MAX_HEADLINE_METRICS = 12
 
+NBSP = "\u00a0"
 _URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
 
@@ -462,11 +464,14 @@ def headline(rows: pd.DataFrame, vocabulary: Vocabulary, by_line: Mapping[int, l
             "the filters to see others."
         )
         metrics = metrics[:MAX_HEADLINE_METRICS]
-    columns: Sequence[Any] = []
-    for index, metric in enumerate(metrics):
-        if index % 3 == 0:
-            # A fresh row of three every three metrics, so the boxes line up across rows.
-            columns = st.columns(3)
+    # One table, not a box per metric: figures line up in a column, and ten metrics fit in
+    # a third of a 1280x800 screen.
+    table = [
+        "| Metric | Side | Latest figure | As of | Place | Reported by | Conflicts |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    order = {code: rank for rank, code in enumerate(AFFILIATION_LABELS)}
+    for metric in metrics:
         of_metric = rows[rows["metric"] == metric]
         groups = of_metric["group"]
         # The whole count when the view has it; otherwise the group reported most often.
@@ -477,35 +482,35 @@ def headline(rows: pd.DataFrame, vocabulary: Vocabulary, by_line: Mapping[int, l
             .sort_values(["as_of", "_published", "line"], kind="stable")
             .groupby("affiliation", sort=False)
             .tail(1)
+            .sort_values("affiliation", key=lambda col: col.map(order))
         )
-        order = {code: rank for rank, code in enumerate(AFFILIATION_LABELS)}
-        latest = latest.sort_values("affiliation", key=lambda col: col.map(order))
         title = vocabulary.metric_label(metric)
         if group != WHOLE_GROUP:
-            title += f" — {vocabulary.group_label(group)}"
-        lines = []
-        for row in latest.to_dict("records"):
+            title += f" ({vocabulary.group_label(group).lower()})"
+        for index, row in enumerate(latest.to_dict("records")):
             flags = len(by_line.get(int(row["line"]), []))
-            flag_text = f" · :red[**{plural(flags, 'conflict')}**]" if flags else ""
-            place = f" · {md(row['place'])}" if row["place"] else ""
             side = AFFILIATION_LABELS.get(row["affiliation"], row["affiliation"])
-            lines.append(
-                f"- **{md(side)}: {md(written(row))}** — {md(row['reported_by'])}{place} · "
-                f"as of {day_text(row['as_of'], bool(row['as_of_has_time']))}{flag_text}"
-            )
-        with columns[index % 3].container(border=True):
-            st.markdown(f"**{md(title)}**")
-            st.markdown("\n".join(lines))
+            # Figures and dates never break across lines: "more than / 100,000" misreads.
+            cells = [
+                f"**{md(title)}**" if index == 0 else "",
+                md(side),
+                f"**{md(written(row)).replace(' ', NBSP)}**",
+                day_text(row["as_of"], bool(row["as_of_has_time"])).replace(" ", NBSP),
+                md(row["place"]) if row["place"] else "",
+                md(row["reported_by"]),
+                f":red[**{flags}**]" if flags else "",
+            ]
+            table.append("| " + " | ".join(cells) + " |")
+    st.markdown("\n".join(table))
 
 
-def chart_controls(conflicts: Sequence[Conflict], ready: bool) -> tuple[str, bool, str]:
+def chart_controls(conflicts: Sequence[Conflict]) -> tuple[str, bool, str]:
     """Colour, log scale and the conflict to highlight, above the charts."""
     colour_column, log_column, conflict_column = st.columns([2, 1.2, 4])
     # Defaults go into session state (not the widgets' `default`), since the URL may have put
     # a value there first; Streamlit warns when both are given.
     st.session_state.setdefault(W_COLOR, "reported_by")
     st.session_state.setdefault(W_LOG, False)
-    st.session_state.setdefault(W_CONFLICT, "")
     color_by = colour_column.segmented_control(
         "Colour marks by",
         options=list(COLOR_VALUES.values()),
@@ -521,6 +526,21 @@ def chart_controls(conflicts: Sequence[Conflict], ready: bool) -> tuple[str, boo
     )
     ids = [conflict_id(conflict) for conflict in conflicts]
     labels = {conflict_id(c): _conflict_label(c) for c in conflicts}
+    chosen = conflict_column.selectbox(
+        "Highlight a conflict in the charts",
+        options=["", *ids],
+        format_func=lambda value: labels.get(value, "None"),
+        key=W_CONFLICT,
+        disabled=not ids,
+        help="Its figures are enlarged in both charts and the others faded.",
+    )
+    return str(color_by or "reported_by"), bool(log_scale), str(chosen or "")
+
+
+def chosen_conflict(conflicts: Sequence[Conflict], ready: bool) -> str:
+    """The conflict to highlight: from the URL once the flags are known, else the widget's."""
+    ids = [conflict_id(conflict) for conflict in conflicts]
+    st.session_state.setdefault(W_CONFLICT, "")
     pending = st.session_state.get(PENDING_CONFLICT)
     if pending and ready:
         st.session_state.pop(PENDING_CONFLICT)
@@ -530,19 +550,10 @@ def chart_controls(conflicts: Sequence[Conflict], ready: bool) -> tuple[str, boo
             st.session_state.setdefault(NOTICES, []).append(
                 f"Ignored conflict={pending!r}: no such conflict in this view."
             )
+    # A conflict can leave the view when a filter changes; the widget would reject it.
     if st.session_state.get(W_CONFLICT) not in ["", *ids]:
         st.session_state[W_CONFLICT] = ""
-    chosen = conflict_column.selectbox(
-        "Highlight a conflict in the charts",
-        options=["", *ids],
-        format_func=lambda value: labels.get(value, "None"),
-        key=W_CONFLICT,
-        disabled=not ids,
-        help="Its figures are enlarged in both charts and the others faded.",
-    )
-    if pending and not ready:
-        chosen = ""
-    return str(color_by or "reported_by"), bool(log_scale), str(chosen or "")
+    return str(st.session_state[W_CONFLICT])
 
 
 def _conflict_label(conflict: Conflict) -> str:
@@ -577,48 +588,64 @@ def conflict_list(
     )
     urls = dict(zip(rows["line"].astype(int), rows["url"], strict=True)) if len(rows) else {}
     quotes = dict(zip(rows["line"].astype(int), rows["quote"], strict=True)) if len(rows) else {}
-    for conflict in conflicts[:MAX_CONFLICTS_LISTED]:
-        key = conflict_id(conflict)
-        with st.container(border=True):
-            head, button = st.columns([5, 1.3], vertical_alignment="center")
-            head.markdown(
-                f"**{conflict.severity_label.capitalize()} severity** · {md(conflict.title)} · "
-                f"lines {', '.join(str(line) for line in conflict.lines)}"
-            )
-            if chosen == key:
-                button.button(
-                    "Stop highlighting",
-                    key=f"unhighlight-{key}",
-                    on_click=_highlight,
-                    args=("",),
-                    width="stretch",
-                )
-            else:
-                button.button(
-                    "Highlight in charts",
-                    key=f"highlight-{key}",
-                    on_click=_highlight,
-                    args=(key,),
-                    width="stretch",
-                )
-            st.markdown(md(conflict.explanation))
-            items = []
-            for figure in conflict.figures:
-                url = str(urls.get(figure.line, "") or "")
-                link = f" · [source]({url})" if _URL_RE.match(url) else ""
-                quote = quotes.get(figure.line)
-                said = f" — “{md(charts.shorten(quote, 140))}”" if quote else ""
-                published = f", published {figure.published}" if figure.published else ""
-                items.append(
-                    f"- line {figure.line}: **{md(figure.value)}** as of {md(figure.as_of)} — "
-                    f"{md(figure.reported_by)} ({md(figure.outlet)}{md(published)}){link}{said}"
-                )
-            st.markdown("\n".join(items))
+    listed = list(conflicts[:MAX_CONFLICTS_LISTED])
+    for conflict in listed[:CONFLICTS_FIRST]:
+        _conflict_box(conflict, chosen, urls, quotes)
+    rest = listed[CONFLICTS_FIRST:]
+    if rest:
+        # The page's first screen is for the worst disagreements; the rest are a click away.
+        with st.expander(f"{plural(len(rest), 'more conflict')}, by severity"):
+            for conflict in rest:
+                _conflict_box(conflict, chosen, urls, quotes)
     if len(conflicts) > MAX_CONFLICTS_LISTED:
         st.caption(
-            f"Showing the {MAX_CONFLICTS_LISTED} most severe of {len(conflicts):,}; narrow the "
+            f"Listing the {MAX_CONFLICTS_LISTED} most severe of {len(conflicts):,}; narrow the "
             "filters to see the others (the downloads hold every one)."
         )
+
+
+def _conflict_box(
+    conflict: Conflict, chosen: str, urls: Mapping[int, str], quotes: Mapping[int, str]
+) -> None:
+    key = conflict_id(conflict)
+    with st.container(border=True):
+        head, button = st.columns([5, 1.3], vertical_alignment="center")
+        head.markdown(
+            f"**{conflict.severity_label.capitalize()} severity** · {md(conflict.title)} · "
+            f"lines {', '.join(str(line) for line in conflict.lines)}"
+        )
+        if chosen == key:
+            button.button(
+                "Stop highlighting",
+                key=f"unhighlight-{key}",
+                on_click=_highlight,
+                args=("",),
+                width="stretch",
+            )
+        else:
+            button.button(
+                "Highlight in charts",
+                key=f"highlight-{key}",
+                on_click=_highlight,
+                args=(key,),
+                width="stretch",
+            )
+        st.markdown(md(conflict.explanation))
+        items = []
+        for figure in conflict.figures:
+            url = str(urls.get(figure.line, "") or "")
+            link = f" · [source]({url})" if _URL_RE.match(url) else ""
+            quote = quotes.get(figure.line)
+            said = f" — “{md(charts.shorten(quote, 140))}”" if quote else ""
+            # "(Outlet, published 25 Sep 2023)"; a reporter that is its own outlet is named once.
+            where = [] if figure.outlet == figure.reported_by else [figure.outlet]
+            where += [f"published {figure.published}"] if figure.published else []
+            source = f" ({md(', '.join(where))})" if where else ""
+            items.append(
+                f"- line {figure.line}: **{md(figure.value)}** as of {md(figure.as_of)} — "
+                f"{md(figure.reported_by)}{source}{link}{said}"
+            )
+        st.markdown("\n".join(items))
 
 
 def figures_table(rows: pd.DataFrame, vocabulary: Vocabulary, by_line: Mapping[int, list]) -> None:
@@ -843,9 +870,12 @@ def dashboard(
         st.info("No figures match these filters. Widen them, or use *Clear filters*.")
     else:
         headline(in_view, vocabulary, by_line)
-    color_by, log_scale, chosen = chart_controls(view_conflicts, ready)
-    write_url(filters, color_by, log_scale, chosen)
+    chosen = chosen_conflict(view_conflicts, ready)
+    conflict_list(view_conflicts, in_view, chosen, ready)
 
+    st.subheader("The figures on charts")
+    color_by, log_scale, chosen = chart_controls(view_conflicts)
+    write_url(filters, color_by, log_scale, chosen)
     if not in_view.empty:
         highlight: tuple[int, ...] = ()
         if chosen:
@@ -862,20 +892,17 @@ def dashboard(
             "reporters": list(loaded.reporters),
             "prepared": prepared,
         }
-        # Widths that fit the main column at 1280x800 with the sidebar open.
-        st.vega_lite_chart(
-            spec=charts.timeline_spec(in_view, view_conflicts, vocabulary, width=680, **options),
-            theme=None,
-            width="content",
+        # Sizes that fit the main column at 1280x800 with the sidebar open.
+        timeline = charts.timeline_spec(
+            in_view, view_conflicts, vocabulary, width=680, panel_height=100, **options
         )
-        st.vega_lite_chart(
-            spec=charts.by_source_spec(in_view, view_conflicts, vocabulary, width=440, **options),
-            theme=None,
-            width="content",
-        )
+        st.vega_lite_chart(spec=timeline, theme=None, width="content")
+        by_source = charts.by_source_spec(in_view, view_conflicts, vocabulary, width=440, **options)
+        st.vega_lite_chart(spec=by_source, theme=None, width="content")
         downloads(in_view, view_conflicts, filters, vocabulary, loaded, options)
+    else:
+        st.caption("No figures to chart in this view.")
 
-    conflict_list(view_conflicts, in_view, chosen, ready)
     figures_table(in_view, vocabulary, by_line)
     validation_report(result, path)
     add_figure_section(path, vocabulary)

@@ -96,7 +96,7 @@ def test_the_shipped_data_gives_the_whole_page(data_file):
     assert titles == ["Reported figures over time", "Figures by source"]
     assert set(chart_rows(at)["line"]) == set(range(2, 15))
     assert "Latest figure per side" in texts(at.subheader)
-    assert "**Azerbaijan: about 10,000**" in page_text(at)
+    assert "| Azerbaijan | **about\u00a010,000** |" in page_text(at)
     assert "Every row of figures.csv passes the data contract." in page_text(at).replace("\\", "")
     assert not at.error
 

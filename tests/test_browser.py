@@ -1,0 +1,212 @@
+"""The dashboard in a real browser: `streamlit run` on a free loopback port, opened in Debian's
+headless Chromium through Playwright.
+
+Skipped with a reason where /usr/bin/chromium is absent, unless REQUIRE_BROWSER=1 (CI), where
+that is a failure. Saves a full-page screenshot at 1280 pixels wide under artifacts/ and
+prints its path, so a person can look at what a stakeholder sees.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+TROOPS_SENTENCE = "put troops in Nagorno-Karabakh at about 10,000"
+# What a chart has drawn: its size, and how many data marks are in it. Streamlit draws Vega as
+# SVG, where each mark is an element; on a canvas, count non-white pixels instead. The key
+# strip at the top (the first part of the chart, concat_0) does not count: axes and the key
+# alone must not pass for a drawn chart.
+DRAWN = """(chart) => {
+  const svg = chart.querySelector("svg.marks");
+  if (svg) {
+    const box = svg.getBoundingClientRect();
+    const marks = [...svg.querySelectorAll('g.role-mark [role="graphics-symbol"]')]
+      .filter(mark => !mark.closest('g[class*="concat_0_"]'));
+    return {width: box.width, height: box.height, marks: marks.length};
+  }
+  const canvas = chart.querySelector("canvas");
+  if (!canvas) return {width: 0, height: 0, marks: 0};
+  const {data} = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+  let inked = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] > 0 && (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200)) inked++;
+  }
+  const box = canvas.getBoundingClientRect();
+  return {width: box.width, height: box.height, marks: inked > 2000 ? 1000 : 0};
+}"""
+# Streamlit scrolls its main block, not the document: this is the height of the whole page.
+PAGE_HEIGHT = """() => Math.max(...["stMain", "stAppViewContainer", "stMainBlockContainer"]
+  .map(id => document.querySelector(`[data-testid="${id}"]`))
+  .filter(Boolean).map(element => element.scrollHeight))"""
+
+
+def _require_browser() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is absent; install Debian's chromium (apt-get install chromium)"
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{message}; REQUIRE_BROWSER=1 makes this a failure")
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        # Waiting on the process rather than sleeping: it also notices a server that died.
+        try:
+            process.wait(timeout=0.25)
+        except subprocess.TimeoutExpired:
+            continue
+        pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text()}")
+    pytest.fail(f"streamlit did not answer within 60 s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _require_browser()
+    folder = tmp_path_factory.mktemp("browser")
+    data = folder / "figures.csv"
+    shutil.copy(ROOT / "data" / "figures.csv", data)  # other tests may append to data/
+    port = _free_port()
+    command = [sys.executable, "-m", "streamlit", "run", "app.py"]
+    command += ["--server.headless", "true", "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    log = folder / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, "FIGURES_DATA": str(data)},
+            stdout=output,
+            stderr=output,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield context.new_page()
+    context.close()
+
+
+def _wait_for_charts(page: Any, count: int = 2, marks: int = 13) -> list[Any]:
+    """The charts, once each has drawn at least `marks` data marks (waiting on the page's
+    state, never for a fixed time)."""
+    charts = page.get_by_test_id("stVegaLiteChart")
+    charts.nth(count - 1).wait_for(state="visible", timeout=60_000)
+    found = [charts.nth(index) for index in range(charts.count())]
+    for chart in found:
+        page.wait_for_function(
+            f"(el) => ({DRAWN})(el).marks >= {marks}", arg=chart.element_handle(), timeout=60_000
+        )
+    return found
+
+
+def test_the_charts_draw_their_marks(page, server):
+    page.goto(server)
+    charts = _wait_for_charts(page)
+    assert len(charts) == 2
+    for chart in charts:
+        drawn = chart.evaluate(DRAWN)
+        # Thirteen figures, plus bands, rings and lines: at least one mark per figure.
+        assert drawn["width"] > 300 and drawn["height"] > 300 and drawn["marks"] >= 13, drawn
+
+
+def test_the_conflict_list_shows_the_troops_conflict(page, server):
+    page.goto(server)
+    _wait_for_charts(page)
+    sentence = page.get_by_text(TROOPS_SENTENCE)
+    sentence.wait_for(state="visible", timeout=30_000)
+    assert page.get_by_text("Figures that cannot both be true").first.is_visible()
+    assert page.get_by_role("button", name="Highlight in charts").count() == 1
+
+
+def test_a_shared_link_restores_its_filter(page, server):
+    page.goto(f"{server}/?metric=troops")
+    _wait_for_charts(page, marks=3)
+    metric_filter = page.get_by_test_id("stMultiSelect").first
+    assert "Troops" in metric_filter.inner_text()
+    assert page.get_by_text(re.compile(r"Troops · 3 figures of 13")).count() == 1
+    # Three figures, each drawn at least once in each chart, and nothing else.
+    for chart in page.get_by_test_id("stVegaLiteChart").all():
+        assert chart.evaluate(DRAWN)["marks"] < 30
+    # The headline lists only troops, and the charts hold only its three figures.
+    assert page.get_by_text("People who fled", exact=True).count() == 0
+    assert page.get_by_text("Troops", exact=True).count() >= 1
+    assert "metric=troops" in page.url
+
+
+def test_a_full_page_screenshot_for_people_to_look_at(page, server):
+    page.goto(server)
+    charts = _wait_for_charts(page)
+    page.get_by_text(TROOPS_SENTENCE).wait_for(state="visible", timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    first_screen = ARTIFACTS / "dashboard-1280x800.png"
+    page.screenshot(path=str(first_screen))
+    # A taller window shows the whole page at the same width.
+    height = int(page.evaluate(PAGE_HEIGHT))
+    page.set_viewport_size({"width": 1280, "height": max(800, height + 40)})
+    for chart in charts:
+        page.wait_for_function(f"(el) => ({DRAWN})(el).marks >= 13", arg=chart.element_handle())
+    whole = ARTIFACTS / "dashboard-1280-full.png"
+    page.screenshot(path=str(whole), full_page=True)
+    print(f"dashboard screenshots: {first_screen} (first screen), {whole} (whole page)")
+    assert whole.stat().st_size > 50_000
