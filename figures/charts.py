@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import islice
 from typing import Any
 
 import altair as alt
@@ -158,12 +160,39 @@ class ChartData:
     notes: list[str] = field(default_factory=list)  # samples, panels left out: the subtitle
     total: int = 0  # figures given, before any sampling
 
+    @cached_property
+    def table(self) -> tuple[str, pd.DataFrame]:
+        """Marks and pairs in one named table; built once for both charts of a view."""
+        table = _table(self)
+        return _dataset_name("figures", table), table
+
 
 def _date_text(moment: pd.Timestamp, with_time: bool = False) -> str:
     if pd.isna(moment):
         return "not given"
     text = f"{moment.day} {moment:%b %Y}"
     return f"{text}, {moment:%H:%M}" if with_time else text
+
+
+def date_texts(
+    moments: pd.Series, with_time: np.ndarray | None = None, missing: str = "not given"
+) -> np.ndarray:
+    """'19 Sep 2023' (or '26 Sep 2023, 20:00' where `with_time`) for each moment, column-wise;
+    `missing` where there is none."""
+    moments = pd.to_datetime(moments)
+    timed = np.zeros(len(moments), bool) if with_time is None else np.asarray(with_time, bool)
+    # Few distinct dates in many rows: format each distinct (moment, timed) once.
+    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([moments, timed]))
+    texts = np.array(
+        [missing if pd.isna(moment) else _date_text(moment, bool(flag)) for moment, flag in uniques]
+        + [missing],
+        dtype=object,
+    )
+    return texts[codes]  # code -1 (no date) picks the trailing `missing`
+
+
+def _texts(column: pd.Series) -> np.ndarray:
+    return column.astype(str).to_numpy(dtype=object)
 
 
 def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
@@ -200,13 +229,15 @@ def _stable_order(lines: np.ndarray) -> np.ndarray:
     return (lines.astype(np.uint64) * np.uint64(2654435761)) % np.uint64(2**32)
 
 
-def _panel_codes(rows: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, str]]]:
-    """A panel number per row, and the (metric, group) of each number."""
-    metric_codes, metrics = pd.factorize(rows["metric"].astype(str))
-    group_codes, groups = pd.factorize(rows["group"].astype(str))
-    combined = metric_codes.astype(np.int64) * max(len(groups), 1) + group_codes
-    codes, uniques = pd.factorize(combined)
+def _panel_codes(
+    rows: pd.DataFrame, positions: np.ndarray
+) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """A panel number for each row at `positions`, and the (metric, group) of each number."""
+    metric_codes, metrics = pd.factorize(rows["metric"])
+    group_codes, groups = pd.factorize(rows["group"])
     width = max(len(groups), 1)
+    combined = metric_codes[positions].astype(np.int64) * width + group_codes[positions]
+    codes, uniques = pd.factorize(combined)
     panels = [(str(metrics[u // width]), str(groups[u % width])) for u in uniques]
     return codes.astype(np.int64), panels
 
@@ -248,7 +279,8 @@ def _conflict_text(flags: list[Conflict], line: int) -> str:
         return "none"
     parts = []
     for conflict in flags[:3]:
-        others = [str(other) for other in conflict.lines if other != line][:4]
+        # A big group of figures can hold thousands of lines; four name it well enough.
+        others = [str(other) for other in islice((o for o in conflict.lines if o != line), 4)]
         with_lines = f" with line {', '.join(others)}" if others else ""
         parts.append(f"{conflict.title.lower()} ({conflict.severity_label}){with_lines}")
     if len(flags) > 3:
@@ -273,13 +305,16 @@ def prepare(
     tolerance = ConflictSettings().tolerance if tolerance is None else tolerance
     highlighted = {int(line) for line in highlight}
     total = len(rows)
-    known = rows[rows["metric"].isin(list(vocabulary.metrics)).to_numpy()] if total else rows
-    if known.empty:
+    # Work on positions and take the rows once at the end: copying 100,000 rows of text
+    # for every step cost more than all the rest.
+    positions = np.flatnonzero(rows["metric"].isin(list(vocabulary.metrics)).to_numpy())
+    if not len(positions):
+        empty = rows.iloc[positions]
         return ChartData(
-            _mark_rows(known, vocabulary, {}, set(), color_by, tolerance), _NO_PAIRS, []
+            _mark_rows(empty, vocabulary, {}, set(), color_by, tolerance), _NO_PAIRS.copy(), []
         )
-    lines = known["line"].to_numpy(np.int64)
-    panel, panel_names = _panel_codes(known)
+    lines = rows["line"].to_numpy(np.int64)[positions]
+    panel, panel_names = _panel_codes(rows, positions)
     keep = np.isin(lines, list(highlighted)) if highlighted else None
     chosen = _choose_panels(panel, panel_names, vocabulary, keep, max_panels)
     notes: list[str] = []
@@ -289,17 +324,18 @@ def prepare(
             "groups in the filters to see the others."
         )
         inside = np.isin(panel, chosen)
-        known, panel, lines = known[inside], panel[inside], lines[inside]
+        positions, panel, lines = positions[inside], panel[inside], lines[inside]
         keep = keep[inside] if keep is not None else None
-    if len(known) > max_rows:
+    if len(positions) > max_rows:
         conflicting = {line for conflict in conflicts for line in conflict.lines}
         prefer = np.isin(lines, list(conflicting)) if conflicting else None
-        positions = sample_positions(panel, lines, max_rows, keep, prefer)
+        picked = sample_positions(panel, lines, max_rows, keep, prefer)
         notes.append(
-            f"Showing a sample of {len(positions):,} of the {len(known):,} figures in view "
+            f"Showing a sample of {len(picked):,} of the {len(positions):,} figures in view "
             "(highlighted and conflicting figures first); narrow the filters to see every one."
         )
-        known = known.iloc[positions]
+        positions = positions[picked]
+    known = rows.iloc[positions]
     shown_lines = set(known["line"].astype(int))
     by_line: dict[int, list[Conflict]] = {}
     touching: list[Conflict] = []
@@ -312,13 +348,12 @@ def prepare(
         if hit:
             touching.append(conflict)
     marks = _mark_rows(known, vocabulary, by_line, highlighted, color_by, tolerance)
-    pairs = _pair_rows(marks, touching)
-    if len(pairs) > MAX_PAIRS:
+    pairs, complete = _pair_rows(marks, touching, MAX_PAIRS)
+    if not complete:
         notes.append(
-            f"Joining the {MAX_PAIRS:,} most severe of {len(pairs):,} disagreeing pairs with "
-            "a line."
+            f"Lines join the {MAX_PAIRS:,} disagreeing pairs of the most severe conflicts; "
+            "the other conflicting figures keep their red rings."
         )
-        pairs = pairs.nlargest(MAX_PAIRS, "severity", keep="first")
     panels = []
     for code in sorted(chosen, key=_vocabulary_rank(panel_names, vocabulary)):
         metric, group = panel_names[code]
@@ -422,7 +457,9 @@ def _mark_rows(
     if rows.empty:
         return pd.DataFrame(columns=_MARK_COLUMNS)
     line = rows["line"].to_numpy(np.int64)
-    qualifier = rows["qualifier"].astype(str).to_numpy()
+    # Text columns as numpy object arrays: iterating pyarrow-backed columns item by item in
+    # Python is several times slower.
+    qualifier = _texts(rows["qualifier"])
     value = rows["value"].to_numpy(np.float64)
     high = rows["value_high"].astype("Float64").to_numpy(np.float64, na_value=np.nan)
     form = np.array([FORMS.get(q, "exact") for q in qualifier], dtype=object)
@@ -440,11 +477,11 @@ def _mark_rows(
     # the source gave, whatever the viewer's time zone, and the same in server-side exports.
     epoch_ms = (as_of - pd.Timestamp("1970-01-01")) // pd.Timedelta(milliseconds=1)
     published = pd.to_datetime(rows["published"])
-    metric = rows["metric"].astype(str).to_numpy()
-    group = rows["group"].astype(str).to_numpy()
-    reporter = rows["reported_by"].astype(str).to_numpy()
-    affiliation = rows["affiliation"].astype(str).to_numpy()
-    place = rows["place"].astype(str).to_numpy()
+    metric = _texts(rows["metric"])
+    group = _texts(rows["group"])
+    reporter = _texts(rows["reported_by"])
+    affiliation = _texts(rows["affiliation"])
+    place = _texts(rows["place"])
     kinds = {name: metric_def.kind for name, metric_def in vocabulary.metrics.items()}
     side = np.array([AFFILIATION_LABELS.get(a, a) for a in affiliation], dtype=object)
     integer_high = [None if np.isnan(h) else int(h) for h in high]
@@ -470,15 +507,12 @@ def _mark_rows(
                 value_as_written(q, int(v), h)
                 for q, v, h in zip(qualifier, value, integer_high, strict=True)
             ],
-            "outlet": rows["outlet"].astype(str).to_numpy(),
-            "as_of_text": [
-                _date_text(moment, bool(timed))
-                for moment, timed in zip(as_of, has_time, strict=True)
-            ],
-            "published_text": [_date_text(moment) for moment in published],
+            "outlet": _texts(rows["outlet"]),
+            "as_of_text": date_texts(as_of, has_time),
+            "published_text": date_texts(published),
             "metric_text": [titles[pair] for pair in zip(metric, group, strict=True)],
             "place_text": [p if p else NO_PLACE for p in place],
-            "quote_short": [shorten(q) for q in rows["quote"].astype(str)],
+            "quote_short": [shorten(q) for q in _texts(rows["quote"])],
             "in_conflict": [int(n) in by_line for n in line],
             "conflict_text": [_conflict_text(by_line.get(int(n), []), int(n)) for n in line],
             "highlighted": [int(n) in highlighted for n in line],
@@ -487,10 +521,13 @@ def _mark_rows(
     return frame
 
 
-def _pair_rows(marks: pd.DataFrame, conflicts: Sequence[Conflict]) -> pd.DataFrame:
-    """One row per conflict pair whose two figures are both drawn in the same panel."""
+def _pair_rows(
+    marks: pd.DataFrame, conflicts: Sequence[Conflict], limit: int = MAX_PAIRS
+) -> tuple[pd.DataFrame, bool]:
+    """One row per conflict pair whose two figures are both drawn in the same panel, most
+    severe conflicts first, at most `limit`; and whether every such pair is there."""
     if marks.empty or not conflicts:
-        return _NO_PAIRS.copy()
+        return _NO_PAIRS.copy(), True
     where = {
         int(line): (panel, int(t), float(y), reporter, value_text)
         for line, panel, t, y, reporter, value_text in zip(
@@ -503,9 +540,16 @@ def _pair_rows(marks: pd.DataFrame, conflicts: Sequence[Conflict]) -> pd.DataFra
             strict=True,
         )
     }
-    out = []
-    for conflict in conflicts:
+    out: list[tuple[Any, ...]] = []
+    complete = True
+    # The engine lists conflicts most severe first; stopping at the limit keeps the worst.
+    for conflict in sorted(conflicts, key=lambda flag: -flag.severity):
+        if len(out) >= limit:
+            complete = False
+            break
         for a, b in conflict.pairs:
+            if len(out) > limit:
+                break
             # Pairs across panels (a part above its whole, fled above population) keep their
             # rings but get no line: a line cannot cross from one panel's scale to another's.
             if a not in where or b not in where or where[a][0] != where[b][0]:
@@ -527,7 +571,7 @@ def _pair_rows(marks: pd.DataFrame, conflicts: Sequence[Conflict]) -> pd.DataFra
                     f"{conflict.title.lower()}, {conflict.severity_label} severity",
                 )
             )
-    return pd.DataFrame(out, columns=_PAIR_COLUMNS)
+    return pd.DataFrame(out[:limit], columns=_PAIR_COLUMNS), complete and len(out) <= limit
 
 
 # ---------------------------------------------------------------------------------------------
@@ -993,8 +1037,7 @@ def _assemble(
     panel: Spec,
     resolve: Spec,
 ) -> Spec:
-    table = _table(data)
-    figures_name = _dataset_name("figures", table)
+    figures_name, table = data.table
     key_spec, key_frame = key
     key_name = _dataset_name("key", key_frame)
     facet = {

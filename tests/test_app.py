@@ -301,3 +301,27 @@ def test_the_data_path_comes_from_the_command_line_then_the_environment():
     assert data_path(["--data", "other.csv"], {"FIGURES_DATA": "env.csv"}) == Path("other.csv")
     assert data_path([], {"FIGURES_DATA": "env.csv"}) == Path("env.csv")
     assert data_path([], {}) == figures.ui.DEFAULT_DATA
+
+
+def test_the_sidebars_choices_are_those_of_the_filters_module():
+    # figures.ui computes them column-wise for speed; they must be the same answer.
+    from figures.filters import filter_choices
+    from figures.ui import choices_for
+    from tests.support import HEADER, VOCABULARY, load
+
+    text = "\n".join(
+        [
+            HEADER,
+            "2023-09-25,arrived,,,2900,,Armenia,B reporter,armenia,Out,,,q,",
+            "2023-09-20T08:00,fled,children,,10,,,a reporter,un,Out,,,q,",
+            "2023-09-30,troops,,,0,,Nagorno-Karabakh,Ä reporter,media,Out,,,q,",
+        ]
+    )
+    for rows in (load(text).rows, load_figures_rows(SHIPPED), load(HEADER).rows):
+        assert choices_for(rows, VOCABULARY) == filter_choices(rows, VOCABULARY)
+
+
+def load_figures_rows(path: Path) -> pd.DataFrame:
+    from figures.validation import load_figures
+
+    return load_figures(path).rows
