@@ -26,17 +26,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import numpy as np
 import pandas as pd
-from altair.utils.schemapi import debug_mode
 
 from figures.conflicts import Conflict, ConflictSettings
 from figures.contract import AFFILIATION_LABELS, value_as_written
 from figures.filters import NO_PLACE
 from figures.vocabulary import WHOLE_GROUP, Vocabulary
+
+if TYPE_CHECKING:
+    import altair as alt
 
 Spec = dict[str, Any]
 
@@ -1203,6 +1204,8 @@ def by_source_spec(
 
 
 def _layer_chart(spec: Spec) -> alt.LayerChart:
+    import altair as alt
+
     layers = [
         alt.Chart(**{**layer, "encoding": alt.FacetedEncoding(**layer.get("encoding", {}))})
         for layer in spec["layer"]
@@ -1219,6 +1222,11 @@ def to_altair(spec: Spec) -> alt.TopLevelMixin:
     `from_dict` validates each nested piece as it goes (seconds for one chart), so the chart
     is assembled from its parts with validation off; `to_dict()` still validates it whole.
     """
+    # Imported here: the dashboard draws specs and never needs Altair, whose import is a
+    # noticeable part of the time to the first chart.
+    import altair as alt
+    from altair.utils.schemapi import debug_mode
+
     datasets: Mapping[str, pd.DataFrame] = spec["datasets"]
 
     def data_of(part: Spec) -> pd.DataFrame:

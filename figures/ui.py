@@ -23,6 +23,7 @@ import argparse
 import importlib
 import importlib.util
 import inspect
+import logging
 import os
 import re
 import sys
@@ -65,6 +66,7 @@ from figures.vocabulary import (
     vocabulary_dir_for,
 )
 
+LOG = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data" / "figures.csv"
 GUIDE = ROOT / "docs" / "adding-figures.md"
@@ -892,6 +894,16 @@ def main() -> None:
         st.title(TITLE)
         problems = "\n".join(f"- {md(error)}" for error in exc.errors)
         st.error(f"The metric or group vocabulary cannot be read:\n\n{problems}")
+        return
+    except Exception as exc:
+        # A fault in the loader itself, not in the file: the file's problems come back as
+        # data. Stakeholders get a sentence; the traceback goes to the server's log.
+        LOG.exception("loading %s failed", path)
+        st.title(TITLE)
+        st.error(
+            f"The figures file {md(path)} could not be loaded because of a fault in the "
+            f"program ({md(type(exc).__name__)}: {md(exc)}). The server log has the details."
+        )
         return
     if isinstance(loaded, LoadResult):
         stopped_by_file(path, loaded)

@@ -175,6 +175,16 @@ def test_a_missing_file_gives_a_clear_message(tmp_path, monkeypatch):
     assert "FIGURES_DATA" in at.error[0].value
 
 
+def test_a_fault_in_the_loader_is_a_message_not_a_traceback(data_file, monkeypatch):
+    def broken(*_: Any, **__: Any) -> None:
+        raise ValueError("too many values to unpack")
+
+    monkeypatch.setattr(figures.ui, "load_figures", broken)
+    at = app()
+    assert not at.exception
+    assert "could not be loaded because of a fault in the program" in at.error[0].value
+
+
 def test_bad_rows_are_reported_and_the_good_rows_still_charted(data_file):
     with data_file.open("a", encoding="utf-8") as handle:
         handle.write("2023-09-31,fled,,,100,,NK,Someone,armenia,Out,,,q,\n")  # line 15
