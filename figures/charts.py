@@ -299,8 +299,13 @@ def prepare(
     tolerance: float | None = None,
     max_rows: int = MAX_ROWS,
     max_panels: int = MAX_PANELS,
+    index: ConflictIndex | None = None,
 ) -> ChartData:
-    """The figures as chart rows: positions, bounds, colour key and tooltip texts."""
+    """The figures as chart rows: positions, bounds, colour key and tooltip texts.
+
+    `index` is `ConflictIndex.of(conflicts)` made once for many calls (the dashboard keeps
+    one per file version): without it, each call walks every line of every conflict.
+    """
     if color_by not in COLOR_BY:
         raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)}, not {color_by!r}")
     tolerance = ConflictSettings().tolerance if tolerance is None else tolerance
@@ -327,9 +332,9 @@ def prepare(
         inside = np.isin(panel, chosen)
         positions, panel, lines = positions[inside], panel[inside], lines[inside]
         keep = keep[inside] if keep is not None else None
+    index = index or ConflictIndex.of(conflicts)
     if len(positions) > max_rows:
-        conflicting = {line for conflict in conflicts for line in conflict.lines}
-        prefer = np.isin(lines, list(conflicting)) if conflicting else None
+        prefer = np.isin(lines, index.lines) if len(index.lines) else None
         picked = sample_positions(panel, lines, max_rows, keep, prefer)
         notes.append(
             f"Showing a sample of {len(picked):,} of the {len(positions):,} figures in view "
@@ -337,19 +342,15 @@ def prepare(
         )
         positions = positions[picked]
     known = rows.iloc[positions]
-    shown_lines = set(known["line"].astype(int))
     by_line: dict[int, list[Conflict]] = {}
-    touching: list[Conflict] = []
-    for conflict in conflicts:
-        hit = False
-        for line in conflict.lines:
-            if line in shown_lines:
-                by_line.setdefault(line, []).append(conflict)
-                hit = True
-        if hit:
-            touching.append(conflict)
+    touching: dict[int, Conflict] = {}
+    for line in known["line"].to_numpy(np.int64).tolist():
+        flags = index.by_line.get(line)
+        if flags:
+            by_line[line] = list(flags)
+            touching.update((id(conflict), conflict) for conflict in flags)
     marks = _mark_rows(known, vocabulary, by_line, highlighted, color_by, tolerance)
-    pairs, complete = _pair_rows(marks, touching, MAX_PAIRS)
+    pairs, complete = _pair_rows(marks, list(touching.values()), MAX_PAIRS)
     if not complete:
         notes.append(
             f"Lines join the {MAX_PAIRS:,} disagreeing pairs of the most severe conflicts; "
@@ -361,6 +362,22 @@ def prepare(
         unit = vocabulary.metrics[metric].unit
         panels.append((f"{metric}|{group}", _panel_title(vocabulary, metric, group), unit))
     return ChartData(marks=marks, pairs=pairs, panels=panels, notes=notes, total=total)
+
+
+@dataclass(frozen=True)
+class ConflictIndex:
+    """Which conflicts each CSV line takes part in, and every such line, for quick lookups."""
+
+    by_line: Mapping[int, Sequence[Conflict]]
+    lines: np.ndarray  # every line in a conflict, sorted
+
+    @classmethod
+    def of(cls, conflicts: Iterable[Conflict]) -> ConflictIndex:
+        by_line: dict[int, list[Conflict]] = {}
+        for conflict in conflicts:
+            for line in conflict.lines:
+                by_line.setdefault(line, []).append(conflict)
+        return cls(by_line, np.array(sorted(by_line), dtype=np.int64))
 
 
 def _vocabulary_rank(

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -229,11 +230,12 @@ def load(path: Path) -> Loaded | LoadResult:
 class Flags:
     conflicts: list[Conflict]
     by_line: dict[int, list[Conflict]]
+    index: charts.ConflictIndex  # the same, as the charts look it up on every rerun
 
 
 def _find_flags(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSettings) -> Flags:
     conflicts = find_conflicts(rows, vocabulary, settings)
-    return Flags(conflicts, conflicts_by_line(conflicts))
+    return Flags(conflicts, conflicts_by_line(conflicts), charts.ConflictIndex.of(conflicts))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -532,18 +534,7 @@ def headline(rows: pd.DataFrame, vocabulary: Vocabulary, by_line: Mapping[int, l
         "|---|---|---|---|---|---|---|",
     ]
     order = {code: rank for rank, code in enumerate(AFFILIATION_LABELS)}
-    # One pass over the view: its latest figures by (metric, group, side) come first, the
-    # rest is a lookup per metric.
-    key = ["metric", "group", "affiliation"]
-    columns = [*key, "as_of", "published", "line"]
-    newest = (
-        rows[columns]
-        .assign(published=rows["published"].fillna(pd.Timestamp.min))
-        .sort_values(["as_of", "published", "line"], kind="stable")
-        .drop_duplicates(key, keep="last")
-    )
-    counts = rows.groupby(["metric", "group"], sort=False).size()
-    by_line_row = rows.set_index("line", drop=False)
+    newest = rows.iloc[latest_positions(rows)]
     for metric in metrics:
         of_metric = newest[newest["metric"] == metric]
         groups = of_metric["group"]
@@ -551,12 +542,11 @@ def headline(rows: pd.DataFrame, vocabulary: Vocabulary, by_line: Mapping[int, l
         if (groups == WHOLE_GROUP).any():
             group = WHOLE_GROUP
         else:
-            group = str(counts[metric].sort_values(ascending=False, kind="stable").index[0])
-        latest_lines = of_metric.loc[groups == group]
-        latest_lines = latest_lines.sort_values(
+            counts = rows.loc[rows["metric"] == metric, "group"].value_counts(sort=False)
+            group = str(counts.sort_values(ascending=False, kind="stable").index[0])
+        latest = of_metric.loc[groups == group].sort_values(
             "affiliation", key=lambda col: col.map(order), kind="stable"
-        )["line"]
-        latest = by_line_row.loc[latest_lines.to_numpy()]
+        )
         title = vocabulary.metric_label(metric)
         if group != WHOLE_GROUP:
             title += f" ({vocabulary.group_label(group).lower()})"
@@ -575,6 +565,24 @@ def headline(rows: pd.DataFrame, vocabulary: Vocabulary, by_line: Mapping[int, l
             ]
             table.append("| " + " | ".join(cells) + " |")
     st.markdown("\n".join(table))
+
+
+def latest_positions(rows: pd.DataFrame) -> np.ndarray:
+    """Positions of the latest row of each (metric, group, side): latest as-of, then latest
+    publication, then last line. Column-wise: a sort of 100,000 rows of text took 0.1 s."""
+    if rows.empty:
+        return np.array([], dtype=np.int64)
+    codes = np.zeros(len(rows), dtype=np.int64)
+    for name in ("metric", "group", "affiliation"):
+        column_codes, uniques = pd.factorize(rows[name])
+        codes = codes * (len(uniques) + 1) + column_codes
+    as_of = rows["as_of"].to_numpy("datetime64[ns]").astype(np.int64)
+    published = rows["published"].to_numpy("datetime64[ns]").astype(np.int64)  # NaT lowest
+    order = np.lexsort((rows["line"].to_numpy(np.int64), published, as_of, codes))
+    # In that order the last row of each key's run is its latest.
+    sorted_codes = codes[order]
+    last = np.flatnonzero(np.append(sorted_codes[1:] != sorted_codes[:-1], True))
+    return np.sort(order[last])
 
 
 def chart_controls(conflicts: Sequence[Conflict]) -> tuple[str, bool, str]:
@@ -994,7 +1002,12 @@ def dashboard(
             highlight = picked[0].lines if picked else ()
         # One preparation serves both charts: the sample and the tooltips are the costly part.
         prepared = charts.prepare(
-            in_view, view_conflicts, vocabulary, color_by=color_by, highlight=highlight
+            in_view,
+            view_conflicts,
+            vocabulary,
+            color_by=color_by,
+            highlight=highlight,
+            index=flags.index if flags else None,
         )
         options: dict[str, Any] = {
             "color_by": color_by,

@@ -335,3 +335,24 @@ def load_figures_rows(path: Path) -> pd.DataFrame:
     from figures.validation import load_figures
 
     return load_figures(path).rows
+
+
+def test_the_headline_takes_the_latest_figure_of_each_side():
+    from figures.ui import latest_positions
+    from tests.support import HEADER, load
+
+    text = "\n".join(
+        [
+            HEADER,
+            "2023-09-25,fled,,,100,,NK,A,armenia,Out,2023-09-25,,q,",  # line 2
+            "2023-09-26,fled,,,200,,NK,B,armenia,Out,2023-09-26,,q,",  # 3: later as_of
+            "2023-09-24,fled,,,300,,NK,C,armenia,Out,2023-09-30,,q,",  # 4: earlier as_of
+            "2023-09-26,fled,,,400,,NK,D,azerbaijan,Out,2023-09-27,,q,",  # 5
+            "2023-09-26,fled,,,500,,NK,E,azerbaijan,Out,2023-09-26,,q,",  # 6: published earlier
+            "2023-09-26,fled,children,,50,,NK,F,armenia,Out,,,q,",  # 7: another group
+            "2023-09-26,fled,children,,60,,NK,G,armenia,Out,,,q,",  # 8: same, later line
+        ]
+    )
+    rows = load(text).rows
+    latest = rows.iloc[latest_positions(rows)]
+    assert sorted(latest["line"]) == [3, 5, 8]
