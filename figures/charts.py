@@ -107,9 +107,10 @@ FORMS: dict[str, str] = {
     "less_than": "upper",
     "range": "range",
 }
-# Tick values for the log scale: Vega's own symlog ticks crowd and overlap; powers of ten
-# read at a glance, and each panel keeps only those inside its own domain.
-LOG_TICKS = [0, *(10**power for power in range(10))]
+# Tick values for the log scale: Vega's own symlog ticks crowd and overlap. Powers of ten,
+# plus 2 and 5 for panels of small counts (five to six detained); each panel keeps those
+# inside its own domain, and labels that would overlap are dropped.
+LOG_TICKS = [0, 1, 2, 5, *(10**power for power in range(1, 10))]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -693,6 +694,7 @@ def _axis(title: str | None = None, **extra: Any) -> Spec:
 def _value_axis(log_scale: bool, **extra: Any) -> Spec:
     if log_scale:
         extra["values"] = LOG_TICKS
+        extra["labelOverlap"] = "greedy"
     return _axis(None, format=",~f", **extra)
 
 
