@@ -981,17 +981,11 @@ def dashboard(
             "conflicts yet; the page completes itself when the check is done."
         )
 
-    if rows.empty:
-        st.info(
-            f"{md(path.name)} holds no valid figures yet. Add rows to it (see the guide in "
-            "the sidebar); they appear here on the next interaction."
-        )
-    elif in_view.empty:
-        st.info("No figures match these filters. Widen them, or use *Clear filters*.")
-    else:
-        headline(in_view, vocabulary, by_line)
+    # The headline and the conflicts sit above the charts but are filled in after them: the
+    # page reads the same, and the charts, the slowest part for a browser to draw, leave first.
+    headline_slot = st.container()
+    conflicts_slot = st.container()
     chosen = chosen_conflict(view_conflicts, ready)
-    conflict_list(view_conflicts, in_view, chosen, ready)
 
     st.subheader("The figures on charts")
     color_by, log_scale, chosen = chart_controls(view_conflicts)
@@ -1032,6 +1026,18 @@ def dashboard(
     else:
         st.caption("No figures to chart in this view.")
 
+    with headline_slot:
+        if rows.empty:
+            st.info(
+                f"{md(path.name)} holds no valid figures yet. Add rows to it (see the guide "
+                "in the sidebar); they appear here on the next interaction."
+            )
+        elif in_view.empty:
+            st.info("No figures match these filters. Widen them, or use *Clear filters*.")
+        else:
+            headline(in_view, vocabulary, by_line)
+    with conflicts_slot:
+        conflict_list(view_conflicts, in_view, chosen, ready)
     figures_table(in_view, vocabulary, by_line)
     validation_report(result, path)
     add_figure_section(path, vocabulary)
