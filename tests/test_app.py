@@ -356,3 +356,14 @@ def test_the_headline_takes_the_latest_figure_of_each_side():
     rows = load(text).rows
     latest = rows.iloc[latest_positions(rows)]
     assert sorted(latest["line"]) == [3, 5, 8]
+
+
+def test_big_views_are_drawn_on_a_canvas_small_ones_as_svg():
+    from figures.ui import CANVAS_FROM_FIGURES, browser_ready
+
+    spec = {"vconcat": [], "config": {"view": {"stroke": None}}}
+    assert browser_ready(spec, CANVAS_FROM_FIGURES) is spec
+    big = browser_ready(spec, CANVAS_FROM_FIGURES + 1)
+    assert big["usermeta"] == {"embedOptions": {"renderer": "canvas"}}
+    assert big["config"] == {"view": {"stroke": None}, "mark": {"aria": False}}
+    assert "usermeta" not in spec, "the spec passed in is left as it was"
