@@ -1,0 +1,319 @@
+"""Benchmark of the dashboard: first chart in a browser, and one rerun after a filter change.
+
+    .venv/bin/python bench/bench_dashboard.py                 # 100,000 rows
+    .venv/bin/python bench/bench_dashboard.py --rows 10000 --repeat 3
+
+Two measures (issue 4), on one synthetic file (bench/synthetic.py's `write_synthetic`):
+
+- First chart: seconds from `streamlit run` (the process start) until Debian's headless
+  Chromium, already running, shows the first chart with data marks drawn in it. Measured for
+  the dashboard (app.py) and, in the same run and alternating with it, for a bare one-chart
+  page that reads the same file with pandas and draws one Altair chart of it. Target: the
+  dashboard within 1.5x the bare page. Best of `--repeat` rounds for each, so a busy moment
+  on the machine does not land on one side only.
+- Rerun: the server-side time of one run of the page after a filter change, timed by the app
+  itself (`figures.ui.server_seconds`: from the first line of `main()` to the end of the
+  page), run in-process with Streamlit's AppTest once the page is warm (file parsed and
+  conflicts computed). Several different filters; median and worst. Target: under 300 ms.
+
+The machine's load average is printed with the results: other work on a shared machine
+slows both pages and the reruns, and the numbers should be read with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as a script: `figures` and `bench` import from the repo
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+FIRST_CHART_TARGET = 1.5
+RERUN_TARGET_S = 0.300
+RERUN_FILTERS = ("fled", "arrived", "population", "killed", "troops")
+
+# A chart is drawn when its SVG holds a data mark. The dashboard's key strip (the first part
+# of its charts, concat_0) is drawn from constants and does not count.
+FIRST_CHART_DRAWN = """() => {
+  for (const chart of document.querySelectorAll('[data-testid="stVegaLiteChart"]')) {
+    const svg = chart.querySelector("svg.marks");
+    if (svg) {
+      const marks = [...svg.querySelectorAll('[role="graphics-symbol"]')]
+        .filter(mark => !mark.closest('g[class*="concat_0_"]'));
+      if (marks.length > 0) return true;
+    }
+    const canvas = chart.querySelector("canvas");
+    if (canvas && canvas.width > 0 && canvas.height > 0) return true;
+  }
+  return false;
+}"""
+
+BARE_PAGE = '''"""A bare one-chart Streamlit page on the same file: the dashboard's yardstick."""
+
+import os
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+rows = pd.read_csv(os.environ["FIGURES_DATA"], dtype=str, keep_default_na=False)
+rows["day"] = rows["as_of"].str.slice(0, 10)
+# One point per day and metric: what one plain chart of this file shows without sampling.
+counts = rows.groupby(["day", "metric"]).size().reset_index(name="figures")
+st.altair_chart(
+    alt.Chart(counts).mark_line().encode(x="day:T", y="figures:Q", color="metric:N"),
+    theme=None,
+)
+'''
+
+
+# ---------------------------------------------------------------------------------------------
+# Data.
+
+
+def _own_synthetic(path: Path, n_rows: int, seed: int = 0) -> Path:
+    """A plain generator, used only where bench/synthetic.py is missing."""
+    from figures.contract import COLUMNS
+
+    rng = random.Random(seed)
+    metrics = ["fled", "arrived", "evacuated", "population", "killed", "troops", "missing"]
+    reporters = [
+        ("Government of Armenia", "armenia"),
+        ("Ministry of Foreign Affairs of Azerbaijan", "azerbaijan"),
+        ("Russian Ministry of Defence", "russia"),
+        ("UNHCR", "un"),
+        ("ICRC", "ngo"),
+        ("Reuters", "media"),
+    ]
+    places = ["Nagorno-Karabakh", "Armenia", "Goris", "Stepanakert", "Kornidzor"]
+    start = dt.date(2023, 9, 1)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for number in range(n_rows):
+            reporter, side = rng.choice(reporters)
+            day = start + dt.timedelta(days=rng.randrange(120))
+            qualifier = rng.choice(["", "about", "more_than", "up_to"])
+            value = rng.randrange(10, 150_000)
+            writer.writerow(
+                [
+                    day.isoformat(),
+                    rng.choice(metrics),
+                    "",
+                    qualifier,
+                    value,
+                    "",
+                    rng.choice(places),
+                    reporter,
+                    side,
+                    "Outlet",
+                    day.isoformat(),
+                    "",
+                    f"{reporter} said {value} people.",
+                    f"Synthetic row {number}.",
+                ]
+            )
+    return path
+
+
+def synthetic_file(n_rows: int, seed: int = 0) -> Path:
+    """The synthetic file of `n_rows`, written once per version of its generator."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    generator = ROOT / "bench" / "synthetic.py"
+    try:
+        from bench.synthetic import write_synthetic
+    except ImportError:
+        write_synthetic = None
+    source = generator.read_bytes() if write_synthetic else Path(__file__).read_bytes()
+    version = hashlib.sha256(source).hexdigest()[:8]
+    path = OUT / f"dashboard-{n_rows}-seed{seed}-{version}.csv"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        if write_synthetic is not None:
+            write_synthetic(partial, n_rows, seed=seed)
+        else:
+            _own_synthetic(partial, n_rows, seed)
+        partial.replace(path)  # an interrupted run never leaves a half file under the name
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# First chart in a browser.
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        try:
+            process.wait(timeout=0.02)  # waits on the server, and notices if it died
+        except subprocess.TimeoutExpired:
+            continue
+        raise RuntimeError(f"streamlit exited with {process.returncode}")
+    raise RuntimeError("streamlit did not answer in time")
+
+
+def first_chart_seconds(browser: object, script: Path, data: Path) -> tuple[float, float]:
+    """(seconds to the first drawn chart, seconds to the server's first health answer)."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "streamlit", "run", str(script)]
+    command += ["--server.headless", "true", "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    environment = {**os.environ, "FIGURES_DATA": str(data)}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        _wait_healthy(url, process, time.monotonic() + 120)
+        healthy = time.perf_counter() - started
+        page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+        page.goto(url)
+        page.wait_for_function(FIRST_CHART_DRAWN, timeout=300_000, polling="raf")
+        drawn = time.perf_counter() - started
+        page.close()
+        return drawn, healthy
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=20)
+
+
+def bench_first_chart(data: Path, repeat: int) -> dict[str, list[tuple[float, float]]]:
+    from playwright.sync_api import sync_playwright
+
+    bare = OUT / "bare_page.py"
+    bare.write_text(BARE_PAGE, encoding="utf-8")
+    pages = {"bare page": bare, "dashboard": ROOT / "app.py"}
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in pages}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for _ in range(repeat):
+                for name, script in pages.items():  # alternating, in the same run
+                    results[name].append(first_chart_seconds(browser, script, data))
+        finally:
+            browser.close()
+    return results
+
+
+# ---------------------------------------------------------------------------------------------
+# One rerun after a filter change, on the server.
+
+
+def bench_rerun(data: Path) -> tuple[list[float], float]:
+    """Server-side seconds of one run after each filter change, and of the warm-up."""
+    os.environ["FIGURES_DATA"] = str(data)
+    from streamlit.testing.v1 import AppTest
+
+    from figures.ui import SERVER_SECONDS
+
+    started = time.perf_counter()
+    # The first run parses the file, draws the page, waits for the conflict engine and runs
+    # the page again with its flags: the page a user then changes filters on.
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1200).run()
+    warm_up = time.perf_counter() - started
+    if app.exception:
+        raise RuntimeError(app.exception[0].value)
+    seconds = []
+    for metric in RERUN_FILTERS:
+        app.multiselect(key="f_metric").set_value([metric]).run()
+        if app.exception:
+            raise RuntimeError(app.exception[0].value)
+        seconds.append(float(app.session_state[SERVER_SECONDS]))
+    return seconds, warm_up
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=2, help="browser rounds (best counts)")
+    parser.add_argument("--skip-browser", action="store_true")
+    args = parser.parse_args()
+
+    data = synthetic_file(args.rows)
+    print(f"rows: {args.rows:,} ({data.name}, {data.stat().st_size / 2**20:.0f} MB)")
+    print(f"load average before: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} CPUs")
+
+    ratio = None
+    if not args.skip_browser:
+        if not CHROMIUM.exists():
+            print(f"first chart: skipped, {CHROMIUM} is absent")
+        else:
+            results = bench_first_chart(data, args.repeat)
+            best = {name: min(times) for name, times in results.items()}
+            for name, times in results.items():
+                listed = ", ".join(f"{drawn:.2f}" for drawn, _ in times)
+                print(
+                    f"first chart, {name:9}: best {best[name][0]:.2f} s "
+                    f"(server answering after {best[name][1]:.2f} s); every round: {listed}"
+                )
+            ratio = best["dashboard"][0] / best["bare page"][0]
+            verdict = "meets" if ratio <= FIRST_CHART_TARGET else "misses"
+            print(
+                f"first chart ratio: {ratio:.2f}x the bare page ({verdict} the "
+                f"{FIRST_CHART_TARGET}x target)"
+            )
+
+    reruns, warm_up = bench_rerun(data)
+    median = statistics.median(reruns)
+    verdict = "meets" if median < RERUN_TARGET_S else "misses"
+    print(f"warm-up (parse, page, conflicts, page again), AppTest: {warm_up:.1f} s")
+    print(
+        "rerun after a filter change, server-side: "
+        + ", ".join(
+            f"{metric} {seconds * 1000:.0f} ms"
+            for metric, seconds in zip(RERUN_FILTERS, reruns, strict=True)
+        )
+    )
+    print(
+        f"rerun median {median * 1000:.0f} ms, worst {max(reruns) * 1000:.0f} ms ({verdict} "
+        f"the {RERUN_TARGET_S * 1000:.0f} ms target)"
+    )
+    print(f"load average after: {os.getloadavg()[0]:.2f} (1 min)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
