@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from figures.errors import ValidationError
 
@@ -37,16 +35,7 @@ _WHITESPACE = b" \t\r\n"
 # Columns pandas must not parse as numbers: "+5", "-0" and "007" would all become plain
 # integers there, and the rules must see the text to judge it the same way on both paths.
 _COUNT_COLUMNS = ("value", "value_high")
-# The files both readers read alike: records of cells, a cell either quoted (inner quotes
-# doubled, line breaks CRLF or LF) or unquoted (not starting with a quote), records ending in
-# CRLF or LF. Anything else sends the file to the careful reader: pandas reads a closing quote
-# followed by more text ('"five to six" people') leniently where the csv module (strict)
-# reports it, and a lone CR is a line to an editor but not to the fast reader's arithmetic.
-# Whether a quote opens or closes a cell depends on everything before it, so the check is a
-# match of the whole file, which RE2 (through pyarrow) does in linear time without a copy.
-_CELL = r'(?:"(?:[^"\r]|""|\r\n)*"|(?:[^",\r\n][^,\r\n]*)?)'
-_RECORD = rf"{_CELL}(?:,{_CELL})*"
-_PLAIN_CSV_RE = rf"^{_RECORD}(?:(?:\r\n|\n){_RECORD})*$"
+_QUOTE, _COMMA, _LF, _CR = (ord(char) for char in '",\n\r')
 
 
 @dataclass
@@ -63,20 +52,8 @@ def normalise_header(name: str) -> str:
     return name.strip().lower()
 
 
-def _as_arrow_text(raw: bytes) -> pa.Array:
-    """The bytes (after any BOM) as one arrow string, without copying them."""
-    start = len(_BOM) if raw.startswith(_BOM) else 0
-    offsets = pa.py_buffer(np.array([start, len(raw)], dtype=np.int64))
-    return pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(raw)])
-
-
 def _encoding_error(raw: bytes) -> ValidationError | None:
-    try:
-        # Arrow's UTF-8 check is several times faster than decoding; decode only to say where.
-        _as_arrow_text(raw).validate(full=True)
-        return None
-    except pa.ArrowInvalid:
-        pass
+    """The first byte that is not UTF-8, with its line (None when the file is UTF-8)."""
     try:
         raw.removeprefix(_BOM).decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -128,19 +105,24 @@ def read_table(raw: bytes) -> RawTable:
             )
         )
         return empty
-    encoding_error = _encoding_error(raw)
-    if encoding_error:
-        empty.errors.append(encoding_error)
-        return empty
     raw_header = first_record(raw)
     header = [normalise_header(name) for name in raw_header]
     header_errors = _header_check(header)
-    if header_errors:
-        empty.header = header
-        empty.errors.extend(header_errors)
+    try:
+        if header_errors:
+            raw.decode("utf-8")  # a file that is not text is reported as that first
+            empty.header = header
+            empty.errors.extend(header_errors)
+            return empty
+        # Both readers decode every cell strictly, so text that is not UTF-8 stops them here
+        # and is then located; checking the whole file up front would cost a pass of its own.
+        fast = _read_fast(raw, header, raw_header)
+        table = fast if fast is not None else _read_careful(raw)
+    except UnicodeDecodeError:
+        encoding_error = _encoding_error(raw)
+        assert encoding_error is not None  # the decoder just failed on these bytes
+        empty.errors.append(encoding_error)
         return empty
-    fast = _read_fast(raw, header, raw_header)
-    table = fast if fast is not None else _read_careful(raw)
     # Cells under a blank header name (spreadsheets leave such columns) belong to no column.
     if "" in table.header:
         table.frame = table.frame[[name for name in table.frame.columns if name != ""]]
@@ -160,26 +142,68 @@ def _content_end(raw: bytes) -> int:
 
 
 def _odd(raw: bytes) -> bool:
-    """Whether the file has quotes or line endings only the careful reader reads right."""
-    if b'"' not in raw and b"\r" not in raw:
-        return False  # without quotes or CRs any text is plain CSV
-    return not pc.match_substring_regex(_as_arrow_text(raw), _PLAIN_CSV_RE)[0].as_py()
+    """Whether the file has quotes or line endings that only the careful reader reads right.
+
+    The fast reader takes a file only when both readers must read it alike: every quote opens
+    a cell (first character, after a comma, a line break or the start), closes one (followed by
+    a comma, a line break or the end) or is doubled inside one, and every CR is part of a CRLF.
+    pandas would read a closing quote followed by more text ('"five to six" people')
+    leniently where the csv module (strict) reports it, and a lone CR is a line to an editor
+    but not to the fast reader's arithmetic. Quotes pair up in order, so with their positions
+    (one vectorised pass) the check is a few comparisons per quote.
+    """
+    if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
+        return True
+    if b'"' not in raw:
+        return False
+    data = np.frombuffer(raw, dtype=np.uint8)[len(_BOM) if raw.startswith(_BOM) else 0 :]
+    quotes = _positions(data, _QUOTE)
+    if len(quotes) % 2:
+        return True  # a quote is never closed (or a lone quote sits inside a plain cell)
+    opening, closing = quotes[0::2], quotes[1::2]
+    doubled = closing[:-1] + 1 == opening[1:]  # '""' inside a quoted cell
+    before = data[np.maximum(opening - 1, 0)]
+    starts_cell = (before == _COMMA) | (before == _LF)
+    starts_cell[0] |= opening[0] == 0
+    starts_cell[1:] |= doubled
+    after = data[np.minimum(closing + 1, len(data) - 1)]
+    ends_cell = (after == _COMMA) | (after == _LF) | (after == _CR)
+    ends_cell[-1] |= closing[-1] == len(data) - 1
+    ends_cell[:-1] |= doubled
+    return not (starts_cell.all() and ends_cell.all())
+
+
+def _positions(data: np.ndarray, byte: int, block: int = 1 << 22) -> np.ndarray:
+    """Where `byte` occurs in `data`, found block by block.
+
+    One comparison over the whole file would allocate a mask as large as the file, and on a
+    big file the page faults of that fresh allocation cost more than the comparison itself.
+    """
+    mask = np.empty(min(block, len(data)), dtype=bool)
+    found = []
+    for start in range(0, len(data), block):
+        chunk = data[start : start + block]
+        np.equal(chunk, byte, out=mask[: len(chunk)])
+        found.append(np.flatnonzero(mask[: len(chunk)]) + start)
+    return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
 
 
 def _read_fast(raw: bytes, header: list[str], raw_header: list[str]) -> RawTable | None:
     if _odd(raw):
         return None
     as_text = {
-        name: "str" for name, key in zip(raw_header, header, strict=True) if key in _COUNT_COLUMNS
+        name: object for name, key in zip(raw_header, header, strict=True) if key in _COUNT_COLUMNS
     }
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
+            # "utf-8", not "utf-8-sig": pandas' C parser skips a BOM itself, while the
+            # "-sig" codec decodes the whole file in Python first (about half again the time).
             frame = pd.read_csv(
                 io.BytesIO(raw),
-                encoding="utf-8-sig",
-                keep_default_na=False,
-                na_values=[""],
+                encoding="utf-8",
+                na_filter=False,  # empty cells stay "", as the careful reader gives them
+                # Counts as written, as objects: pandas' "str" conversion is slower here.
                 dtype=as_text,
                 index_col=False,
                 skip_blank_lines=True,
@@ -215,37 +239,37 @@ def _read_fast(raw: bytes, header: list[str], raw_header: list[str]) -> RawTable
 
 
 def _as_strings(frame: pd.DataFrame, raw: bytes) -> pd.DataFrame | None:
-    """Make every column text ("" for empty), re-reading any column pandas made non-text.
+    """Make every column arrow-backed text, re-reading any column pandas made non-text.
 
     Inferring types is what keeps pandas' reader fast on text, but it turns a quote of "007"
-    into 7; such columns (rare) are read again as text. `frame` is indexed by position.
+    into 7; such columns (rare) are read again as text. `frame` is indexed by position and
+    changed in place.
     """
-    columns: dict[int, pd.Series] = {}
     reread: list[int] = []
     for position in frame.columns:
         series = frame[position]
-        if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
-            columns[position] = series.fillna("") if series.hasnans else series
-        elif series.isna().all():
-            columns[position] = pd.Series("", index=series.index, dtype="str")
-        else:
+        if series.dtype == object:  # read as objects on purpose (the counts): all str
+            frame[position] = series.astype("str")
+        elif not pd.api.types.is_string_dtype(series.dtype):
             reread.append(position)
+        elif series.hasnans:
+            frame[position] = series.fillna("")
     if reread:
         again = pd.read_csv(
             io.BytesIO(raw),
-            encoding="utf-8-sig",
+            encoding="utf-8",
             header=0,
             usecols=reread,
-            dtype={position: "str" for position in reread},
-            keep_default_na=False,
+            dtype=dict.fromkeys(reread, object),
+            na_filter=False,
             index_col=False,
             skip_blank_lines=True,
         )
         if len(again) != len(frame):
             return None
         for offset, position in enumerate(reread):
-            columns[position] = again.iloc[:, offset].fillna("").astype("str")
-    return pd.DataFrame({position: columns[position] for position in frame.columns})
+            frame[position] = again.iloc[:, offset].astype("str")
+    return frame
 
 
 def _all_empty(frame: pd.DataFrame) -> np.ndarray:

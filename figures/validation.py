@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from figures.contract import (
     COLUMNS,
@@ -194,15 +196,20 @@ def _apply_rule(
     column: str,
     collector: _Collector,
     skip_empty: bool = True,
+    positions: np.ndarray | None = None,
+    coded: tuple[np.ndarray, pd.Index] | None = None,
 ) -> tuple[np.ndarray, list[object]]:
     """Run `rule` once per distinct value; returns (codes, parsed values per distinct value).
 
     A distinct value that fails gets parsed value None and an error for each of its rows.
+    `positions` maps the series' rows to the table's when it holds only some of them;
+    `coded` is the series' factorization when the caller already has it.
     """
-    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    codes, uniques = coded or pd.factorize(series, use_na_sentinel=False)
+    texts = uniques.tolist()  # one conversion; iterating an arrow-backed index is slow
     parsed: list[object] = []
     failures: dict[int, CellError] = {}
-    for position, text in enumerate(uniques):
+    for position, text in enumerate(texts):
         if skip_empty and text == "":
             parsed.append(None)
             continue
@@ -212,15 +219,88 @@ def _apply_rule(
             parsed.append(None)
             failures[position] = exc
     if failures:
-        failing = np.isin(codes, list(failures))
-        for index in np.flatnonzero(failing):
+        failing = np.flatnonzero(np.isin(codes, list(failures)))
+        for index in failing:
             exc = failures[int(codes[index])]
-            collector.add(int(index), exc.code, column, str(uniques[codes[index]]), exc.message)
+            row = int(index) if positions is None else int(positions[index])
+            collector.add(row, exc.code, column, str(texts[codes[index]]), exc.message)
     return codes, parsed
 
 
 def _stripped(series: pd.Series) -> pd.Series:
-    return series.str.strip() if pd.api.types.is_string_dtype(series.dtype) else series
+    """The column without surrounding whitespace; untouched (no copy) when none has any.
+
+    Stripping copies every string, which for a column of long quotes costs as much as
+    reading it; looking at the first and last characters of each string first costs next to
+    nothing, and spreadsheets rarely leave spaces, so the copy is usually skipped.
+    """
+    if not pd.api.types.is_string_dtype(series.dtype) or not len(series):
+        return series
+    return series.str.strip() if _edge_may_be_space(series) else series
+
+
+# Every character Python's str.strip() (and arrow's, the same set) removes, by the length of
+# its UTF-8 encoding; tests check the list against all of Unicode.
+_SPACE_CHARS = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_SPACE_BYTE = np.zeros(256, dtype=bool)
+_SPACE_BYTE[[ord(char) for char in _SPACE_CHARS if ord(char) < 0x80]] = True
+_WIDE_SPACES = [char.encode() for char in _SPACE_CHARS if ord(char) >= 0x80]
+# First and last bytes of the multi-byte spaces: strings that start or end with one of these
+# are the only ones whose first or last two or three bytes need a closer look.
+_WIDE_FIRST = np.zeros(256, dtype=bool)
+_WIDE_FIRST[[encoded[0] for encoded in _WIDE_SPACES]] = True
+_WIDE_LAST = np.zeros(256, dtype=bool)
+_WIDE_LAST[[encoded[-1] for encoded in _WIDE_SPACES]] = True
+
+
+def _edge_may_be_space(series: pd.Series) -> bool:
+    """Whether some string starts or ends with whitespace, read off its first and last bytes."""
+    if getattr(series.dtype, "storage", None) != "pyarrow":
+        return True  # not arrow-backed: let strip decide
+    data = pa.array(series)  # the arrow data itself, no copy
+    chunks = data.chunks if isinstance(data, pa.ChunkedArray) else [data]
+    return any(_chunk_edge_may_be_space(chunk) for chunk in chunks)
+
+
+def _chunk_edge_may_be_space(chunk: pa.Array) -> bool:
+    if chunk.type not in (pa.string(), pa.large_string()) or chunk.null_count:
+        return True
+    if not len(chunk):
+        return False
+    offset_type = np.int64 if chunk.type == pa.large_string() else np.int32
+    _, offsets_buffer, data_buffer = chunk.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)
+    offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+    if not data_buffer or offsets[-1] == offsets[0]:
+        return False  # every string is empty
+    text = np.frombuffer(data_buffer, dtype=np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    starts, ends = starts[filled], ends[filled]
+    first, last = text[starts], text[ends - 1]
+    if _SPACE_BYTE[first].any() or _SPACE_BYTE[last].any():
+        return True
+    # Multi-byte spaces: compare the two or three bytes at each end, for the few strings
+    # whose first or last byte could belong to one.
+    heads = starts[_WIDE_FIRST[first]]
+    tails = ends[_WIDE_LAST[last]]
+    for encoded in _WIDE_SPACES:
+        width = len(encoded)
+        for begin in (heads, tails - width):
+            if not len(begin):
+                continue
+            # A string shorter than the space cannot hold it; out-of-string bytes then come
+            # from a neighbour, which can only make this answer "maybe", never "no" wrongly.
+            inside = np.clip(begin, 0, len(text) - width)
+            match = np.ones(len(begin), dtype=bool)
+            for step, value in enumerate(encoded):
+                match &= text[inside + step] == value
+            if match.any():
+                return True
+    return False
 
 
 def _column_or_blank(frame: pd.DataFrame, name: str, count: int) -> pd.Series:
@@ -229,43 +309,49 @@ def _column_or_blank(frame: pd.DataFrame, name: str, count: int) -> pd.Series:
     return pd.Series([""] * count, dtype="str")
 
 
-def _counts(series: pd.Series, column: str, collector: _Collector) -> np.ndarray:
-    """Parse a count column into float64 (NaN where empty or invalid)."""
-    if pd.api.types.is_integer_dtype(series.dtype):
-        values = series.to_numpy(dtype=np.int64)
-        negative = values < 0
-        large = values > MAX_VALUE
-        for index in np.flatnonzero(negative | large):
-            try:
-                check_count(str(values[index]))
-            except CellError as exc:
-                collector.add(int(index), exc.code, column, str(values[index]), exc.message)
-        out = values.astype(np.float64)
-        out[negative | large] = np.nan
-        return out
-    codes, parsed = _apply_rule(_stripped(series), check_count, column, collector)
-    lookup = np.array([np.nan if p is None else float(p) for p in parsed], dtype=np.float64)
-    return lookup[codes] if len(codes) else np.empty(0)
+# Codes of a column's distinct values (as pandas.factorize gives them) and how many there are;
+# the rules compute them anyway and the duplicate search reuses them.
+Coded = tuple[np.ndarray, int]
+
+
+def _counts(text: pd.Series, column: str, collector: _Collector) -> np.ndarray:
+    """Parse a (stripped) count column into float64 (NaN where empty or invalid)."""
+    out = np.full(len(text), np.nan)
+    # Plain digits, and digits with spreadsheet thousands commas, are converted in bulk: at
+    # most 12 digits is always within MAX_VALUE, so check_count would accept each of them and
+    # give the same number. Anything else goes through check_count for its verdict.
+    rest = np.flatnonzero(text.ne("").to_numpy(dtype=bool))
+    for pattern in (r"[0-9]{1,12}", r"[0-9]{1,3}(?:,[0-9]{3}){1,3}"):
+        cells = text if len(rest) == len(text) else text.iloc[rest]
+        bulk = cells.str.fullmatch(pattern).to_numpy(dtype=bool)
+        if bulk.any():
+            digits = pc.replace_substring(pa.array(cells[bulk]), ",", "")
+            out[rest[bulk]] = pc.cast(digits, pa.int64()).to_numpy()
+            rest = rest[~bulk]
+        if not len(rest):
+            break
+    if len(rest):
+        codes, parsed = _apply_rule(text.iloc[rest], check_count, column, collector, positions=rest)
+        lookup = np.array([np.nan if p is None else float(p) for p in parsed])
+        out[rest] = lookup[codes]
+    return out
 
 
 def _moments(
-    series: pd.Series, column: str, collector: _Collector
-) -> tuple[np.ndarray, np.ndarray]:
-    codes, parsed = _apply_rule(
-        _stripped(series), lambda text: check_moment(text, column), column, collector
-    )
+    text: pd.Series, column: str, collector: _Collector
+) -> tuple[np.ndarray, np.ndarray, Coded]:
+    """Parse a (stripped) date column: the moments, whether each has a time, and its codes."""
+    codes, parsed = _apply_rule(text, lambda cell: check_moment(cell, column), column, collector)
     stamps = np.array(
         [np.datetime64("NaT") if p is None else np.datetime64(p[0], "ns") for p in parsed],
         dtype="datetime64[ns]",
     )
     timed = np.array([bool(p and p[1]) for p in parsed], dtype=bool)
-    if not len(codes):
-        return np.empty(0, dtype="datetime64[ns]"), np.empty(0, dtype=bool)
-    return stamps[codes], timed[codes]
+    return stamps[codes], timed[codes], (codes, len(parsed))
 
 
 def _choices(
-    series: pd.Series,
+    text: pd.Series,
     choices: tuple[str, ...],
     code: str,
     what: str,
@@ -273,14 +359,88 @@ def _choices(
     default: str | None,
     column: str,
     collector: _Collector,
-) -> pd.Series:
-    def rule(text: str) -> str:
-        return check_choice(text, choices, code, what, where)
+) -> tuple[pd.Series, Coded]:
+    """Resolve a (stripped) vocabulary column to its canonical words; also its codes."""
 
-    stripped = _stripped(series)
-    codes, parsed = _apply_rule(stripped, rule, column, collector)
-    resolved = np.array([default if p is None else p for p in parsed], dtype=object)
-    return pd.Series(resolved[codes] if len(codes) else [], dtype="str")
+    def rule(cell: str) -> str:
+        return check_choice(cell, choices, code, what, where)
+
+    codes, uniques = pd.factorize(text, use_na_sentinel=False)
+    codes, parsed = _apply_rule(text, rule, column, collector, coded=(codes, uniques))
+    words = [default if p is None else p for p in parsed]
+    if words == uniques.tolist():
+        return text, (codes, len(parsed))  # every cell already reads as its word
+    # Spread the few resolved words back with a take in arrow; building the column from
+    # Python strings would cost a conversion per row.
+    taken = pa.array(words, pa.large_string()).take(pa.array(codes))
+    return pd.Series(pd.array(taken, dtype="str")), (codes, len(parsed))
+
+
+# Plain printable-ASCII http(s) addresses: a subset of what check_url accepts, tested in
+# bulk; every other non-empty cell goes through check_url itself.
+_PLAIN_URL_RE = r"(?i)https?://[!-\"$-.0-9:->@-~]+[!-~]*"
+
+
+def _urls(series: pd.Series, collector: _Collector) -> None:
+    candidates = series.ne("") & ~series.str.fullmatch(_PLAIN_URL_RE)
+    rest = np.flatnonzero(candidates.to_numpy(dtype=bool))
+    if len(rest):
+        _apply_rule(series.iloc[rest], check_url, "url", collector, positions=rest)
+
+
+# Columns in the order the duplicate search looks at them: cheap ones that tell rows apart
+# first, the long quote last, by which time few rows are left to compare.
+_REPEAT_ORDER = (
+    "as_of",
+    "value",
+    "metric",
+    "place",
+    "reported_by",
+    "published",
+    "group",
+    "qualifier",
+    "value_high",
+    "affiliation",
+    "outlet",
+    "url",
+    "notes",
+    "quote",
+)
+
+
+def _repeats(columns: list[pd.Series | Coded]) -> np.ndarray:
+    """For each row, the position of the first row identical to it in every column.
+
+    A column comes as its cells or, when the rules have already coded its distinct values,
+    as those codes. The coded columns are combined first (plain arithmetic); then rows still
+    equal to some other row are narrowed column by column: once a row differs from all others
+    in one column it cannot repeat anything, and most rows drop out after a column or two, so
+    the long text columns are compared for a handful of rows.
+    """
+    count = next(len(c[0]) if isinstance(c, tuple) else len(c) for c in columns)
+    first = np.arange(count)
+    group, groups = np.zeros(count, dtype=np.int64), 1
+    for codes, size in (c for c in columns if isinstance(c, tuple)):
+        if groups * max(size, 1) >= 2**62:  # keep the mixed-radix key inside int64
+            group, uniques = pd.factorize(group)
+            groups = len(uniques)
+        group, groups = group * max(size, 1) + codes, groups * max(size, 1)
+    candidates = np.arange(count)
+    cells = [c for c in columns if not isinstance(c, tuple)]
+    for round_ in range(len(cells) + 1):
+        if round_:  # the first round narrows by the coded columns only
+            series = cells[round_ - 1]
+            values = series if len(candidates) == count else series.iloc[candidates]
+            codes, uniques = pd.factorize(values, use_na_sentinel=False)
+            group = group * len(uniques) + codes
+        group, _ = pd.factorize(group)
+        shared = np.bincount(group)[group] > 1
+        candidates, group = candidates[shared], group[shared]
+        if len(candidates) < 2:
+            return first
+    _, first_index, inverse = np.unique(group, return_index=True, return_inverse=True)
+    first[candidates] = candidates[first_index][inverse]
+    return first
 
 
 def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
@@ -325,33 +485,33 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
     def column(name: str) -> pd.Series:
         return _column_or_blank(frame, name, count)
 
-    text = {name: column(name) for name in COLUMNS if name not in ("value", "value_high")}
-    for name in TEXT_COLUMNS:
-        series = text[name]
-        if series.str.startswith("'").any():
-            text[name] = series.str.replace(_FORMULA_ESCAPE_RE, "", regex=True)
-        text[name] = text[name].str.strip()
+    # Every cell as the rules see it: stripped, and text columns without a formula apostrophe
+    # (removed before stripping, as the writer added it before the text).
+    text: dict[str, pd.Series] = {}
+    as_written: set[str] = set()  # columns the rules see exactly as written
+    for name in COLUMNS:
+        written = column(name)
+        series = written
+        if name in TEXT_COLUMNS and series.str.startswith("'").any():
+            series = series.str.replace(_FORMULA_ESCAPE_RE, "", regex=True)
+        text[name] = _stripped(series)
+        if text[name] is written and name in frame.columns:
+            as_written.add(name)
 
-    # Required cells first: an empty required cell gets one clear error, not two.
-    empty_required = {}
+    # Required cells first: an empty required cell gets one clear error, not two. (Removing an
+    # apostrophe never empties a cell, so emptiness is the same as written.)
     for name in REQUIRED_COLUMNS:
-        series = column(name)
-        if pd.api.types.is_string_dtype(series.dtype):
-            empty = series.str.strip().eq("").to_numpy()
-        else:
-            empty = np.zeros(count, dtype=bool)
-        empty_required[name] = empty
-        for index in np.flatnonzero(empty):
+        for index in np.flatnonzero(text[name].eq("").to_numpy(dtype=bool)):
             collector.add(
                 int(index), "missing-value", name, "", f"{name} is empty; every row needs one"
             )
 
-    as_of, as_of_has_time = _moments(text["as_of"], "as_of", collector)
-    published, _ = _moments(text["published"], "published", collector)
-    metric_names = tuple(vocabulary.metrics)
-    metric = _choices(
+    coded: dict[str, Coded] = {}
+    as_of, as_of_has_time, coded["as_of"] = _moments(text["as_of"], "as_of", collector)
+    published, _, coded["published"] = _moments(text["published"], "published", collector)
+    metric, coded["metric"] = _choices(
         text["metric"],
-        metric_names,
+        tuple(vocabulary.metrics),
         "unknown-metric",
         "metric",
         " (add it to data/metrics.csv if it is new)",
@@ -359,7 +519,7 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
         "metric",
         collector,
     )
-    group = _choices(
+    group, coded["group"] = _choices(
         text["group"],
         tuple(vocabulary.groups),
         "unknown-group",
@@ -369,7 +529,7 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
         "group",
         collector,
     )
-    qualifier = _choices(
+    qualifier, coded["qualifier"] = _choices(
         text["qualifier"],
         QUALIFIERS,
         "unknown-qualifier",
@@ -379,7 +539,7 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
         "qualifier",
         collector,
     )
-    affiliation = _choices(
+    affiliation, coded["affiliation"] = _choices(
         text["affiliation"],
         AFFILIATIONS,
         "unknown-affiliation",
@@ -389,17 +549,14 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
         "affiliation",
         collector,
     )
-    value = _counts(column("value"), "value", collector)
-    value_high = _counts(column("value_high"), "value_high", collector)
-    _apply_rule(text["url"], check_url, "url", collector)
+    value = _counts(text["value"], "value", collector)
+    value_high = _counts(text["value_high"], "value_high", collector)
+    _urls(text["url"], collector)
 
     # Rules across cells.
-    is_range = qualifier.to_numpy() == Qualifier.RANGE.value
+    is_range = qualifier.eq(Qualifier.RANGE.value).to_numpy(dtype=bool)
     high_given = column("value_high")
-    if pd.api.types.is_string_dtype(high_given.dtype):
-        high_present = high_given.str.strip().ne("").to_numpy()
-    else:
-        high_present = np.ones(count, dtype=bool)
+    high_present = text["value_high"].ne("").to_numpy(dtype=bool)
     for index in np.flatnonzero(is_range & ~high_present):
         collector.add(
             int(index),
@@ -435,66 +592,63 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
             int(index),
             "published-before-as-of",
             "published",
-            str(text["published"].iloc[index]),
+            str(column("published").iloc[index]),
             f"published {str(published[index])[:10]} is before as_of {as_of_day[index]!s}; "
             "as_of is when the figure holds, so it cannot be after its publication",
         )
 
     # Exact repeats of an earlier record (as written) are kept out: the first copy counts.
-    written = frame[[name for name in COLUMNS if name in frame.columns]]
-    repeated = written.duplicated(keep="first").to_numpy()
-    if repeated.any():
-        first_line = _first_lines(written, table.lines)
-        for index in np.flatnonzero(repeated):
-            collector.add(
-                int(index),
-                "duplicate-row",
-                "",
-                "",
-                f"this row repeats line {first_line[index]} cell for cell; delete one copy",
-            )
+    # The rules' codes describe the cells as the rules saw them; they serve here only for
+    # columns where that is exactly as written (nothing stripped, no apostrophe removed).
+    first = _repeats(
+        [
+            coded[name] if name in coded and name in as_written else frame[name]
+            for name in _REPEAT_ORDER
+            if name in frame.columns
+        ]
+    )
+    for index in np.flatnonzero(first != np.arange(count)):
+        collector.add(
+            int(index),
+            "duplicate-row",
+            "",
+            "",
+            f"this row repeats line {table.lines[first[index]]} cell for cell; delete one copy",
+        )
 
     good = ~collector.bad
+    everything = bool(good.all())
+
+    def kept(series: pd.Series) -> pd.Series:
+        # Arrow-backed columns are filtered in arrow; nothing to do when every row is good.
+        return series if everything else series[good].reset_index(drop=True)
+
+    high = value_high[good]
     rows = pd.DataFrame(
-        {
+        copy=False,  # the columns are fresh or unchanged arrow data; copying costs a pass
+        data={
             "line": table.lines[good].astype(np.int64),
             "as_of": as_of[good],
             "as_of_has_time": as_of_has_time[good],
-            "metric": metric[good].to_numpy(),
-            "group": group[good].to_numpy(),
-            "qualifier": qualifier[good].to_numpy(),
+            "metric": kept(metric),
+            "group": kept(group),
+            "qualifier": kept(qualifier),
             "value": value[good].astype(np.int64),
-            "value_high": pd.array(
-                np.where(np.isnan(value_high[good]), 0, value_high[good]).astype(np.int64),
-                dtype="Int64",
+            "value_high": pd.arrays.IntegerArray(
+                np.where(np.isnan(high), 0, high).astype(np.int64), np.isnan(high)
             ),
-            "place": text["place"].to_numpy()[good],
-            "reported_by": text["reported_by"].to_numpy()[good],
-            "affiliation": affiliation[good].to_numpy(),
-            "outlet": text["outlet"].to_numpy()[good],
+            "place": kept(text["place"]),
+            "reported_by": kept(text["reported_by"]),
+            "affiliation": kept(affiliation),
+            "outlet": kept(text["outlet"]),
             "published": published[good],
-            "url": text["url"].to_numpy()[good],
-            "quote": text["quote"].to_numpy()[good],
-            "notes": text["notes"].to_numpy()[good],
-        }
+            "url": kept(text["url"]),
+            "quote": kept(text["quote"]),
+            "notes": kept(text["notes"]),
+        },
     )
-    rows.loc[np.isnan(value_high[good]), "value_high"] = pd.NA
-    for name in ("metric", "group", "qualifier", "place", "reported_by", "affiliation"):
-        rows[name] = rows[name].astype("str")
-    for name in ("outlet", "url", "quote", "notes"):
-        rows[name] = rows[name].astype("str")
     errors += sorted(collector.errors, key=lambda error: (error.line or 0, error.column))
     return LoadResult(rows=rows, errors=errors, record_count=count)
-
-
-def _first_lines(written: pd.DataFrame, lines: np.ndarray) -> np.ndarray:
-    """For each record, the line of the first record identical to it."""
-    keys = pd.MultiIndex.from_frame(written.astype("str"))
-    codes, _ = pd.factorize(keys)
-    first_position: dict[int, int] = {}
-    for position, code in enumerate(codes):
-        first_position.setdefault(int(code), position)
-    return np.array([lines[first_position[int(code)]] for code in codes], dtype=np.int64)
 
 
 def load_figures(path: str | Path, vocabulary: Vocabulary | None = None) -> LoadResult:
