@@ -41,9 +41,9 @@ if TYPE_CHECKING:
 
 Spec = dict[str, Any]
 
-# Okabe & Ito's colour-blind-safe palette. Order matters: the hues most distinct on white go
-# to the first reporters, and the pale yellow comes last.
-OKABE_ITO: tuple[str, ...] = (
+# Okabe & Ito's colour-blind-safe palette first. Order matters: the hues most distinct on white
+# go to the first reporters.
+REPORTER_COLOURS: tuple[str, ...] = (
     "#0072B2",  # blue
     "#E69F00",  # orange
     "#009E73",  # bluish green
@@ -51,10 +51,17 @@ OKABE_ITO: tuple[str, ...] = (
     "#56B4E9",  # sky blue
     "#D55E00",  # vermillion
     "#000000",  # black
-    "#F0E442",  # yellow
+    # Okabe-Ito's yellow is left out: it is barely visible on white, on a screen or projector.
+    # Paul Tol's "muted" hues extend the set, so a dozen reporters (the shipped data has nine)
+    # each get a colour of their own; past twelve, dashes tell their lines apart.
+    "#332288",  # indigo
+    "#882255",  # wine
+    "#999933",  # olive
+    "#44AA99",  # teal
+    "#AA4499",  # purple
 )
-# Past eight reporters colours repeat; the line joining a reporter's figures then changes its
-# dash pattern, so two reporters share both colour and dash only past 32 reporters.
+# Past twelve reporters colours repeat; the line joining a reporter's figures then changes its
+# dash pattern, so two reporters share both colour and dash only past 48 reporters.
 DASHES: tuple[tuple[int, ...], ...] = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3))
 # Fixed per side so a side keeps its colour in every view and export. No side gets a colour
 # with a national connotation; "other" is grey because it is the least specific.
@@ -128,18 +135,20 @@ def reporter_palette(reporters: Sequence[str]) -> dict[str, str]:
     """A colour per reporter, from Okabe–Ito, fixed for a given set of reporters.
 
     Pass every reporter in the data, not only those in view, so a reporter keeps its colour
-    when the filters change. Colours repeat past eight reporters; `reporter_dashes` then tells
+    when the filters change. Colours repeat past twelve reporters; `reporter_dashes` then tells
     their lines apart.
     """
     names = _unique_sorted(reporters)
-    return {name: OKABE_ITO[index % len(OKABE_ITO)] for index, name in enumerate(names)}
+    return {
+        name: REPORTER_COLOURS[index % len(REPORTER_COLOURS)] for index, name in enumerate(names)
+    }
 
 
 def reporter_dashes(reporters: Sequence[str]) -> dict[str, list[int]]:
-    """A dash pattern per reporter: solid for the first eight, then one pattern per cycle."""
+    """A dash pattern per reporter: solid for the first twelve, then one pattern per cycle."""
     names = _unique_sorted(reporters)
     return {
-        name: list(DASHES[(index // len(OKABE_ITO)) % len(DASHES)])
+        name: list(DASHES[(index // len(REPORTER_COLOURS)) % len(DASHES)])
         for index, name in enumerate(names)
     }
 

@@ -85,16 +85,22 @@ def mark(layer: dict[str, Any]) -> dict[str, Any]:
 def test_a_reporters_colour_depends_on_the_set_of_reporters_not_their_order():
     names = ["TASS", "Government of Armenia", "UNHCR", "AFP"]
     assert charts.reporter_palette(names) == charts.reporter_palette(list(reversed(names)))
-    assert set(charts.reporter_palette(names).values()) <= set(charts.OKABE_ITO)
+    assert set(charts.reporter_palette(names).values()) <= set(charts.REPORTER_COLOURS)
     assert len(set(charts.reporter_palette(names).values())) == len(names)
 
 
-def test_past_eight_reporters_colours_repeat_and_dashes_tell_them_apart():
-    names = [f"Reporter {index:02d}" for index in range(10)]
+def test_every_shipped_reporter_has_a_colour_of_its_own():
+    reporters = load_figures(SHIPPED).rows["reported_by"].unique().tolist()
+    assert len(set(charts.reporter_palette(reporters).values())) == len(reporters)
+
+
+def test_past_twelve_reporters_colours_repeat_and_dashes_tell_them_apart():
+    names = [f"Reporter {index:02d}" for index in range(14)]
     colours = charts.reporter_palette(names)
     dashes = charts.reporter_dashes(names)
-    assert colours["Reporter 00"] == colours["Reporter 08"]
-    assert dashes["Reporter 00"] != dashes["Reporter 08"]
+    assert len(set(list(colours.values())[:12])) == 12
+    assert colours["Reporter 00"] == colours["Reporter 12"]
+    assert dashes["Reporter 00"] != dashes["Reporter 12"]
     pairs = {(colours[name], tuple(dashes[name])) for name in names}
     assert len(pairs) == len(names)
 
