@@ -22,7 +22,6 @@ and day), and only those are compared pair by pair.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import re
 from collections import defaultdict
@@ -94,6 +93,9 @@ class Conflict:
     figures: tuple[FigureRef, ...]
     self_contradiction: bool = False
     probable_value: str | None = None  # likely-typo: the reading other figures support
+    # likely-typo: pairs of lines the miscopy also sets against each other (a total that seems
+    # to fall, figures that cannot both be true), told here rather than as flags of their own
+    explained_pairs: tuple[tuple[int, int], ...] = ()
 
     @property
     def severity_label(self) -> str:
@@ -120,6 +122,7 @@ class Conflict:
             "gap_relative": round(self.gap_relative, 6),
             "self_contradiction": self.self_contradiction,
             "probable_value": self.probable_value,
+            "explained_pairs": [list(pair) for pair in self.explained_pairs],
             "figures": [ref.__dict__ for ref in self.figures],
         }
 
@@ -148,7 +151,7 @@ def interval(
 
 def normalise_place(place: str) -> str:
     """'Nagorno-Karabakh' and 'nagorno karabakh' are one place; spelling variants are not."""
-    return re.sub(r"[\s\-]+", " ", str(place)).strip().casefold()
+    return re.sub(r"[\s\-\u2010-\u2015\u2212]+", " ", str(place)).strip().casefold()
 
 
 @dataclass
@@ -174,6 +177,8 @@ class _Figures:
     window: np.ndarray  # same-time window in days (0 = same moment rules)
     quantity_start: np.ndarray  # first index of each quantity id
     quantity_end: np.ndarray
+    reporter: np.ndarray  # id of (reported_by, outlet): one source's own publication
+    primary: np.ndarray  # published by its originator (outlet is the reporter itself)
 
     def __len__(self) -> int:
         return len(self.line)
@@ -220,6 +225,11 @@ def _prepare(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSetti
     minute = np.where(rows["as_of_has_time"].to_numpy(bool), minute, _UNTIMED)
     line = rows["line"].to_numpy(np.int64)
     order = np.lexsort((line, minute, day, quantity))
+    # A source contradicts itself only in its own words: the same originator through the same
+    # outlet. Two wires relaying one ministry differently is a relay error, not the ministry's.
+    reporter, _ = _codes(
+        rows["reported_by"].str.casefold() + "\x1f" + rows["outlet"].str.casefold()
+    )
 
     kind_of = np.array([metrics[name].kind for name in metric_names], dtype=object)
     intraday_of = np.array([metrics[name].intraday for name in metric_names], dtype=bool)
@@ -270,6 +280,11 @@ def _prepare(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSetti
         window=window_of[metric_sorted] if len(order) else np.empty(0, dtype=np.int64),
         quantity_start=np.searchsorted(quantity, np.arange(count), side="left"),
         quantity_end=np.searchsorted(quantity, np.arange(count), side="right"),
+        reporter=reporter[order],
+        primary=(
+            rows["reported_by"].str.casefold().to_numpy()
+            == rows["outlet"].str.casefold().to_numpy()
+        )[order],
     )
 
 
@@ -277,39 +292,43 @@ def _prepare(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSetti
 # Time: when two figures describe the same moment, and when one is certainly later.
 
 
-def same_moment(f: _Figures, a: int, b: int) -> bool:
+# Each predicate takes row indices, single or as arrays (numpy broadcasts them), and answers
+# for each pair: the same rules serve one pair in an explanation and a million in a sweep.
+
+
+def same_moment(f: _Figures, a, b):  # type: ignore[no-untyped-def]
     """Same day, and not known to be different moments of it.
 
     Two timed figures are the same moment only at the same minute. For an intraday metric an
     untimed figure was taken at an unknown moment of its day, so it matches nothing; for a
     daily metric it holds for the whole day, so it matches anything that day.
     """
-    if f.day[a] != f.day[b]:
-        return False
-    timed_a, timed_b = f.minute[a] != _UNTIMED, f.minute[b] != _UNTIMED
-    if timed_a and timed_b:
-        return bool(f.minute[a] == f.minute[b])
-    return not f.intraday[a]
+    both_timed = f.timed[a] & f.timed[b]
+    return (f.day[a] == f.day[b]) & np.where(both_timed, f.minute[a] == f.minute[b], ~f.intraday[a])
 
 
-def same_time(f: _Figures, a: int, b: int) -> bool:
-    """Whether two figures of one quantity describe the same time, by the metric's kind."""
-    window = int(f.window[a])
-    if window > 0:
-        return abs(int(f.day[a]) - int(f.day[b])) <= window
-    return same_moment(f, a, b)
+def same_time(f: _Figures, a, b):  # type: ignore[no-untyped-def]
+    """Whether figures of one quantity describe the same time, by the metric's kind: a stock
+    within its window of days, an event the same day (the occasion, whatever the hour), a
+    running total the same moment."""
+    window = f.window[a]
+    same_day = f.day[a] == f.day[b]
+    return np.where(
+        window > 0,
+        np.abs(f.day[a] - f.day[b]) <= window,
+        np.where(f.kind[a] == "event", same_day, same_moment(f, a, b)),
+    )
 
 
-def certainly_before(f: _Figures, a: int, b: int) -> bool:
+def certainly_before(f: _Figures, a, b):  # type: ignore[no-untyped-def]
     """Whether figure a certainly describes an earlier moment than figure b."""
-    if f.day[a] != f.day[b]:
-        return bool(f.day[a] < f.day[b])
-    return bool(f.minute[a] != _UNTIMED and f.minute[b] != _UNTIMED and f.minute[a] < f.minute[b])
+    same_day_earlier = f.timed[a] & f.timed[b] & (f.minute[a] < f.minute[b])
+    return (f.day[a] < f.day[b]) | ((f.day[a] == f.day[b]) & same_day_earlier)
 
 
-def not_after(f: _Figures, a: int, b: int) -> bool:
+def not_after(f: _Figures, a, b):  # type: ignore[no-untyped-def]
     """Whether figure a is certainly not later than figure b (earlier or the same moment)."""
-    return certainly_before(f, a, b) or same_moment(f, a, b)
+    return certainly_before(f, a, b) | same_moment(f, a, b)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -384,6 +403,22 @@ def _ordered(a: int, b: int) -> Pair:
     return (a, b) if a < b else (b, a)
 
 
+def _pair_array(chunks: list[tuple[int | np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Distinct (smaller, larger) index pairs, shape (k, 2), from (row, partners) chunks."""
+    if not chunks:
+        return np.empty((0, 2), dtype=np.int64)
+    firsts = np.concatenate([np.broadcast_to(a, len(b)) for a, b in chunks]).astype(np.int64)
+    seconds = np.concatenate([b for _, b in chunks]).astype(np.int64)
+    return _unique_pairs(np.minimum(firsts, seconds), np.maximum(firsts, seconds))
+
+
+def _unique_pairs(smaller: np.ndarray, larger: np.ndarray) -> np.ndarray:
+    """Distinct pairs in sorted order, via one integer key (np.unique on rows is slow)."""
+    span = int(larger.max()) + 1 if len(larger) else 1
+    keys = np.unique(smaller * span + larger)
+    return np.stack([keys // span, keys % span], axis=1)
+
+
 def contradiction_candidates(f: _Figures) -> np.ndarray:
     candidate = np.zeros(len(f), dtype=bool)
     # Stocks with a window: anything within ±window days of the same quantity.
@@ -393,9 +428,11 @@ def contradiction_candidates(f: _Figures) -> np.ndarray:
         candidate[windowed] = (f.high[windowed] < near_low) | (f.low[windowed] > near_high)
     # Same-moment kinds: an untimed intraday figure matches nothing; other figures are compared
     # within their day (daily metrics) or their minute (intraday metrics).
-    moment = np.flatnonzero((f.window == 0) & ~(f.intraday & ~f.timed))
+    is_event = f.kind == "event"
+    moment = np.flatnonzero((f.window == 0) & ~(f.intraday & ~f.timed & ~is_event))
     if len(moment):
-        minute_key = np.where(f.intraday[moment], f.minute[moment], _UNTIMED)
+        by_minute = f.intraday[moment] & (f.kind[moment] != "event")
+        minute_key = np.where(by_minute, f.minute[moment], _UNTIMED)
         keys = _day_keys(f, 0)[moment] * 1441 + (minute_key + 1)
         block_low = _group_max(keys, f.low[moment])
         block_high = _group_min(keys, f.high[moment])
@@ -403,8 +440,8 @@ def contradiction_candidates(f: _Figures) -> np.ndarray:
     return np.flatnonzero(candidate)
 
 
-def contradiction_pairs(f: _Figures) -> set[Pair]:
-    pairs: set[Pair] = set()
+def contradiction_pairs(f: _Figures) -> np.ndarray:
+    chunks = []
     for a in contradiction_candidates(f):
         a = int(a)
         window = int(f.window[a])
@@ -412,10 +449,8 @@ def contradiction_pairs(f: _Figures) -> set[Pair]:
         apart = near[
             (f.high[near] < f.low[a] * (1 - _EPSILON)) | (f.high[a] < f.low[near] * (1 - _EPSILON))
         ]
-        for b in apart:
-            if same_time(f, a, int(b)):
-                pairs.add(_ordered(a, int(b)))
-    return pairs
+        chunks.append((a, apart[same_time(f, a, apart)]))
+    return _pair_array(chunks)
 
 
 def _exclusive_running_max(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -451,16 +486,14 @@ def decrease_candidates(f: _Figures) -> np.ndarray:
     return rows[f.high[rows] < threshold * (1 - _EPSILON)]
 
 
-def decrease_pairs(f: _Figures) -> set[Pair]:
-    pairs: set[Pair] = set()
+def decrease_pairs(f: _Figures) -> np.ndarray:
+    chunks = []
     for b in decrease_candidates(f):
         b = int(b)
         earlier = _day_range(f, int(f.quantity[b]), -(2**62), int(f.day[b]))
         earlier = earlier[f.low[earlier] * (1 - _EPSILON) > f.high[b]]
-        for a in earlier:
-            if certainly_before(f, int(a), b):
-                pairs.add(_ordered(int(a), b))
-    return pairs
+        chunks.append((b, earlier[certainly_before(f, earlier, b)]))
+    return _pair_array(chunks)
 
 
 def _rows_by_key(keys: np.ndarray, rows: np.ndarray) -> dict[object, np.ndarray]:
@@ -478,8 +511,8 @@ def _rows_by_key(keys: np.ndarray, rows: np.ndarray) -> dict[object, np.ndarray]
     }
 
 
-def part_exceeds_whole_pairs(f: _Figures, vocabulary: Vocabulary) -> set[Pair]:
-    pairs: set[Pair] = set()
+def part_exceeds_whole_pairs(f: _Figures, vocabulary: Vocabulary) -> np.ndarray:
+    chunks: list[tuple[int | np.ndarray, np.ndarray]] = []
     metric_key = pd.factorize(f.metric, sort=True)[0].astype(np.int64)
     place_span = int(f.place_key.max()) + 1 if len(f) else 1
     quantity_key = metric_key * place_span + f.place_key
@@ -495,14 +528,12 @@ def part_exceeds_whole_pairs(f: _Figures, vocabulary: Vocabulary) -> set[Pair]:
         for part in parts[f.low[parts] > floor * (1 + _EPSILON)]:
             part = int(part)
             candidates = whole_rows[quantity_key[part].item()]
-            for whole in candidates[f.high[candidates] * (1 + _EPSILON) < f.low[part]]:
-                whole = int(whole)
-                if f.kind[part] == "cumulative":
-                    comparable = not_after(f, part, whole)
-                else:
-                    comparable = same_time(f, part, whole)
-                if comparable:
-                    pairs.add(_ordered(part, whole))
+            below = candidates[f.high[candidates] * (1 + _EPSILON) < f.low[part]]
+            if f.kind[part] == "cumulative":
+                comparable = not_after(f, part, below)
+            else:
+                comparable = same_time(f, part, below)
+            chunks.append((part, below[comparable]))
     # A metric above the metric that bounds it, against the bounding figures dated before the
     # bounded metric's first figure in that place: the population before anyone left. Later
     # figures of the bound (people remaining) are no bound on how many left.
@@ -521,13 +552,24 @@ def part_exceeds_whole_pairs(f: _Figures, vocabulary: Vocabulary) -> set[Pair]:
         group_key = pd.factorize(f.group, sort=True)[0].astype(np.int64)
         key = f.place_key * (int(group_key.max()) + 1) + group_key
         bounds = _rows_by_key(key[bounding], bounding)
+        # A group is bounded by its own population and by everyone's: children who fled
+        # cannot outnumber the whole population either.
+        whole_bounds = _rows_by_key(
+            f.place_key[bounding][f.group[bounding] == WHOLE_GROUP],
+            bounding[f.group[bounding] == WHOLE_GROUP],
+        )
         lowest = {k: float(f.high[rows].min()) for k, rows in bounds.items()}
+        lowest_whole = {k: float(f.high[rows].min()) for k, rows in whole_bounds.items()}
         floor = np.array([lowest.get(k, np.inf) for k in key[bounded].tolist()])
+        whole_floor = np.array([lowest_whole.get(k, np.inf) for k in f.place_key[bounded].tolist()])
+        floor = np.where(f.group[bounded] != WHOLE_GROUP, np.minimum(floor, whole_floor), floor)
         for row in bounded[f.low[bounded] > floor * (1 + _EPSILON)]:
-            candidates = bounds[key[row].item()]
-            for bound in candidates[f.high[candidates] * (1 + _EPSILON) < f.low[row]]:
-                pairs.add(_ordered(int(row), int(bound)))
-    return pairs
+            row = int(row)
+            own = bounds.get(key[row].item(), np.empty(0, dtype=np.int64))
+            whole = whole_bounds.get(f.place_key[row].item(), np.empty(0, dtype=np.int64))
+            candidates = np.union1d(own, whole) if f.group[row] != WHOLE_GROUP else own
+            chunks.append((row, candidates[f.high[candidates] * (1 + _EPSILON) < f.low[row]]))
+    return _pair_array(chunks)
 
 
 def significant_digits(number: int) -> int:
@@ -539,12 +581,13 @@ def digit_slip(a: int, b: int) -> str | None:
 
     One digit changed, dropped or added, or two adjacent digits swapped, when both have at
     least three significant digits (round figures such as 45,000 and 48,000 are estimates, not
-    copies); or one exactly ten times the other, a zero dropped or added.
+    copies); or one exactly ten times the other, a zero dropped or added, when the smaller has
+    at least two (1,000 and 10,000 are two round estimates as often as one slip).
     """
     if a == b:
         return None
     small, large = sorted((a, b))
-    if small and large == small * 10:
+    if small and large == small * 10 and significant_digits(small) >= 2:
         return "ten times the other"
     if significant_digits(a) < 3 or significant_digits(b) < 3:
         return None
@@ -628,7 +671,11 @@ def typo_pairs(f: _Figures) -> dict[Pair, str]:
     rows = np.flatnonzero((f.qualifier != "range") & (f.value > 0))
     if not len(rows):
         return {}
-    qualifier_code = pd.factorize(f.qualifier[rows], sort=True)[0]
+    # "more than" and "at least" (and "up to" and "less than") claim the same interval.
+    same_claim = pd.Series(f.qualifier[rows]).replace(
+        {"at_least": "more_than", "less_than": "up_to"}
+    )
+    qualifier_code = pd.factorize(same_claim, sort=True)[0]
     group = _day_keys(f, 0)[rows] * 8 + qualifier_code
     keep = _groups_that_may_hold_a_slip(group, f.value[rows].astype(np.int64), f.minute[rows])
     if not keep.any():
@@ -662,50 +709,65 @@ def typo_pairs(f: _Figures) -> dict[Pair, str]:
 # From pairs to flags.
 
 
-def _components(pairs: Iterable[Pair]) -> list[list[Pair]]:
-    parent: dict[int, int] = {}
+def _components(pairs: np.ndarray) -> list[np.ndarray]:
+    """Connected sets of pairs: a list of (k, 2) arrays, one per flag, in a stable order.
 
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    pair_list = sorted(pairs)
-    for a, b in pair_list:
-        root_a, root_b = find(a), find(b)
-        if root_a != root_b:
-            parent[max(root_a, root_b)] = min(root_a, root_b)
-    grouped: dict[int, list[Pair]] = defaultdict(list)
-    for pair in pair_list:
-        grouped[find(pair[0])].append(pair)
-    return list(grouped.values())
-
-
-def _gap(f: _Figures, a: int, b: int) -> tuple[float, float]:
-    """Absolute and relative gap between two disjoint intervals (relative to the larger end)."""
-    if f.high[a] < f.low[b]:
-        lower, upper = f.high[a], f.low[b]
-    elif f.high[b] < f.low[a]:
-        lower, upper = f.high[b], f.low[a]
-    else:
-        lower, upper = sorted((f.value[a], f.value[b]))
-    gap = float(upper - lower)
-    return gap, (gap / float(upper) if upper > 0 else 0.0)
+    Label propagation with pointer jumping, in numpy: every figure takes the smallest label
+    among its neighbours until nothing changes.
+    """
+    if not len(pairs):
+        return []
+    nodes, inverse = np.unique(pairs, return_inverse=True)
+    ends = inverse.reshape(-1, 2)
+    label = np.arange(len(nodes))
+    while True:
+        smallest = np.minimum(label[ends[:, 0]], label[ends[:, 1]])
+        updated = label.copy()
+        np.minimum.at(updated, ends[:, 0], smallest)
+        np.minimum.at(updated, ends[:, 1], smallest)
+        updated = updated[updated]
+        if np.array_equal(updated, label):
+            break
+        label = updated
+    component = label[ends[:, 0]]
+    order = np.argsort(component, kind="stable")
+    boundaries = np.flatnonzero(np.diff(component[order])) + 1
+    return [pairs[chunk] for chunk in np.split(order, boundaries)]
 
 
-def _date_text(moment: pd.Timestamp | dt.datetime | None, with_time: bool = False) -> str:
-    """'25 Sep 2023', or '26 Sep 2023, 20:00' when the figure gives the hour."""
-    if moment is None or pd.isna(moment):
-        return ""
-    return _date_text_of(pd.Timestamp(moment).to_pydatetime(), with_time)
+def _gaps(f: _Figures, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Absolute and relative gaps between the intervals of pairs (relative to the larger end);
+    for overlapping pairs (miscopies), between the two values."""
+    a_below = f.high[a] < f.low[b]
+    b_below = f.high[b] < f.low[a]
+    lower = np.where(
+        a_below, f.high[a], np.where(b_below, f.high[b], np.minimum(f.value[a], f.value[b]))
+    )
+    upper = np.where(
+        a_below, f.low[b], np.where(b_below, f.low[a], np.maximum(f.value[a], f.value[b]))
+    )
+    gap = upper - lower
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.where(upper > 0, gap / upper, 0.0)
+    return gap, relative
 
 
-@functools.lru_cache(maxsize=4096)
-def _date_text_of(moment: dt.datetime, with_time: bool) -> str:
-    text = f"{moment.day} {moment:%b %Y}"
-    return f"{text}, {moment:%H:%M}" if with_time else text
+def _widest(f: _Figures, pairs: np.ndarray) -> tuple[int, int]:
+    gap, _ = _gaps(f, pairs[:, 0], pairs[:, 1])
+    a, b = pairs[int(np.argmax(gap))]
+    return int(a), int(b)
+
+
+def _dates_text(moments: pd.Series, with_time: np.ndarray) -> list[str]:
+    """'25 Sep 2023', or '26 Sep 2023, 20:00' where the figure gives the hour; '' for none."""
+    stamps = pd.to_datetime(moments)
+    days = stamps.dt.day.astype("Int64").astype(str) + stamps.dt.strftime(" %b %Y")
+    times = stamps.dt.strftime(", %H:%M")
+    text = days.where(~pd.Series(with_time, index=days.index), days + times)
+    return [
+        value if isinstance(value, str) and not pd.isna(stamp) else ""
+        for value, stamp in zip(text.tolist(), stamps.tolist(), strict=True)
+    ]
 
 
 class _Describer:
@@ -716,13 +778,17 @@ class _Describer:
     def __init__(self, f: _Figures, vocabulary: Vocabulary, members: Iterable[int]):
         self.f = f
         self.vocabulary = vocabulary
-        # Only flagged rows are ever described: read their cells in one take.
+        # Only flagged rows are ever described: read their cells, and format their dates,
+        # column-wise in one take.
         members = sorted(set(members))
         taken = f.rows.iloc[f.position[members]]
         self._cells: dict[str, dict[int, object]] = {
             name: dict(zip(members, taken[name].tolist(), strict=True)) for name in self._COLUMNS
         }
-        self._has_time = dict(zip(members, taken["as_of_has_time"].tolist(), strict=True))
+        as_of = _dates_text(taken["as_of"], taken["as_of_has_time"].to_numpy(bool))
+        published = _dates_text(taken["published"], np.zeros(len(taken), dtype=bool))
+        self._as_of_text = dict(zip(members, as_of, strict=True))
+        self._published_text = dict(zip(members, published, strict=True))
 
     def cell(self, name: str, row: int) -> object:
         return self._cells[name][row]
@@ -739,20 +805,34 @@ class _Describer:
         )
 
     def as_of_text(self, row: int) -> str:
-        has_time = bool(self._has_time[row])
-        return _date_text(pd.Timestamp(self.cell("as_of", row)), has_time)
+        return self._as_of_text[row]
+
+    def day_text(self, row: int) -> str:
+        return self._as_of_text[row].split(",")[0]
 
     def source(self, row: int) -> str:
-        """'(Brussels Signal, 25 Sep 2023)': outlet and publication date, when they add."""
-        when = self.cell("published", row)
-        date = _date_text(pd.Timestamp(when)) if not pd.isna(when) else self.as_of_text(row)
+        """'(Brussels Signal, 25 Sep 2023)': outlet and publication date, where they add."""
         outlet = self.cell("outlet", row)
-        if outlet and outlet != self.cell("reported_by", row):
-            return f"({outlet}, {date})"
-        return f"({date})"
+        parts = [str(outlet)] if outlet and outlet != self.cell("reported_by", row) else []
+        if self._published_text[row]:
+            parts.append(self._published_text[row])
+        return f"({', '.join(parts)})" if parts else ""
+
+    def none(self, row: int) -> bool:
+        """'0' or 'up to 0': the source said there were none."""
+        return self.f.high[row] == 0
+
+    def figure_of(self, row: int) -> str:
+        """For 'more than the …': '4,000', 'the figure of up to 311', 'none'."""
+        if self.none(row):
+            return "none"
+        if self.f.qualifier[row] == "exact":
+            return self.written(row)
+        return f"figure of {self.written(row)}"
 
     def who(self, row: int) -> str:
-        return f"{self.reporter(row)} {self.source(row)}"
+        source = self.source(row)
+        return f"{self.reporter(row)} {source}" if source else self.reporter(row)
 
     def quantity(self, row: int, include_group: bool = True) -> str:
         f = self.f
@@ -766,19 +846,18 @@ class _Describer:
         return text
 
     def claim(self, row: int) -> str:
-        if self.f.value[row] == 0 and self.f.qualifier[row] == "exact":
+        if self.none(row):
             return "said there were none"
         return f"put it at {self.written(row)}"
 
     def ref(self, row: int) -> FigureRef:
-        published = self.cell("published", row)
         return FigureRef(
             line=int(self.f.line[row]),
             reported_by=str(self.cell("reported_by", row)),
             outlet=str(self.cell("outlet", row)),
             affiliation=str(self.cell("affiliation", row)),
             as_of=self.as_of_text(row),
-            published="" if pd.isna(published) else _date_text(pd.Timestamp(published)),
+            published=self._published_text[row],
             value=self.written(row),
             metric=str(self.f.metric[row]),
             group=str(self.f.group[row]),
@@ -809,121 +888,177 @@ class _Describer:
             moments = {int(self.f.minute[row]) for row in rows}
             if len(moments) == 1:
                 return self.as_of_text(first)
-            return _date_text(pd.Timestamp(self.cell("as_of", first)))
+            return self.day_text(first)
         return f"{self.as_of_text(first)} to {self.as_of_text(last)}"
 
 
-def _self_contradiction(describer: _Describer, pairs: list[Pair]) -> str | None:
-    for a, b in pairs:
-        if describer.reporter(a) == describer.reporter(b):
-            return describer.reporter(a)
-    return None
+def _self_contradiction(describer: _Describer, pairs: np.ndarray) -> str | None:
+    f = describer.f
+    same = np.flatnonzero(f.reporter[pairs[:, 0]] == f.reporter[pairs[:, 1]])
+    return describer.reporter(int(pairs[same[0], 0])) if len(same) else None
 
 
-def _explain_contradiction(d: _Describer, rows: list[int], pairs: list[Pair]) -> str:
+def _explain_contradiction(d: _Describer, rows: list[int], pairs: np.ndarray) -> str:
     clauses = d.claims_by_value(rows)
     first = clauses[0].replace(" put it at ", f" put {d.quantity(rows[0])} at ", 1)
     if " said there were none" in first:
         first = first.replace(" said there were none", f" said there were no {d.quantity(rows[0])}")
     sentence = "; ".join([first, *clauses[1:]])
-    sentence += f". The figures describe {d.time_span(rows)} and cannot all be true."
+    every = "both" if len(rows) == 2 else "all"
+    sentence += f". The figures describe {d.time_span(rows)} and cannot {every} be true."
     same_source = _self_contradiction(d, pairs)
     if same_source:
         sentence += f" {same_source} gave figures that contradict each other."
     return sentence
 
 
-def _explain_decrease(d: _Describer, pairs: list[Pair]) -> str:
+def _more(count: int) -> str:
+    if count <= 0:
+        return ""
+    return " 1 more figure takes part." if count == 1 else f" {count} more figures take part."
+
+
+def _self_sentence(d: _Describer, pairs: np.ndarray) -> str:
+    same_source = _self_contradiction(d, pairs)
+    return f" {same_source} gave figures that contradict each other." if same_source else ""
+
+
+def _day_label(day: int) -> str:
+    moment = dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def _explain_decrease(d: _Describer, pairs: np.ndarray) -> str:
     f = d.f
-    a, b = max(pairs, key=lambda p: _gap(f, *p)[0])
+    a, b = _widest(f, pairs)
     earlier, later = (a, b) if certainly_before(f, a, b) else (b, a)
+    later_claim = "none" if d.none(later) else d.written(later)
     text = (
-        f"{d.who(later)} put {d.quantity(later)} at {d.written(later)} as of "
-        f"{d.as_of_text(later)}, below the {d.written(earlier)} that {d.who(earlier)} gave "
+        f"{d.who(later)} put {d.quantity(later)} at {later_claim} as of "
+        f"{d.as_of_text(later)}, below the {d.figure_of(earlier)} that {d.who(earlier)} gave "
         f"as of {d.as_of_text(earlier)}; a running total cannot fall."
     )
-    others = len({row for pair in pairs for row in pair}) - 2
-    if others > 0:
-        text += f" {others} more figure(s) take part (see the lines)."
-    same_source = _self_contradiction(d, pairs)
-    if same_source:
-        text += f" {same_source} gave figures that contradict each other."
-    return text
+    # An earlier figure relayed later and dated when it was published looks like a fall.
+    quantity_rows = np.asarray(f.rows_of_quantity(int(f.quantity[later])))
+    repeats = quantity_rows[
+        (f.value[quantity_rows] == f.value[later])
+        & (f.qualifier[quantity_rows] == f.qualifier[later])
+        & certainly_before(f, quantity_rows, later)
+    ]
+    if len(repeats):
+        text += (
+            f" The lower figure repeats one given as of {_day_label(int(f.day[repeats[0]]))} "
+            f"(line {int(f.line[repeats[0]])}): perhaps an earlier figure relayed later."
+        )
+    return text + _more(len(np.unique(pairs)) - 2) + _self_sentence(d, pairs)
 
 
-def _explain_part(d: _Describer, vocabulary: Vocabulary, pairs: list[Pair]) -> str:
+def _explain_part(d: _Describer, vocabulary: Vocabulary, pairs: np.ndarray) -> str:
     f = d.f
-    a, b = max(pairs, key=lambda p: _gap(f, *p)[0])
+    a, b = _widest(f, pairs)
     part, whole = (a, b) if f.low[a] > f.high[b] else (b, a)
     if f.metric[part] == f.metric[whole]:
         text = (
-            f"{d.who(part)} put {d.quantity(part)} at {d.written(part)}, more than the "
-            f"{d.written(whole)} that {d.who(whole)} gave for {d.quantity(whole)}; "
-            "a part cannot exceed its whole."
+            f"{d.who(part)} put {d.quantity(part)} at {d.written(part)} as of "
+            f"{d.as_of_text(part)}, more than the {d.figure_of(whole)} that {d.who(whole)} "
+            f"gave for {d.quantity(whole)} as of {d.as_of_text(whole)}; a part cannot exceed "
+            "its whole."
         )
     else:
-        bound_label = vocabulary.metrics[f.metric[whole]].label.lower()
-        text = (
-            f"{d.who(part)} put {d.quantity(part)} at {d.written(part)}, more than the "
-            f"{bound_label} of {d.written(whole)} that {d.who(whole)} gave as of "
-            f"{d.as_of_text(whole)}, before the first such figure for that place."
+        bound = vocabulary.metrics[f.metric[whole]].label.lower()
+        if f.group[whole] != WHOLE_GROUP:
+            bound += f" ({vocabulary.group_label(f.group[whole]).lower()})"
+        same_place = np.flatnonzero(
+            (f.metric == f.metric[part]) & (f.place_key == f.place_key[part])
         )
-    others = len({row for pair in pairs for row in pair}) - 2
-    if others > 0:
-        text += f" {others} more figure(s) take part (see the lines)."
-    return text
+        first = _day_label(int(f.day[same_place].min()))
+        bounded_label = vocabulary.metrics[f.metric[part]].label.lower()
+        text = (
+            f"{d.who(part)} put {d.quantity(part)} at {d.written(part)} as of "
+            f"{d.as_of_text(part)}, more than the {bound} of {d.written(whole)} that "
+            f"{d.who(whole)} gave as of {d.as_of_text(whole)}, before anyone left (the first "
+            f"figure of {bounded_label} there is dated {first})."
+        )
+    return text + _more(len(np.unique(pairs)) - 2) + _self_sentence(d, pairs)
 
 
-def _probable_reading(d: _Describer, rows: list[int]) -> tuple[str | None, str]:
-    """The reading other figures support: given more often, or the only one a running total
-    allows."""
-    f = d.f
-    counts: dict[int, int] = defaultdict(int)
+@dataclass(frozen=True)
+class _Verdict:
+    value: int | None  # the reading other figures support
+    reason: str  # why, for the sentence
+    # Whether the verdict stands on evidence a duplicated relay cannot change (the
+    # originator's own publication, the running total): only then are the conflicts the
+    # other reading causes folded into the miscopy's flag.
+    firm: bool
+
+
+def _probable_reading(f: _Figures, rows: list[int]) -> _Verdict:
+    """The reading other figures support, if any.
+
+    In order: the only reading the originator published itself (relays copy each other, so
+    they are no independent support); the only reading that fits the running total's other
+    figures; the reading most outlets give.
+    """
+    by_value: dict[int, list[int]] = defaultdict(list)
     for row in rows:
-        counts[int(f.value[row])] += 1
-    ranked = sorted(counts.items(), key=lambda item: -item[1])
-    if len(ranked) > 1 and ranked[0][1] > ranked[1][1]:
-        value, count = ranked[0]
-        row = next(r for r in rows if f.value[r] == value)
-        return d.written(row), f"{d.written(row)} is probably right: {count} reports give it."
-    quantity = int(f.quantity[rows[0]])
+        by_value[int(f.value[row])].append(row)
+    primary = [value for value, members in by_value.items() if f.primary[members].any()]
+    if len(primary) == 1:
+        return _Verdict(primary[0], "the source itself published it", True)
     if f.kind[rows[0]] == "cumulative":
-        plausible = []
-        for value in counts:
-            row = next(r for r in rows if f.value[r] == value)
-            earlier = [
-                o
-                for o in f.rows_of_quantity(quantity)
-                if o not in rows and certainly_before(f, o, row) and f.low[o] > f.high[row]
-            ]
-            later = [
-                o
-                for o in f.rows_of_quantity(quantity)
-                if o not in rows and certainly_before(f, row, o) and f.high[o] < f.low[row]
-            ]
-            if not earlier and not later:
-                plausible.append(row)
-        if len(plausible) == 1:
-            reading = d.written(plausible[0])
-            return reading, (
-                f"{reading} is probably right: it is the only reading that fits the "
-                "running total's other figures."
-            )
-    return None, "The data does not show which reading is right."
+        members = set(rows)
+        others = np.asarray(
+            [o for o in f.rows_of_quantity(int(f.quantity[rows[0]])) if o not in members],
+            dtype=np.int64,
+        )
+        fits = []
+        for value, value_rows in by_value.items():
+            row = value_rows[0]
+            higher_before = certainly_before(f, others, row) & (f.low[others] > f.high[row])
+            lower_after = certainly_before(f, row, others) & (f.high[others] < f.low[row])
+            if not (higher_before | lower_after).any():
+                fits.append(value)
+        if len(fits) == 1:
+            return _Verdict(fits[0], "it is the only reading that fits the running total", True)
+    outlets = {
+        value: len({int(f.reporter[row]) for row in members}) for value, members in by_value.items()
+    }
+    ranked = sorted(outlets.items(), key=lambda item: -item[1])
+    if len(ranked) > 1 and ranked[0][1] > ranked[1][1]:
+        return _Verdict(ranked[0][0], f"{ranked[0][1]} sources give it", False)
+    return _Verdict(None, "", False)
 
 
 def _explain_typo(
-    d: _Describer, rows: list[int], pairs: list[Pair], how: str
+    d: _Describer,
+    rows: list[int],
+    pairs: np.ndarray,
+    how: str,
+    verdict: _Verdict,
+    explained: np.ndarray,
 ) -> tuple[str, str | None]:
+    f = d.f
     clauses = d.claims_by_value(rows)
     first = clauses[0].replace(" put it at ", f" put {d.quantity(rows[0])} at ", 1)
-    span = d.time_span(rows)
-    probable, verdict = _probable_reading(d, rows)
     text = (
-        f"{'; '.join([first, *clauses[1:]])}. For {span} these look like one number copied "
-        f"wrongly ({how}). {verdict}"
+        f"{'; '.join([first, *clauses[1:]])}. For {d.time_span(rows)} these look like one "
+        f"number copied wrongly ({how})."
     )
-    return text, probable
+    probable = None
+    if verdict.value is None:
+        text += " The data does not show which reading is right."
+    else:
+        row = next(r for r in rows if int(f.value[r]) == verdict.value)
+        probable = d.written(row)
+        text += f" {probable} is probably right: {verdict.reason}."
+    if len(explained):
+        lines = sorted({int(line) for line in f.line[explained].ravel()} - set(f.line[rows]))
+        listed = ", ".join(str(line) for line in lines)
+        text += (
+            f" Read as written, the other reading would also disagree with line(s) {listed}; "
+            "those disagreements are listed here, not as flags of their own."
+        )
+    return text + _self_sentence(d, pairs), probable
 
 
 def find_conflicts(
@@ -936,56 +1071,89 @@ def find_conflicts(
     f = _prepare(rows, vocabulary, settings)
     if not len(f):
         return []
-    contradictions = _components(contradiction_pairs(f))
-    decreases = _components(decrease_pairs(f))
-    parts = _components(part_exceeds_whole_pairs(f, vocabulary))
     typos = typo_pairs(f)
-    slips = _components(typos)
-    members = {
-        row
-        for components in (contradictions, decreases, parts, slips)
-        for component in components
-        for pair in component
-        for row in pair
-    }
-    d = _Describer(f, vocabulary, members)
+    slips = _components(np.array(sorted(typos), dtype=np.int64).reshape(-1, 2))
+    verdicts = [_probable_reading(f, np.unique(pairs).tolist()) for pairs in slips]
+    # A miscopied figure makes the interval checks fire too (a total that seems to fall, two
+    # figures that cannot both be true); when the right reading is firmly known, those are
+    # symptoms of the one slip and are told in its flag instead of as flags of their own.
+    miscopy_of: dict[int, int] = {}
+    for index, (pairs, verdict) in enumerate(zip(slips, verdicts, strict=True)):
+        if verdict.firm:
+            for row in np.unique(pairs).tolist():
+                if int(f.value[row]) != verdict.value:
+                    miscopy_of[row] = index
+    explained: list[list[np.ndarray]] = [[] for _ in slips]
+    interval_flags: list[tuple[str, list[np.ndarray]]] = []
+    for code, pairs in (
+        (CONTRADICTION, contradiction_pairs(f)),
+        (DECREASE, decrease_pairs(f)),
+        (PART_EXCEEDS_WHOLE, part_exceeds_whole_pairs(f, vocabulary)),
+    ):
+        if miscopy_of and len(pairs):
+            slip = np.array(
+                [miscopy_of.get(int(a), miscopy_of.get(int(b), -1)) for a, b in pairs.tolist()]
+            )
+            for index in np.unique(slip[slip >= 0]).tolist():
+                explained[index].append(pairs[slip == index])
+            pairs = pairs[slip < 0]
+        interval_flags.append((code, _components(pairs)))
+    everything = [c for _, group in interval_flags for c in group] + slips
+    everything += [chunk for chunks in explained for chunk in chunks]
+    members = np.unique(np.concatenate(everything)) if everything else np.empty(0, np.int64)
+    d = _Describer(f, vocabulary, members.tolist())
     found: list[Conflict] = []
 
-    def build(code: str, component: list[Pair], explanation: str, probable: str | None = None):
-        members = sorted({row for pair in component for row in pair}, key=lambda r: f.line[r])
-        gaps = [_gap(f, a, b) for a, b in component]
-        gap_absolute = max(gap for gap, _ in gaps)
-        gap_relative = max(rel for _, rel in gaps)
-        line_pairs = tuple(
-            sorted({tuple(sorted((int(f.line[a]), int(f.line[b])))) for a, b in component})
-        )
+    def build(
+        code: str,
+        pairs: np.ndarray,
+        explanation: str,
+        probable: str | None = None,
+        folded: np.ndarray | None = None,
+    ) -> None:
+        rows_in = np.unique(pairs)
+        rows_in = rows_in[np.argsort(f.line[rows_in], kind="stable")]
+        gap, relative = _gaps(f, pairs[:, 0], pairs[:, 1])
+        lines = f.line[pairs]
+        line_pairs = _unique_pairs(lines.min(axis=1), lines.max(axis=1))
+        folded_lines = np.empty((0, 2), dtype=np.int64)
+        if folded is not None and len(folded):
+            ends = f.line[folded]
+            folded_lines = _unique_pairs(ends.min(axis=1), ends.max(axis=1))
         found.append(
             Conflict(
                 code=code,
-                lines=tuple(int(f.line[row]) for row in members),
-                pairs=line_pairs,  # type: ignore[arg-type]
+                lines=tuple(int(line) for line in f.line[rows_in]),
+                pairs=tuple(map(tuple, line_pairs.tolist())),
                 explanation=explanation,
-                severity=gap_relative,
-                gap_absolute=gap_absolute,
-                gap_relative=gap_relative,
-                figures=tuple(d.ref(row) for row in members),
-                self_contradiction=_self_contradiction(d, component) is not None,
+                severity=float(relative.max()),
+                gap_absolute=float(gap.max()),
+                gap_relative=float(relative.max()),
+                figures=tuple(d.ref(int(row)) for row in rows_in),
+                self_contradiction=_self_contradiction(d, pairs) is not None,
                 probable_value=probable,
+                explained_pairs=tuple(map(tuple, folded_lines.tolist())),
             )
         )
 
-    for component in contradictions:
-        rows_in = sorted({row for pair in component for row in pair})
-        build(CONTRADICTION, component, _explain_contradiction(d, rows_in, component))
-    for component in decreases:
-        build(DECREASE, component, _explain_decrease(d, component))
-    for component in parts:
-        build(PART_EXCEEDS_WHOLE, component, _explain_part(d, vocabulary, component))
-    for component in slips:
-        rows_in = sorted({row for pair in component for row in pair})
-        hows = sorted({typos[pair] for pair in component})
-        text, probable = _explain_typo(d, rows_in, component, "; ".join(hows))
-        build(LIKELY_TYPO, component, text, probable)
+    for code, components in interval_flags:
+        for pairs in components:
+            if code == CONTRADICTION:
+                text = _explain_contradiction(d, np.unique(pairs).tolist(), pairs)
+            elif code == DECREASE:
+                text = _explain_decrease(d, pairs)
+            else:
+                text = _explain_part(d, vocabulary, pairs)
+            build(code, pairs, text)
+    for index, pairs in enumerate(slips):
+        hows = "; ".join(sorted({typos[(int(a), int(b))] for a, b in pairs}))
+        folded = (
+            np.concatenate(explained[index]) if explained[index] else np.empty((0, 2), np.int64)
+        )
+        text, probable = _explain_typo(
+            d, np.unique(pairs).tolist(), pairs, hows, verdicts[index], folded
+        )
+        build(LIKELY_TYPO, pairs, text, probable, folded)
     found.sort(key=lambda c: (-c.severity, CODES.index(c.code), c.lines))
     return found
 

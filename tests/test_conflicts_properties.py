@@ -67,13 +67,12 @@ def _answer(rows: pd.DataFrame) -> list[dict]:
     return [flag.to_dict() for flag in find_conflicts(rows, VOCABULARY)]
 
 
-def _interval_pairs(rows: pd.DataFrame) -> set[tuple[str, tuple[int, int]]]:
-    return {
-        (flag.code, pair)
-        for flag in find_conflicts(rows, VOCABULARY)
-        if flag.code in INTERVAL_CODES
-        for pair in flag.pairs
-    }
+def _interval_pairs(rows: pd.DataFrame) -> set[tuple[int, int]]:
+    """Pairs that cannot both be true: flagged, or told inside a miscopy's flag."""
+    found = find_conflicts(rows, VOCABULARY)
+    flagged = {pair for flag in found if flag.code in INTERVAL_CODES for pair in flag.pairs}
+    told = {pair for flag in found for pair in flag.explained_pairs}
+    return flagged | told
 
 
 @settings(max_examples=150, deadline=None)
