@@ -450,7 +450,9 @@ def test_one_miscopy_is_one_flag_even_when_it_also_makes_a_total_seem_to_fall():
 def test_a_relay_error_is_not_pinned_on_the_originator():
     found = flags(
         figure("2023-09-26T20:00", "arrived", 28120, place="Armenia", reporter="Gov", outlet="Gov"),
-        figure("2023-09-26T20:00", "arrived", 28210, place="Armenia", reporter="Gov", outlet="Wire"),
+        figure(
+            "2023-09-26T20:00", "arrived", 28210, place="Armenia", reporter="Gov", outlet="Wire"
+        ),
     )
     assert found and all(not flag.self_contradiction for flag in found)
     assert all("contradict each other" not in flag.explanation for flag in found)
