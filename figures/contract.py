@@ -9,6 +9,7 @@ in code (the add path, exports), and `docs/data-contract.md` documents it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -119,6 +120,16 @@ class FigureRow(BaseModel):
         if self.published is not None and self.published < self.as_of.date():
             raise ValueError("published is before as_of")
         return self
+
+
+# Text a spreadsheet would run as a formula, including text that already starts with the
+# protecting apostrophe (so "'=x" typed by a person is kept as written, not unescaped).
+FORMULA_LIKE = re.compile(r"^'*[=+\-@]")
+
+
+def escape_formula(text: str) -> str:
+    """Store formula-like text behind one apostrophe; the loader removes exactly one."""
+    return "'" + text if FORMULA_LIKE.match(text) else text
 
 
 def _grouped(number: int) -> str:

@@ -23,7 +23,13 @@ import pandas as pd
 
 from figures.append import encode_record
 from figures.conflicts import Conflict
-from figures.contract import AFFILIATION_LABELS, COLUMNS, TEXT_COLUMNS, format_as_of
+from figures.contract import (
+    AFFILIATION_LABELS,
+    COLUMNS,
+    TEXT_COLUMNS,
+    escape_formula,
+    format_as_of,
+)
 from figures.contract import value_as_written as _value_as_written
 from figures.filters import ViewFilters, apply_filters, conflicts_in_view, describe_filters
 from figures.vocabulary import WHOLE_GROUP, Vocabulary
@@ -74,7 +80,6 @@ HXL_TAG_PATTERN = re.compile(r"^#[A-Za-z][_0-9A-Za-z]*(?:\+[A-Za-z][_0-9A-Za-z]*
 # apostrophe from the front of text that is apostrophes and then such a character, so that
 # text gets one more apostrophe in front: safe to open, and read back unchanged ("=1" is
 # written "'=1", and "'=1" is written "''=1").
-_NEEDS_APOSTROPHE = re.compile(r"^'*[=+\-@]")
 
 # Footnotes in images list sources up to this many; a longer list would bury the chart, and
 # the CSV export lists every figure with its source anyway.
@@ -104,7 +109,7 @@ def _day(moment: Any) -> str:
 
 def neutralise(text: str) -> str:
     """Text as an export writes it, so that a spreadsheet shows it instead of running it."""
-    return "'" + text if _NEEDS_APOSTROPHE.match(text) else text
+    return escape_formula(text)
 
 
 def _cells(row: Any) -> list[str]:
