@@ -7,6 +7,8 @@ Sections:
 - load: `load_figures` (read + validate) against plain `pandas.read_csv` on the same synthetic
   file (bench/synthetic.py), in the same run. Target (issue 2): 1M rows validated in under 3x
   the time of `pandas.read_csv`.
+- conflicts: bench/bench_conflicts.py (its own table) at the same sizes.
+- dashboard: bench/bench_dashboard.py (browser and rerun times) at the smallest size.
 
 Add a section by writing `def bench_<name>(args) -> None` and listing it in SECTIONS.
 
@@ -23,6 +25,7 @@ import argparse
 import gc
 import hashlib
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -78,6 +81,12 @@ def _child(kind: str, path: str, repeat: int) -> dict[str, object]:
     def read_csv() -> int:
         return len(pd.read_csv(path))
 
+    def read_csv_one_thread() -> int:
+        # pandas 3.1 reads a local file of 5 MB or more on several threads; this is the
+        # single-threaded read that older pandas (and any buffer) gets, for comparison.
+        with pd.option_context("mode.max_threads", 1):
+            return len(pd.read_csv(path))
+
     def load() -> int:
         result = load_figures(path)
         if result.errors:  # the synthetic rows are all valid; anything else is a bug
@@ -85,10 +94,11 @@ def _child(kind: str, path: str, repeat: int) -> dict[str, object]:
         return len(result.rows)
 
     if kind == "time":
-        best = {"read_csv": float("inf"), "load": float("inf")}
+        timed = {"read_csv": read_csv, "read_csv_1": read_csv_one_thread, "load": load}
+        best = dict.fromkeys(timed, float("inf"))
         rows = 0
         for _ in range(repeat):
-            for name, function in (("read_csv", read_csv), ("load", load)):
+            for name, function in timed.items():
                 gc.collect()
                 started = time.perf_counter()
                 rows = function()
@@ -113,12 +123,16 @@ def _run_child(kind: str, path: Path, repeat: int = 1) -> dict[str, float]:
 
 
 def bench_load(args: argparse.Namespace) -> None:
-    print("load: figures.validation.load_figures (read + validate) vs pandas.read_csv")
-    print(f"  best of {args.repeat}, alternating in one process; memory: ru_maxrss of a fresh")
-    print("  process doing only that call (baseline = the same process after its imports)")
+    print("load: figures.validation.load_figures (read + validate) vs pandas.read_csv(path)")
+    print(f"  best of {args.repeat}, alternating in one process; 'read_csv 1 thread' is the same")
+    print("  read with pandas' mode.max_threads = 1 (pandas 3.1 reads files of 5 MB or more on")
+    print("  several threads); memory: ru_maxrss of a fresh process doing only that call")
+    print(f"  (baseline = such a process after its imports); {os.cpu_count()} CPUs, load average")
+    print(f"  {' '.join(f'{load:.2f}' for load in os.getloadavg())} at the start")
     header = (
-        f"{'rows':>10} {'read_csv s':>11} {'load+validate s':>16} {'ratio':>7} "
-        f"{'peak MB load':>13} {'peak MB read_csv':>17} {'baseline MB':>12} {'file MB':>8}"
+        f"{'rows':>10} {'read_csv s':>11} {'1 thread s':>11} {'load+validate s':>16} "
+        f"{'ratio':>7} {'vs 1 thread':>12} {'peak MB load':>13} {'peak MB read_csv':>17} "
+        f"{'baseline MB':>12} {'file MB':>8}"
     )
     print(header)
     ratios = {}
@@ -130,8 +144,10 @@ def bench_load(args: argparse.Namespace) -> None:
         ratio = timing["load"] / timing["read_csv"]
         ratios[n_rows] = ratio
         print(
-            f"{int(timing['rows']):>10,} {timing['read_csv']:>11.3f} {timing['load']:>16.3f} "
-            f"{ratio:>6.2f}x {memory_load['peak_mb']:>13.0f} {memory_read['peak_mb']:>17.0f} "
+            f"{int(timing['rows']):>10,} {timing['read_csv']:>11.3f} {timing['read_csv_1']:>11.3f} "
+            f"{timing['load']:>16.3f} {ratio:>6.2f}x "
+            f"{timing['load'] / timing['read_csv_1']:>11.2f}x "
+            f"{memory_load['peak_mb']:>13.0f} {memory_read['peak_mb']:>17.0f} "
             f"{memory_load['baseline_mb']:>12.0f} {path.stat().st_size / 2**20:>8.0f}",
             flush=True,
         )
@@ -143,7 +159,29 @@ def bench_load(args: argparse.Namespace) -> None:
     )
 
 
-SECTIONS: dict[str, Callable[[argparse.Namespace], None]] = {"load": bench_load}
+def _script(name: str, *arguments: str) -> None:
+    """Run a section that lives in its own script, in a fresh process, printing as it goes."""
+    command = [sys.executable, str(ROOT / "bench" / name), *arguments]
+    done = subprocess.run(command, cwd=ROOT, check=False)
+    if done.returncode != 0:
+        print(f"  {name} exited with {done.returncode}", file=sys.stderr)
+
+
+def bench_conflicts(args: argparse.Namespace) -> None:
+    # The conflict engine's benchmark (issue 8) keeps its own generator and table.
+    _script("bench_conflicts.py", "--rows", *map(str, args.rows))
+
+
+def bench_dashboard(args: argparse.Namespace) -> None:
+    # A browser round per size is slow: the dashboard's benchmark runs at the smallest size.
+    _script("bench_dashboard.py", "--rows", str(min(args.rows)))
+
+
+SECTIONS: dict[str, Callable[[argparse.Namespace], None]] = {
+    "load": bench_load,
+    "conflicts": bench_conflicts,
+    "dashboard": bench_dashboard,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

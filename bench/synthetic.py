@@ -4,7 +4,8 @@ Every row is valid under the shipped vocabulary (data/metrics.csv, data/groups.c
 benchmark times the whole happy path: reading, every cell rule, the cross-cell rules and the
 duplicate check. The mix mirrors the shipped data at scale: many places and reporters, dates
 over a few months with some times of day, every qualifier including ranges, optional URLs, and
-long quotes with commas, doubled quotes and non-Latin text (the slow cases for a CSV reader).
+long quotes with commas, doubled quotes, line breaks and non-Latin text (the slow cases for a
+CSV reader).
 
 The output depends only on (n_rows, seed, n_quantities): the same call writes the same bytes.
 """
@@ -195,6 +196,8 @@ def rows(n_rows: int, seed: int = 0, n_quantities: int | None = None) -> list[li
             url = f"https://{rng.choice(_HOSTS)}/news/{day:03d}/{rng.randrange(10**6):06d}"
         template = rng.choice(_QUOTES)
         quote = template.format(reporter=reported_by, amount=amount, place=quantity.place)
+        if rng.random() < 0.02:  # pasted from a document with its line break
+            quote = quote.replace(", ", ",\n", 1)
         notes = f"Synthetic row {number}."
         if rng.random() < 0.2:
             notes += " As of the report's date, since the source gives no day of its own."

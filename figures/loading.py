@@ -17,13 +17,21 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import sys
 import warnings
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import zip_longest
+from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from figures.errors import ValidationError
 
@@ -95,8 +103,17 @@ def first_record(raw: bytes) -> list[str]:
     return next(csv.reader(io.StringIO(text_start, newline="")), [])
 
 
-def read_table(raw: bytes) -> RawTable:
-    """Parse CSV bytes. File-level problems come back as errors with an empty table."""
+# A file the bytes were read from, with its os.stat() from before the read.
+Source = tuple[Path, os.stat_result]
+
+
+def read_table(raw: bytes, source: Source | None = None) -> RawTable:
+    """Parse CSV bytes. File-level problems come back as errors with an empty table.
+
+    With `source`, the file the bytes came from, pandas may read the file itself, which it
+    does on several threads (a buffer it reads on one); it is only used while the file is
+    unchanged since the bytes were read.
+    """
     empty = RawTable(header=[], frame=pd.DataFrame(), lines=np.empty(0, dtype=np.int64))
     if _BLANK_FILE_RE.match(raw):
         empty.errors.append(
@@ -116,7 +133,7 @@ def read_table(raw: bytes) -> RawTable:
             return empty
         # Both readers decode every cell strictly, so text that is not UTF-8 stops them here
         # and is then located; checking the whole file up front would cost a pass of its own.
-        fast = _read_fast(raw, header, raw_header)
+        fast = _read_fast(raw, header, raw_header, source)
         table = fast if fast is not None else _read_careful(raw)
     except UnicodeDecodeError:
         encoding_error = _encoding_error(raw)
@@ -141,8 +158,16 @@ def _content_end(raw: bytes) -> int:
     return 0
 
 
-def _odd(raw: bytes) -> bool:
-    """Whether the file has quotes or line endings that only the careful reader reads right.
+class _Survey(NamedTuple):
+    odd: bool  # only the careful reader reads the file right
+    # For each line break between records (not inside a quoted cell), the editor line that
+    # follows it: where the next record starts. Trailing blank lines are left out.
+    record_lines: np.ndarray
+    quote_bytes: int  # quote characters that are not content: two per quoted cell
+
+
+def _survey(raw: bytes) -> _Survey:
+    """What one pass over the bytes tells the fast reader.
 
     The fast reader takes a file only when both readers must read it alike: every quote opens
     a cell (first character, after a comma, a line break or the start), closes one (followed by
@@ -150,16 +175,20 @@ def _odd(raw: bytes) -> bool:
     pandas would read a closing quote followed by more text ('"five to six" people')
     leniently where the csv module (strict) reports it, and a lone CR is a line to an editor
     but not to the fast reader's arithmetic. Quotes pair up in order, so with their positions
-    (one vectorised pass) the check is a few comparisons per quote.
+    (one vectorised pass, which finds the line feeds on the way) the check is a few
+    comparisons per quote, and a line feed is inside a cell when an odd number of quotes
+    come before it.
     """
-    if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
-        return True
-    if b'"' not in raw:
-        return False
+    end = _content_end(raw)
+    none = np.empty(0, dtype=np.int64)
+    if raw.find(b"\r") != -1 and raw.count(b"\r") != raw.count(b"\r\n"):
+        return _Survey(True, none, 0)
+    if raw.find(b'"') == -1:  # no quoted cells: every line feed ends a record
+        return _Survey(False, np.arange(raw.count(b"\n", 0, end), dtype=np.int64) + 2, 0)
     data = np.frombuffer(raw, dtype=np.uint8)[len(_BOM) if raw.startswith(_BOM) else 0 :]
-    quotes = _positions(data, _QUOTE)
+    quotes, line_feeds = _quotes_and_line_feeds(data[: end - (len(raw) - len(data))])
     if len(quotes) % 2:
-        return True  # a quote is never closed (or a lone quote sits inside a plain cell)
+        return _Survey(True, none, 0)  # a quote never closed, or one in a plain cell
     opening, closing = quotes[0::2], quotes[1::2]
     doubled = closing[:-1] + 1 == opening[1:]  # '""' inside a quoted cell
     before = data[np.maximum(opening - 1, 0)]
@@ -170,41 +199,86 @@ def _odd(raw: bytes) -> bool:
     ends_cell = (after == _COMMA) | (after == _LF) | (after == _CR)
     ends_cell[-1] |= closing[-1] == len(data) - 1
     ends_cell[:-1] |= doubled
-    return not (starts_cell.all() and ends_cell.all())
+    if not (starts_cell.all() and ends_cell.all()):
+        return _Survey(True, none, 0)
+    between = np.searchsorted(quotes, line_feeds) % 2 == 0
+    # Each doubled pair stands for one quote of content; the rest open and close cells.
+    return _Survey(False, np.flatnonzero(between) + 2, len(quotes) - int(doubled.sum()))
 
 
-def _positions(data: np.ndarray, byte: int, block: int = 1 << 22) -> np.ndarray:
-    """Where `byte` occurs in `data`, found block by block.
+def _quotes_and_line_feeds(data: np.ndarray, block: int = 1 << 22) -> tuple[np.ndarray, np.ndarray]:
+    """Where the quotes and the LFs are in `data`, found block by block on two threads.
 
     One comparison over the whole file would allocate a mask as large as the file, and on a
-    big file the page faults of that fresh allocation cost more than the comparison itself.
+    big file the page faults of that fresh allocation cost more than the comparison itself;
+    a block also stays in cache for the second comparison. numpy releases the GIL while it
+    compares, so two threads take half the blocks each.
     """
-    mask = np.empty(min(block, len(data)), dtype=bool)
-    found = []
-    for start in range(0, len(data), block):
-        chunk = data[start : start + block]
-        np.equal(chunk, byte, out=mask[: len(chunk)])
-        found.append(np.flatnonzero(mask[: len(chunk)]) + start)
-    return np.concatenate(found) if found else np.empty(0, dtype=np.int64)
+    starts = range(0, len(data), block)
+
+    def scan(first: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        mask = np.empty(min(block, len(data)), dtype=bool)
+        quotes, line_feeds = [], []
+        for start in starts[first::2]:
+            chunk = data[start : start + block]
+            np.equal(chunk, _QUOTE, out=mask[: len(chunk)])
+            quotes.append(np.flatnonzero(mask[: len(chunk)]) + start)
+            np.equal(chunk, _LF, out=mask[: len(chunk)])
+            line_feeds.append(np.flatnonzero(mask[: len(chunk)]) + start)
+        return quotes, line_feeds
+
+    if len(starts) > 1:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            odd_blocks = pool.submit(scan, 1)
+            even = scan(0)
+            odd = odd_blocks.result()
+    else:
+        even, odd = scan(0), ([], [])
+    # Back in file order: blocks 0, 1, 2, ... alternate between the two lists.
+    quotes = [piece for pair in zip_longest(even[0], odd[0]) for piece in pair if piece is not None]
+    feeds = [piece for pair in zip_longest(even[1], odd[1]) for piece in pair if piece is not None]
+    none = np.empty(0, dtype=np.int64)
+    return (
+        np.concatenate(quotes) if quotes else none,
+        np.concatenate(feeds) if feeds else none,
+    )
 
 
-def _read_fast(raw: bytes, header: list[str], raw_header: list[str]) -> RawTable | None:
-    if _odd(raw):
+def _parse(raw: bytes, source: Source | None, **options: object) -> pd.DataFrame:
+    """pandas.read_csv of the bytes, or of their file while it still holds exactly them."""
+    if source is not None:
+        path, seen = source
+        if seen.st_size == len(raw):
+            try:
+                frame = pd.read_csv(path, **options)  # type: ignore[call-overload]
+                if _same_file(os.stat(path), seen):
+                    return frame
+            except OSError:
+                pass  # gone or unreadable since: the bytes in hand are the file
+    return pd.read_csv(io.BytesIO(raw), **options)  # type: ignore[call-overload]
+
+
+def _same_file(now: os.stat_result, seen: os.stat_result) -> bool:
+    fields = ("st_dev", "st_ino", "st_size", "st_mtime_ns")
+    return all(getattr(now, name) == getattr(seen, name) for name in fields)
+
+
+def _read_fast(
+    raw: bytes, header: list[str], raw_header: list[str], source: Source | None = None
+) -> RawTable | None:
+    survey = _survey(raw)
+    if survey.odd:
         return None
-    as_text = {
-        name: object for name, key in zip(raw_header, header, strict=True) if key in _COUNT_COLUMNS
-    }
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             # "utf-8", not "utf-8-sig": pandas' C parser skips a BOM itself, while the
             # "-sig" codec decodes the whole file in Python first (about half again the time).
-            frame = pd.read_csv(
-                io.BytesIO(raw),
+            frame = _parse(
+                raw,
+                source,
                 encoding="utf-8",
                 na_filter=False,  # empty cells stay "", as the careful reader gives them
-                # Counts as written, as objects: pandas' "str" conversion is slower here.
-                dtype=as_text,
                 index_col=False,
                 skip_blank_lines=True,
             )
@@ -213,23 +287,17 @@ def _read_fast(raw: bytes, header: list[str], raw_header: list[str]) -> RawTable
     if caught or len(frame.columns) != len(header):
         return None
     frame.columns = pd.Index(range(len(header)))
-    strings = _as_strings(frame, raw)
+    strings = _as_strings(
+        frame, raw, lambda table: _sizes_add_up(raw, raw_header, table, survey.quote_bytes)
+    )
     if strings is None:
         return None
-    # Line numbers: the file's newlines must be exactly the records' own, or something (a
-    # blank line mid-file) would shift them; then the careful reader decides.
-    newlines = raw.count(b"\n", 0, _content_end(raw))
-    header_lines = 1 + sum(name.count("\n") for name in raw_header)
+    # Line numbers: one line break between records, none of them blank (pandas would skip a
+    # blank line, and every later number would be off by one); else the careful reader.
     count = len(strings)
-    embedded = np.zeros(count, dtype=np.int64)
-    if newlines != header_lines - 1 + count:
-        for position in strings.columns:
-            embedded += strings[position].str.count("\n").to_numpy(dtype=np.int64)
-        if newlines != header_lines - 1 + count + int(embedded.sum()):
-            return None
-    lines = header_lines + 1 + np.arange(count, dtype=np.int64)
-    if embedded.any():
-        lines += np.concatenate(([0], np.cumsum(embedded)[:-1]))
+    if len(survey.record_lines) != count:
+        return None
+    lines = survey.record_lines.astype(np.int64)
     blank = _all_empty(strings)
     if blank.any():
         strings = strings.loc[~blank].reset_index(drop=True)
@@ -238,23 +306,35 @@ def _read_fast(raw: bytes, header: list[str], raw_header: list[str]) -> RawTable
     return RawTable(header=header, frame=strings, lines=lines)
 
 
-def _as_strings(frame: pd.DataFrame, raw: bytes) -> pd.DataFrame | None:
-    """Make every column arrow-backed text, re-reading any column pandas made non-text.
+def _as_strings(
+    frame: pd.DataFrame, raw: bytes, written_as_shown: Callable[[pd.DataFrame], bool]
+) -> pd.DataFrame | None:
+    """Make every column arrow-backed text as written, re-reading what pandas changed.
 
-    Inferring types is what keeps pandas' reader fast on text, but it turns a quote of "007"
-    into 7; such columns (rare) are read again as text. `frame` is indexed by position and
-    changed in place.
+    Inferring types is what keeps pandas' reader fast, but it turns "007", "+5" and " 5"
+    into 5-ish integers. Integer columns are written back as digits, which is what the file
+    says unless a cell had a sign, leading zeros or spaces: `written_as_shown` tells, by
+    adding up the file's bytes. Those, and any other non-text column (floats, booleans),
+    are read again as text. `frame` is indexed by position and changed in place.
     """
     reread: list[int] = []
+    integers: list[int] = []
     for position in frame.columns:
         series = frame[position]
-        if series.dtype == object:  # read as objects on purpose (the counts): all str
+        if pd.api.types.is_integer_dtype(series.dtype):
+            digits = pc.cast(pa.array(series), pa.large_string())
+            frame[position] = pd.Series(pd.array(digits, dtype="str"), index=series.index)
+            integers.append(position)
+        elif series.dtype == object:
             frame[position] = series.astype("str")
         elif not pd.api.types.is_string_dtype(series.dtype):
             reread.append(position)
         elif series.hasnans:
             frame[position] = series.fillna("")
+    if integers and (reread or not written_as_shown(frame)):
+        reread += integers
     if reread:
+        reread.sort()  # pandas gives the columns in the file's order, whatever usecols says
         again = pd.read_csv(
             io.BytesIO(raw),
             encoding="utf-8",
@@ -270,6 +350,29 @@ def _as_strings(frame: pd.DataFrame, raw: bytes) -> pd.DataFrame | None:
         for offset, position in enumerate(reread):
             frame[position] = again.iloc[:, offset].astype("str")
     return frame
+
+
+def _sizes_add_up(raw: bytes, raw_header: list[str], table: pd.DataFrame, quote_bytes: int) -> bool:
+    """Whether the cells, as the table holds them, account for every byte of the file.
+
+    In a file the survey passed, the bytes are the cells' text, two quotes per quoted cell
+    plus one per quote inside one (`quote_bytes` counts all but the latter, which are
+    the content's own), the commas between cells (all commas but those inside cells) and
+    the line endings. Each term is exact except the integers written back as digits, which
+    are as short as the number can be written: a sign, a leading zero or a space in the file
+    makes the file longer than the sum.
+    """
+    bom = len(_BOM) if raw.startswith(_BOM) else 0
+    text = sum(len(name.encode()) for name in raw_header)
+    commas_inside = sum(name.count(",") for name in raw_header)
+    for position in table.columns:
+        cells = pa.array(table[position])
+        text += int(pc.sum(pc.binary_length(cells)).as_py() or 0)
+        commas_inside += int(pc.sum(pc.count_substring(cells, ",")).as_py() or 0)
+    commas = raw.count(b",", bom) - commas_inside
+    # Every line ending counts here, trailing ones too: the last cell may end in spaces.
+    line_ends = raw.count(b"\n", bom) + raw.count(b"\r", bom)
+    return len(raw) - bom == text + quote_bytes + commas + line_ends
 
 
 def _all_empty(frame: pd.DataFrame) -> np.ndarray:

@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from figures.contract import (
     Qualifier,
 )
 from figures.errors import ValidationError
-from figures.loading import RawTable, read_table
+from figures.loading import RawTable, Source, read_table
 from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
 
 MAX_VALUE = 10**12  # far above any count of people; larger is a slip of the keyboard
@@ -189,6 +190,10 @@ class _Collector:
         self.bad[index] = True
         self.errors.append(ValidationError(code, int(self.lines[index]), column, value, message))
 
+    def absorb(self, other: _Collector) -> None:
+        self.bad |= other.bad
+        self.errors.extend(other.errors)
+
 
 def _apply_rule(
     series: pd.Series,
@@ -198,15 +203,20 @@ def _apply_rule(
     skip_empty: bool = True,
     positions: np.ndarray | None = None,
     coded: tuple[np.ndarray, pd.Index] | None = None,
+    strip: bool = False,
 ) -> tuple[np.ndarray, list[object]]:
     """Run `rule` once per distinct value; returns (codes, parsed values per distinct value).
 
     A distinct value that fails gets parsed value None and an error for each of its rows.
     `positions` maps the series' rows to the table's when it holds only some of them;
-    `coded` is the series' factorization when the caller already has it.
+    `coded` is the series' factorization when the caller already has it; `strip` strips each
+    distinct value before the rule sees it (cheaper than stripping the column when values
+    repeat), and errors then show the stripped value, as if the column had been stripped.
     """
     codes, uniques = coded or pd.factorize(series, use_na_sentinel=False)
     texts = uniques.tolist()  # one conversion; iterating an arrow-backed index is slow
+    if strip:
+        texts = [text.strip() for text in texts]
     parsed: list[object] = []
     failures: dict[int, CellError] = {}
     for position, text in enumerate(texts):
@@ -309,9 +319,10 @@ def _column_or_blank(frame: pd.DataFrame, name: str, count: int) -> pd.Series:
     return pd.Series([""] * count, dtype="str")
 
 
-# Codes of a column's distinct values (as pandas.factorize gives them) and how many there are;
-# the rules compute them anyway and the duplicate search reuses them.
+# Codes of a column's distinct values (as pandas.factorize gives them) and how many there are.
 Coded = tuple[np.ndarray, int]
+# Columns of a few distinct values (dates, vocabulary words): coded once, checked per value.
+_WORD_COLUMNS = ("as_of", "published", "metric", "group", "qualifier", "affiliation")
 
 
 def _counts(text: pd.Series, column: str, collector: _Collector) -> np.ndarray:
@@ -338,20 +349,27 @@ def _counts(text: pd.Series, column: str, collector: _Collector) -> np.ndarray:
 
 
 def _moments(
-    text: pd.Series, column: str, collector: _Collector
-) -> tuple[np.ndarray, np.ndarray, Coded]:
-    """Parse a (stripped) date column: the moments, whether each has a time, and its codes."""
-    codes, parsed = _apply_rule(text, lambda cell: check_moment(cell, column), column, collector)
+    cells: pd.Series, column: str, collector: _Collector, coded: tuple[np.ndarray, pd.Index]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a date column (as written): the moments, and whether each has a time of day."""
+    codes, parsed = _apply_rule(
+        cells,
+        lambda cell: check_moment(cell, column),
+        column,
+        collector,
+        coded=coded,
+        strip=True,
+    )
     stamps = np.array(
         [np.datetime64("NaT") if p is None else np.datetime64(p[0], "ns") for p in parsed],
         dtype="datetime64[ns]",
     )
     timed = np.array([bool(p and p[1]) for p in parsed], dtype=bool)
-    return stamps[codes], timed[codes], (codes, len(parsed))
+    return stamps[codes], timed[codes]
 
 
 def _choices(
-    text: pd.Series,
+    cells: pd.Series,
     choices: tuple[str, ...],
     code: str,
     what: str,
@@ -359,21 +377,21 @@ def _choices(
     default: str | None,
     column: str,
     collector: _Collector,
-) -> tuple[pd.Series, Coded]:
-    """Resolve a (stripped) vocabulary column to its canonical words; also its codes."""
+    coded: tuple[np.ndarray, pd.Index],
+) -> pd.Series:
+    """Resolve a vocabulary column (as written) to the vocabulary's words."""
 
     def rule(cell: str) -> str:
         return check_choice(cell, choices, code, what, where)
 
-    codes, uniques = pd.factorize(text, use_na_sentinel=False)
-    codes, parsed = _apply_rule(text, rule, column, collector, coded=(codes, uniques))
+    codes, parsed = _apply_rule(cells, rule, column, collector, coded=coded, strip=True)
     words = [default if p is None else p for p in parsed]
-    if words == uniques.tolist():
-        return text, (codes, len(parsed))  # every cell already reads as its word
+    if words == coded[1].tolist():
+        return cells  # every cell already reads as its word
     # Spread the few resolved words back with a take in arrow; building the column from
     # Python strings would cost a conversion per row.
     taken = pa.array(words, pa.large_string()).take(pa.array(codes))
-    return pd.Series(pd.array(taken, dtype="str")), (codes, len(parsed))
+    return pd.Series(pd.array(taken, dtype="str"))
 
 
 # Plain printable-ASCII http(s) addresses: a subset of what check_url accepts, tested in
@@ -443,6 +461,78 @@ def _repeats(columns: list[pd.Series | Coded]) -> np.ndarray:
     return first
 
 
+# Below this many rows a second thread costs more than it saves.
+_THREADED_ROWS = 50_000
+
+
+@dataclass
+class _Checked:
+    """What the date, vocabulary and count rules give back."""
+
+    text: dict[str, pd.Series]  # the columns as the rules saw them
+    factorized: dict[str, tuple[np.ndarray, pd.Index]]  # date and vocabulary columns
+    words: dict[str, pd.Series]  # vocabulary columns resolved to the vocabulary's words
+    as_of: np.ndarray
+    as_of_has_time: np.ndarray
+    published: np.ndarray
+    value: np.ndarray
+    value_high: np.ndarray
+
+
+def _missing(empty: np.ndarray, name: str, collector: _Collector) -> None:
+    for index in np.flatnonzero(empty):
+        collector.add(
+            int(index), "missing-value", name, "", f"{name} is empty; every row needs one"
+        )
+
+
+def _check_words_and_counts(
+    column: Callable[[str], pd.Series], vocabulary: Vocabulary, collector: _Collector
+) -> _Checked:
+    """The date, vocabulary and count columns: missing values, then each column's rule."""
+    text = {name: column(name) for name in _WORD_COLUMNS}
+    text["value"] = _stripped(column("value"))
+    text["value_high"] = _stripped(column("value_high"))
+    factorized = {name: pd.factorize(text[name], use_na_sentinel=False) for name in _WORD_COLUMNS}
+    # Required cells first: an empty required cell gets one clear error, not two.
+    for name in REQUIRED_COLUMNS:
+        if name in factorized:
+            codes, uniques = factorized[name]
+            blank = np.array([cell.strip() == "" for cell in uniques.tolist()], dtype=bool)
+            _missing(blank[codes], name, collector)
+        elif name in ("value", "value_high"):
+            _missing(text[name].eq("").to_numpy(dtype=bool), name, collector)
+    as_of, as_of_has_time = _moments(text["as_of"], "as_of", collector, factorized["as_of"])
+    published, _ = _moments(text["published"], "published", collector, factorized["published"])
+    vocabularies = {
+        "metric": (tuple(vocabulary.metrics), " (add it to data/metrics.csv if it is new)", None),
+        "group": (
+            tuple(vocabulary.groups),
+            " (add it to data/groups.csv if it is new)",
+            DEFAULT_GROUP,
+        ),
+        "qualifier": (QUALIFIERS, "", DEFAULT_QUALIFIER.value),
+        "affiliation": (AFFILIATIONS, "", None),
+    }
+    words = {
+        name: _choices(
+            text[name],
+            choices,
+            f"unknown-{name}",
+            name,
+            where,
+            default,
+            name,
+            collector,
+            factorized[name],
+        )
+        for name, (choices, where, default) in vocabularies.items()
+    }
+    value = _counts(text["value"], "value", collector)
+    value_high = _counts(text["value_high"], "value_high", collector)
+    return _Checked(text, factorized, words, as_of, as_of_has_time, published, value, value_high)
+
+
 def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
     """Check every record of a parsed table against the contract."""
     errors = list(table.errors)
@@ -485,73 +575,59 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
     def column(name: str) -> pd.Series:
         return _column_or_blank(frame, name, count)
 
-    # Every cell as the rules see it: stripped, and text columns without a formula apostrophe
-    # (removed before stripping, as the writer added it before the text).
+    # Every cell as the rules see it. Text columns are stripped, without a formula apostrophe
+    # (removed before stripping, as the writer added it before the text); counts are
+    # stripped; date and vocabulary columns stay as written and each distinct value is
+    # stripped by its rule, which is cheaper than stripping a million cells that repeat.
+    # The text columns and the rest are independent halves: on a big table they run on two
+    # threads, since their work is in arrow and numpy, which release the GIL.
     text: dict[str, pd.Series] = {}
-    as_written: set[str] = set()  # columns the rules see exactly as written
-    for name in COLUMNS:
-        written = column(name)
-        series = written
-        if name in TEXT_COLUMNS and series.str.startswith("'").any():
-            series = series.str.replace(_FORMULA_ESCAPE_RE, "", regex=True)
-        text[name] = _stripped(series)
-        if text[name] is written and name in frame.columns:
-            as_written.add(name)
+    text_errors = _Collector(table.lines)
 
-    # Required cells first: an empty required cell gets one clear error, not two. (Removing an
-    # apostrophe never empties a cell, so emptiness is the same as written.)
+    def prepare_text() -> None:
+        for name in TEXT_COLUMNS:
+            series = column(name)
+            if series.str.startswith("'").any():
+                series = series.str.replace(_FORMULA_ESCAPE_RE, "", regex=True)
+            text[name] = _stripped(series)
+        _urls(text["url"], text_errors)
+
+    def check_the_rest() -> tuple[_Checked, np.ndarray]:
+        checked = _check_words_and_counts(column, vocabulary, collector)
+        # Exact repeats of an earlier record (as written) are kept out: the first copy
+        # counts. The date and vocabulary columns were coded as written, so they are reused.
+        first = _repeats(
+            [
+                (checked.factorized[name][0], len(checked.factorized[name][1]))
+                if name in checked.factorized
+                else frame[name]
+                for name in _REPEAT_ORDER
+                if name in frame.columns
+            ]
+        )
+        return checked, first
+
+    if count >= _THREADED_ROWS:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            pending = pool.submit(prepare_text)
+            checked, first = check_the_rest()
+            pending.result()
+    else:
+        prepare_text()
+        checked, first = check_the_rest()
+    collector.absorb(text_errors)
     for name in REQUIRED_COLUMNS:
-        for index in np.flatnonzero(text[name].eq("").to_numpy(dtype=bool)):
-            collector.add(
-                int(index), "missing-value", name, "", f"{name} is empty; every row needs one"
-            )
-
-    coded: dict[str, Coded] = {}
-    as_of, as_of_has_time, coded["as_of"] = _moments(text["as_of"], "as_of", collector)
-    published, _, coded["published"] = _moments(text["published"], "published", collector)
-    metric, coded["metric"] = _choices(
-        text["metric"],
-        tuple(vocabulary.metrics),
-        "unknown-metric",
-        "metric",
-        " (add it to data/metrics.csv if it is new)",
-        None,
-        "metric",
-        collector,
+        if name in TEXT_COLUMNS:
+            _missing(text[name].eq("").to_numpy(dtype=bool), name, collector)
+    as_of, as_of_has_time = checked.as_of, checked.as_of_has_time
+    published, value, value_high = checked.published, checked.value, checked.value_high
+    metric, group, qualifier, affiliation = (
+        checked.words["metric"],
+        checked.words["group"],
+        checked.words["qualifier"],
+        checked.words["affiliation"],
     )
-    group, coded["group"] = _choices(
-        text["group"],
-        tuple(vocabulary.groups),
-        "unknown-group",
-        "group",
-        " (add it to data/groups.csv if it is new)",
-        DEFAULT_GROUP,
-        "group",
-        collector,
-    )
-    qualifier, coded["qualifier"] = _choices(
-        text["qualifier"],
-        QUALIFIERS,
-        "unknown-qualifier",
-        "qualifier",
-        "",
-        DEFAULT_QUALIFIER.value,
-        "qualifier",
-        collector,
-    )
-    affiliation, coded["affiliation"] = _choices(
-        text["affiliation"],
-        AFFILIATIONS,
-        "unknown-affiliation",
-        "affiliation",
-        "",
-        None,
-        "affiliation",
-        collector,
-    )
-    value = _counts(text["value"], "value", collector)
-    value_high = _counts(text["value_high"], "value_high", collector)
-    _urls(text["url"], collector)
+    text.update(checked.text)
 
     # Rules across cells.
     is_range = qualifier.eq(Qualifier.RANGE.value).to_numpy(dtype=bool)
@@ -597,16 +673,6 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
             "as_of is when the figure holds, so it cannot be after its publication",
         )
 
-    # Exact repeats of an earlier record (as written) are kept out: the first copy counts.
-    # The rules' codes describe the cells as the rules saw them; they serve here only for
-    # columns where that is exactly as written (nothing stripped, no apostrophe removed).
-    first = _repeats(
-        [
-            coded[name] if name in coded and name in as_written else frame[name]
-            for name in _REPEAT_ORDER
-            if name in frame.columns
-        ]
-    )
     for index in np.flatnonzero(first != np.arange(count)):
         collector.add(
             int(index),
@@ -661,6 +727,7 @@ def load_figures(path: str | Path, vocabulary: Vocabulary | None = None) -> Load
     if vocabulary is None:
         vocabulary = load_vocabulary(vocabulary_dir_for(path))
     try:
+        seen = path.stat()  # before reading: the fast reader may go back to the file
         raw = path.read_bytes()
     except FileNotFoundError:
         error = ValidationError(
@@ -672,10 +739,11 @@ def load_figures(path: str | Path, vocabulary: Vocabulary | None = None) -> Load
             "unreadable-file", None, "", str(path), f"cannot read {path}: {exc.strerror}"
         )
         return LoadResult(rows=empty_rows(), errors=[error], path=path)
-    result = load_bytes(raw, vocabulary)
+    result = load_bytes(raw, vocabulary, source=(path, seen))
     result.path = path
     return result
 
 
-def load_bytes(raw: bytes, vocabulary: Vocabulary) -> LoadResult:
-    return validate_table(read_table(raw), vocabulary)
+def load_bytes(raw: bytes, vocabulary: Vocabulary, source: Source | None = None) -> LoadResult:
+    """Load CSV bytes; `source` is the file they were read from, if any (see read_table)."""
+    return validate_table(read_table(raw, source), vocabulary)
