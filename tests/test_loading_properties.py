@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from figures.contract import COLUMNS, Affiliation, Qualifier
+# How the tool writes text a spreadsheet would run (one apostrophe, which the loader removes).
+from figures.contract import COLUMNS, Affiliation, Qualifier, escape_formula
 from figures.errors import CATALOGUE
 from figures.loading import _read_careful, _read_fast, first_record, normalise_header
 from figures.validation import MAX_VALUE, LoadResult
@@ -75,11 +76,6 @@ def test_csv_like_bytes_never_raise(header: bytes, body: bytes) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Any valid rows.
-
-
-def escape_formula(text: str) -> str:
-    """How a writer protects text from spreadsheets: one apostrophe, which the loader removes."""
-    return "'" + text if re.match(r"'*[=+\-@]", text) else text
 
 
 @dataclass(frozen=True)
