@@ -467,7 +467,7 @@ _THREADED_ROWS = 50_000
 
 @dataclass
 class _Checked:
-    """What the date, vocabulary and count rules give back."""
+    """What the date and vocabulary rules give back."""
 
     text: dict[str, pd.Series]  # the columns as the rules saw them
     factorized: dict[str, tuple[np.ndarray, pd.Index]]  # date and vocabulary columns
@@ -475,8 +475,6 @@ class _Checked:
     as_of: np.ndarray
     as_of_has_time: np.ndarray
     published: np.ndarray
-    value: np.ndarray
-    value_high: np.ndarray
 
 
 def _missing(empty: np.ndarray, name: str, collector: _Collector) -> None:
@@ -486,13 +484,11 @@ def _missing(empty: np.ndarray, name: str, collector: _Collector) -> None:
         )
 
 
-def _check_words_and_counts(
+def _check_words(
     column: Callable[[str], pd.Series], vocabulary: Vocabulary, collector: _Collector
 ) -> _Checked:
-    """The date, vocabulary and count columns: missing values, then each column's rule."""
+    """The date and vocabulary columns: missing values, then each column's rule."""
     text = {name: column(name) for name in _WORD_COLUMNS}
-    text["value"] = _stripped(column("value"))
-    text["value_high"] = _stripped(column("value_high"))
     factorized = {name: pd.factorize(text[name], use_na_sentinel=False) for name in _WORD_COLUMNS}
     # Required cells first: an empty required cell gets one clear error, not two.
     for name in REQUIRED_COLUMNS:
@@ -500,8 +496,6 @@ def _check_words_and_counts(
             codes, uniques = factorized[name]
             blank = np.array([cell.strip() == "" for cell in uniques.tolist()], dtype=bool)
             _missing(blank[codes], name, collector)
-        elif name in ("value", "value_high"):
-            _missing(text[name].eq("").to_numpy(dtype=bool), name, collector)
     as_of, as_of_has_time = _moments(text["as_of"], "as_of", collector, factorized["as_of"])
     published, _ = _moments(text["published"], "published", collector, factorized["published"])
     vocabularies = {
@@ -528,9 +522,7 @@ def _check_words_and_counts(
         )
         for name, (choices, where, default) in vocabularies.items()
     }
-    value = _counts(text["value"], "value", collector)
-    value_high = _counts(text["value_high"], "value_high", collector)
-    return _Checked(text, factorized, words, as_of, as_of_has_time, published, value, value_high)
+    return _Checked(text, factorized, words, as_of, as_of_has_time, published)
 
 
 def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
@@ -579,10 +571,12 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
     # (removed before stripping, as the writer added it before the text); counts are
     # stripped; date and vocabulary columns stay as written and each distinct value is
     # stripped by its rule, which is cheaper than stripping a million cells that repeat.
-    # The text columns and the rest are independent halves: on a big table they run on two
-    # threads, since their work is in arrow and numpy, which release the GIL.
+    # The text and count columns, and the date and vocabulary columns with the duplicate
+    # search, are independent halves: on a big table they run on two threads, since their
+    # work is in arrow and numpy, which release the GIL.
     text: dict[str, pd.Series] = {}
     text_errors = _Collector(table.lines)
+    counts: dict[str, np.ndarray] = {}
 
     def prepare_text() -> None:
         for name in TEXT_COLUMNS:
@@ -591,9 +585,14 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
                 series = series.str.replace(_FORMULA_ESCAPE_RE, "", regex=True)
             text[name] = _stripped(series)
         _urls(text["url"], text_errors)
+        for name in ("value", "value_high"):
+            text[name] = _stripped(column(name))
+            if name in REQUIRED_COLUMNS:
+                _missing(text[name].eq("").to_numpy(dtype=bool), name, text_errors)
+            counts[name] = _counts(text[name], name, text_errors)
 
     def check_the_rest() -> tuple[_Checked, np.ndarray]:
-        checked = _check_words_and_counts(column, vocabulary, collector)
+        checked = _check_words(column, vocabulary, collector)
         # Exact repeats of an earlier record (as written) are kept out: the first copy
         # counts. The date and vocabulary columns were coded as written, so they are reused.
         first = _repeats(
@@ -620,7 +619,7 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
         if name in TEXT_COLUMNS:
             _missing(text[name].eq("").to_numpy(dtype=bool), name, collector)
     as_of, as_of_has_time = checked.as_of, checked.as_of_has_time
-    published, value, value_high = checked.published, checked.value, checked.value_high
+    published, value, value_high = checked.published, counts["value"], counts["value_high"]
     metric, group, qualifier, affiliation = (
         checked.words["metric"],
         checked.words["group"],
