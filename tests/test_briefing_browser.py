@@ -8,106 +8,28 @@ their paths are printed (`pytest -s` shows them).
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "artifacts"
+from tests.browser_harness import ARTIFACTS, ROOT, chromium, require_browser, streamlit_server
+
 WIDTH, HEIGHT = 1600, 900
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-# The dashboard owns the routing of ?view=briefing (figures/ui.py); until it calls
-# render_briefing the page at that address is not the briefing view.
-ROUTED = "render_briefing" in (ROOT / "figures" / "ui.py").read_text(encoding="utf-8")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.xfail(
-        not ROUTED,
-        reason="figures/ui.py does not route ?view=briefing to render_briefing yet",
-        strict=True,
-    ),
-]
-
-
-def _require_browser() -> None:
-    if CHROMIUM.exists():
-        return
-    message = f"{CHROMIUM} is absent; install Debian's chromium to run the browser tests"
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(message + " (REQUIRE_BROWSER=1)")
-    pytest.skip(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _require_browser()
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py"]
-    command += ["--server.headless", "true", "--server.port", str(port)]
-    command += ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    environment = {**os.environ, "FIGURES_DATA": str(ROOT / "data" / "figures.csv")}
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer within 60 s:\n{log_path.read_text()}")
-            # Waiting on the process, not sleeping: it also notices a server that died.
-            try:
-                process.wait(timeout=0.25)
-            except subprocess.TimeoutExpired:
-                continue
-            pytest.fail(f"streamlit exited with {process.returncode}:\n{log_path.read_text()}")
+    require_browser()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with streamlit_server(ROOT / "data" / "figures.csv", log) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
 
 
 @pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 # Streamlit's main scroll container, its app view, and the document itself: none may scroll.

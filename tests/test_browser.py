@@ -8,35 +8,17 @@ prints its path, so a person can look at what a stakeholder sees.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser_harness import ARTIFACTS, ROOT, chromium, require_browser, streamlit_server
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 TROOPS_SENTENCE = "put troops in Nagorno-Karabakh at about 10,000"
 # What a chart has drawn: its size, and how many data marks are in it. Streamlit draws Vega as
 # SVG, where each mark is an element; on a canvas, count non-white pixels instead. The key
@@ -66,78 +48,20 @@ PAGE_HEIGHT = """() => Math.max(...["stMain", "stAppViewContainer", "stMainBlock
   .filter(Boolean).map(element => element.scrollHeight))"""
 
 
-def _require_browser() -> None:
-    if CHROMIUM.exists():
-        return
-    message = f"{CHROMIUM} is absent; install Debian's chromium (apt-get install chromium)"
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{message}; REQUIRE_BROWSER=1 makes this a failure")
-    pytest.skip(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        # Waiting on the process rather than sleeping: it also notices a server that died.
-        try:
-            process.wait(timeout=0.25)
-        except subprocess.TimeoutExpired:
-            continue
-        pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text()}")
-    pytest.fail(f"streamlit did not answer within 60 s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _require_browser()
+    require_browser()
     folder = tmp_path_factory.mktemp("browser")
     data = folder / "figures.csv"
     shutil.copy(ROOT / "data" / "figures.csv", data)  # other tests may append to data/
-    port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py"]
-    command += ["--server.headless", "true", "--server.port", str(port)]
-    command += ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    log = folder / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**os.environ, "FIGURES_DATA": str(data)},
-            stdout=output,
-            stderr=output,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(url, process, log)
+    with streamlit_server(data, folder / "server.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
 
 
 @pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
