@@ -42,16 +42,8 @@ OUT = ROOT / "bench" / "out"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script: `figures` and `bench` import from the repo
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from tests.browser_harness import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 FIRST_CHART_TARGET = 1.5
 RERUN_TARGET_S = 0.300
 RERUN_FILTERS = ("fled", "arrived", "population", "killed", "troops")

@@ -8,24 +8,12 @@ the shape is that of the 2023 reporting. Run it to regenerate: python tests/data
 
 import csv
 import random
+import sys
 from pathlib import Path
 
-HEADER = [
-    "as_of",
-    "metric",
-    "group",
-    "qualifier",
-    "value",
-    "value_high",
-    "place",
-    "reported_by",
-    "affiliation",
-    "outlet",
-    "published",
-    "url",
-    "quote",
-    "notes",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere
+from figures.contract import COLUMNS
+
 OFFICIAL = "Government of Armenia"
 
 
@@ -120,5 +108,5 @@ if __name__ == "__main__":
     path = Path(__file__).with_name("running_total_week.csv")
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(HEADER)
+        writer.writerow(COLUMNS)
         writer.writerows(rows())
