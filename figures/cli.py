@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from figures import add_command, export_command
-from figures.validation import load_figures
+from figures.validation import LoadResult, load_figures
 from figures.vocabulary import VocabularyError
 
 DEFAULT_PATH = Path("data/figures.csv")
@@ -43,16 +43,24 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if result.errors else 0
 
 
+def load_or_report(path: Path) -> LoadResult | None:
+    """The file's rows, or None after printing why the file cannot be read at all."""
+    result = load_figures(path)
+    if result.file_errors:
+        for error in result.file_errors:
+            print(error.located(str(path)), file=sys.stderr)
+        return None
+    return result
+
+
 def _conflicts(args: argparse.Namespace) -> int:
     # Imported here so `check` stays quick to start.
     from figures.conflicts import ConflictSettings, find_conflicts
     from figures.vocabulary import load_vocabulary, vocabulary_dir_for
 
     path: Path = args.path
-    result = load_figures(path)
-    if result.file_errors:
-        for error in result.file_errors:
-            print(error.located(str(path)), file=sys.stderr)
+    result = load_or_report(path)
+    if result is None:
         return 2
     try:
         settings = ConflictSettings(tolerance=args.tolerance, window_days=args.window_days)

@@ -20,7 +20,6 @@ import pandas as pd
 
 from figures.contract import AFFILIATION_LABELS
 from figures.filters import NO_PLACE, ViewFilters, apply_filters
-from figures.validation import load_figures
 from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
 
 # Not imported from figures.cli: cli imports this module to register the command.
@@ -189,11 +188,11 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from figures.cli import load_or_report  # cli imports this module, so not at the top
+
     path: Path = args.path
-    result = load_figures(path)
-    if result.file_errors:
-        for error in result.file_errors:
-            print(error.located(str(path)), file=sys.stderr)
+    result = load_or_report(path)
+    if result is None:
         return 2
     vocabulary = load_vocabulary(vocabulary_dir_for(path))
     try:
