@@ -8,23 +8,29 @@ Two readers give the same table:
   (a parser warning, a quote pandas would read leniently, blank lines in the middle, lone CR
   line endings), so line numbers and verdicts are always the ones the careful reader gives.
 
-Both accept what spreadsheets write: UTF-8 with or without BOM, CRLF or LF, quoted commas and
-newlines, any column order, trailing blank or all-empty rows. Every cell comes back exactly as
-written (no number parsing), so the rules in `figures.validation` see what the analyst typed.
+A file is read by `read_file`: surveyed block by block and parsed by pandas from disk when it
+is well formed, so it is never held whole in memory on that route; bytes already in memory
+are read by `read_table`. Both routes give the same table and errors.
+
+Both readers accept what spreadsheets write: UTF-8 with or without BOM, CRLF or LF, quoted
+commas and newlines, any column order, trailing blank or all-empty rows. Every cell comes back
+exactly as written (no number parsing), so the rules in `figures.validation` see what the
+analyst typed.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 import sys
+import threading
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from itertools import zip_longest
 from pathlib import Path
 from typing import NamedTuple
 
@@ -97,23 +103,17 @@ def _header_check(header: list[str]) -> list[ValidationError]:
     return errors
 
 
+_HEADER_BYTES = 65536  # a header is short: its first 64 KiB are plenty
+
+
 def first_record(raw: bytes) -> list[str]:
-    """The header cells as written (a header is short: its first 64 KiB are plenty)."""
-    text_start = raw[:65536].removeprefix(_BOM).decode("utf-8", errors="ignore")
+    """The header cells as written."""
+    text_start = raw[:_HEADER_BYTES].removeprefix(_BOM).decode("utf-8", errors="ignore")
     return next(csv.reader(io.StringIO(text_start, newline="")), [])
 
 
-# A file the bytes were read from, with its os.stat() from before the read.
-Source = tuple[Path, os.stat_result]
-
-
-def read_table(raw: bytes, source: Source | None = None) -> RawTable:
-    """Parse CSV bytes. File-level problems come back as errors with an empty table.
-
-    With `source`, the file the bytes came from, pandas may read the file itself, which it
-    does on several threads (a buffer it reads on one); it is only used while the file is
-    unchanged since the bytes were read.
-    """
+def read_table(raw: bytes) -> RawTable:
+    """Parse CSV bytes. File-level problems come back as errors with an empty table."""
     empty = RawTable(header=[], frame=pd.DataFrame(), lines=np.empty(0, dtype=np.int64))
     if _BLANK_FILE_RE.match(raw):
         empty.errors.append(
@@ -133,29 +133,245 @@ def read_table(raw: bytes, source: Source | None = None) -> RawTable:
             return empty
         # Both readers decode every cell strictly, so text that is not UTF-8 stops them here
         # and is then located; checking the whole file up front would cost a pass of its own.
-        fast = _read_fast(raw, header, raw_header, source)
+        fast = _read_fast(raw, header, raw_header)
         table = fast if fast is not None else _read_careful(raw)
     except UnicodeDecodeError:
         encoding_error = _encoding_error(raw)
         assert encoding_error is not None  # the decoder just failed on these bytes
         empty.errors.append(encoding_error)
         return empty
+    return _without_blank_columns(table)
+
+
+def read_file(path: Path) -> RawTable:
+    """Parse a CSV file: what `read_table` gives for its bytes, usually without holding them.
+
+    A well-formed file is surveyed block by block and then parsed by pandas from the file
+    itself, which it does on several threads (a buffer it reads on one); reading the whole
+    file into memory first would cost about as much as the survey. Anything else (an odd
+    file, a file-level problem, a file that changed while it was read) is read whole and goes
+    through `read_table`, so both routes give the same table and errors. Raises OSError when
+    the file cannot be opened or read.
+    """
+    with path.open("rb", buffering=0) as handle:
+        source = _OnDisk(handle, path, os.fstat(handle.fileno()))
+        table = _read_file_fast(source)
+        if table is not None:
+            return table
+        handle.seek(0)
+        raw = handle.readall()
+    return read_table(raw)
+
+
+def _read_file_fast(source: _OnDisk) -> RawTable | None:
+    """The fast reader on a file, or None when `read_table` must see its bytes."""
+    try:
+        prefix = source.bytes(0, min(source.size, _HEADER_BYTES))
+        if _BLANK_FILE_RE.match(prefix):
+            return None  # empty, or blank for 64 KiB: read_table tells which
+        raw_header = first_record(prefix)
+        header = [normalise_header(name) for name in raw_header]
+        if _header_check(header):
+            return None
+        table = _fast_table(source, header, raw_header)
+    except (_Changed, OSError):
+        return None  # read_table on the bytes as they are now gives the answer
+    return None if table is None else _without_blank_columns(table)
+
+
+def _without_blank_columns(table: RawTable) -> RawTable:
     # Cells under a blank header name (spreadsheets leave such columns) belong to no column.
     if "" in table.header:
         table.frame = table.frame[[name for name in table.frame.columns if name != ""]]
     return table
 
 
-def _content_end(raw: bytes) -> int:
+# ---------------------------------------------------------------------------------------------
+# The bytes the fast reader surveys: in memory, or a file read block by block.
+
+# A block and its mask stay in cache while they are compared twice, and one buffer of this
+# size, reused, costs far less than a fresh allocation (and page faults) the size of the file.
+_BLOCK = 1 << 22
+
+
+class _Changed(Exception):
+    """The file is shorter than when it was opened: it is being rewritten."""
+
+
+class _InMemory:
+    """Bytes already in memory: blocks are read in place, nothing is copied."""
+
+    def __init__(self, raw: bytes):
+        self.raw = raw
+        self.size = len(raw)
+        self.text_start = len(_BOM) if raw.startswith(_BOM) else 0
+
+    def buffer(self) -> bytearray:
+        return bytearray()  # blocks are read in place
+
+    def read(self, start: int, stop: int, buffer: bytearray) -> tuple[bytes | bytearray, int]:
+        """The bytes from `start` to `stop`, as (where they are, their offset there)."""
+        return self.raw, start
+
+    def bytes(self, start: int, stop: int) -> bytes:
+        return self.raw[start:stop]
+
+    def csv_input(self) -> io.BytesIO:
+        return io.BytesIO(self.raw)
+
+    def unchanged(self) -> bool:
+        return True
+
+
+class _OnDisk:
+    """An open file, read block by block into the reader's buffer; pandas reads it by path.
+
+    Threads share the handle, so a lock keeps each seek with its read; copying a block from
+    the page cache is short next to the numpy work on it, which runs outside the lock.
+    """
+
+    def __init__(self, handle: io.FileIO, path: Path, seen: os.stat_result):
+        self.handle = handle
+        self.path = path
+        self.seen = seen
+        self.size = seen.st_size
+        self.lock = threading.Lock()
+        self.text_start = len(_BOM) if self.bytes(0, min(self.size, len(_BOM))) == _BOM else 0
+
+    def buffer(self) -> bytearray:
+        return bytearray(min(_BLOCK, self.size) + 2)  # a block and a byte either side
+
+    def read(self, start: int, stop: int, buffer: bytearray) -> tuple[bytes | bytearray, int]:
+        """The bytes from `start` to `stop`, read into `buffer`: (buffer, 0)."""
+        view = memoryview(buffer)[: stop - start]
+        done = 0
+        with self.lock:
+            self.handle.seek(start)
+            while done < len(view):
+                got = self.handle.readinto(view[done:])
+                if not got:
+                    raise _Changed
+                done += got
+        return buffer, 0
+
+    def bytes(self, start: int, stop: int) -> bytes:
+        buffer, _ = self.read(start, stop, bytearray(stop - start))
+        return bytes(buffer)
+
+    def csv_input(self) -> str:
+        return str(self.path)
+
+    def unchanged(self) -> bool:
+        """Whether the path still names the file, as it was, that was opened and surveyed."""
+        try:
+            return _same_file(os.stat(self.path), self.seen)
+        except OSError:
+            return False
+
+
+_Bytes = _InMemory | _OnDisk
+
+
+def _same_file(now: os.stat_result, seen: os.stat_result) -> bool:
+    fields = ("st_dev", "st_ino", "st_size", "st_mtime_ns")
+    return all(getattr(now, name) == getattr(seen, name) for name in fields)
+
+
+def _view(source: _Bytes, start: int, stop: int, buffer: bytearray) -> np.ndarray:
+    held, offset = source.read(start, stop, buffer)
+    return np.frombuffer(held, dtype=np.uint8, count=stop - start, offset=offset)
+
+
+def _content_end(source: _Bytes) -> int:
     """The offset just past the last character that is not blank (spaces, tabs, newlines)."""
-    end = len(raw)
-    while end:
-        chunk = raw[max(0, end - 4096) : end]
-        kept = len(chunk.rstrip(_WHITESPACE))
+    end = source.size
+    while end > source.text_start:
+        begin = max(source.text_start, end - 4096)
+        kept = len(source.bytes(begin, end).rstrip(_WHITESPACE))
         if kept:
-            return end - len(chunk) + kept
-        end -= len(chunk)
-    return 0
+            return begin + kept
+        end = begin
+    return source.text_start
+
+
+def _count_byte(source: _Bytes, byte: int) -> int:
+    """How often `byte` occurs after the BOM (block by block; bytes.count is slower)."""
+    total = 0
+    buffer = source.buffer()
+    for start in range(source.text_start, source.size, _BLOCK):
+        block = _view(source, start, min(start + _BLOCK, source.size), buffer)
+        total += int(np.count_nonzero(block == byte))
+    return total
+
+
+class _Marks(NamedTuple):
+    """What one block of the text holds for the survey; positions are offsets in the file."""
+
+    quotes: np.ndarray
+    before: np.ndarray  # the byte before each quote (a line feed at the start of the text)
+    after: np.ndarray  # the byte after each quote (a line feed at the end of the file)
+    line_feeds: np.ndarray
+    carriage_returns: int
+    lone_cr: bool  # a CR not followed by LF: a line break to an editor, not to the fast reader
+
+
+def _scan_block(
+    source: _Bytes, start: int, stop: int, buffer: bytearray, mask: np.ndarray
+) -> _Marks:
+    # A byte either side of the block comes along, so that a quote or a CR at its edge is
+    # judged by its real neighbour.
+    lead = 1 if start > source.text_start else 0
+    trail = 1 if stop < source.size else 0
+    held, offset = source.read(start - lead, stop + trail, buffer)
+    view = np.frombuffer(held, dtype=np.uint8, count=stop + trail - start + lead, offset=offset)
+    body = view[lead : len(view) - trail]
+    hits = mask[: len(body)]
+    np.equal(body, _QUOTE, out=hits)
+    quotes = np.flatnonzero(hits)
+    before = view[np.maximum(quotes + lead - 1, 0)]
+    after = view[np.minimum(quotes + lead + 1, len(view) - 1)]
+    if len(quotes) and not lead and quotes[0] == 0:
+        before[0] = _LF  # the start of the text is the start of a line
+    if len(quotes) and not trail and quotes[-1] == len(body) - 1:
+        after[-1] = _LF  # and the end of the file the end of one
+    np.equal(body, _LF, out=hits)
+    line_feeds = np.flatnonzero(hits) + start
+    carriage_returns, lone_cr = 0, False
+    if held.find(b"\r", offset + lead, offset + lead + len(body)) != -1:  # memchr: cheap
+        np.equal(body, _CR, out=hits)
+        returns = np.flatnonzero(hits)
+        carriage_returns = len(returns)
+        # A CR that ends the file is its own "next byte" here, which is not a line feed.
+        following = view[np.minimum(returns + lead + 1, len(view) - 1)]
+        lone_cr = bool((following != _LF).any())
+    return _Marks(quotes + start, before, after, line_feeds, carriage_returns, lone_cr)
+
+
+def _scan(source: _Bytes) -> list[_Marks]:
+    """Every block's marks, in order, scanned on two threads (numpy and reads release the
+    GIL), each taking the next block when it is free, so a busy core holds up neither."""
+    starts = range(source.text_start, source.size, _BLOCK)
+    marks: list[_Marks] = []
+    found: dict[int, _Marks] = {}
+    claims = itertools.count()  # next() on it is atomic, so a block goes to one thread
+
+    def work() -> None:
+        buffer, mask = source.buffer(), np.empty(min(_BLOCK, source.size), dtype=bool)
+        while (index := next(claims)) < len(starts):
+            start = starts[index]
+            found[index] = _scan_block(
+                source, start, min(start + _BLOCK, source.size), buffer, mask
+            )
+
+    if len(starts) > 1:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            other = pool.submit(work)
+            work()
+            other.result()
+    else:
+        work()
+    marks.extend(found[index] for index in range(len(starts)))
+    return marks
 
 
 class _Survey(NamedTuple):
@@ -164,9 +380,14 @@ class _Survey(NamedTuple):
     # follows it: where the next record starts. Trailing blank lines are left out.
     record_lines: np.ndarray
     quote_bytes: int  # quote characters that are not content: two per quoted cell
+    line_ends: int  # LF and CR bytes after the BOM, trailing ones included
 
 
-def _survey(raw: bytes) -> _Survey:
+def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+
+def _survey(source: _Bytes) -> _Survey:
     """What one pass over the bytes tells the fast reader.
 
     The fast reader takes a file only when both readers must read it alike: every quote opens
@@ -175,98 +396,44 @@ def _survey(raw: bytes) -> _Survey:
     pandas would read a closing quote followed by more text ('"five to six" people')
     leniently where the csv module (strict) reports it, and a lone CR is a line to an editor
     but not to the fast reader's arithmetic. Quotes pair up in order, so with their positions
-    (one vectorised pass, which finds the line feeds on the way) the check is a few
-    comparisons per quote, and a line feed is inside a cell when an odd number of quotes
+    and neighbours (one vectorised pass, which finds the line feeds on the way) the check is a
+    few comparisons per quote, and a line feed is inside a cell when an odd number of quotes
     come before it.
     """
-    end = _content_end(raw)
-    none = np.empty(0, dtype=np.int64)
-    if raw.find(b"\r") != -1 and raw.count(b"\r") != raw.count(b"\r\n"):
-        return _Survey(True, none, 0)
-    if raw.find(b'"') == -1:  # no quoted cells: every line feed ends a record
-        return _Survey(False, np.arange(raw.count(b"\n", 0, end), dtype=np.int64) + 2, 0)
-    data = np.frombuffer(raw, dtype=np.uint8)[len(_BOM) if raw.startswith(_BOM) else 0 :]
-    quotes, line_feeds = _quotes_and_line_feeds(data[: end - (len(raw) - len(data))])
+    marks = _scan(source)
+    odd = _Survey(True, np.empty(0, dtype=np.int64), 0, 0)
+    if any(mark.lone_cr for mark in marks):
+        return odd
+    quotes = _joined([mark.quotes for mark in marks], np.int64)
+    line_feeds = _joined([mark.line_feeds for mark in marks], np.int64)
+    line_ends = len(line_feeds) + sum(mark.carriage_returns for mark in marks)
+    line_feeds = line_feeds[: np.searchsorted(line_feeds, _content_end(source))]
+    if not len(quotes):  # no quoted cells: every line feed ends a record
+        return _Survey(False, np.arange(len(line_feeds), dtype=np.int64) + 2, 0, line_ends)
     if len(quotes) % 2:
-        return _Survey(True, none, 0)  # a quote never closed, or one in a plain cell
+        return odd  # a quote never closed, or one in a plain cell
+    before = _joined([mark.before for mark in marks], np.uint8)[0::2]  # of opening quotes
+    after = _joined([mark.after for mark in marks], np.uint8)[1::2]  # of closing quotes
     opening, closing = quotes[0::2], quotes[1::2]
     doubled = closing[:-1] + 1 == opening[1:]  # '""' inside a quoted cell
-    before = data[np.maximum(opening - 1, 0)]
     starts_cell = (before == _COMMA) | (before == _LF)
-    starts_cell[0] |= opening[0] == 0
     starts_cell[1:] |= doubled
-    after = data[np.minimum(closing + 1, len(data) - 1)]
     ends_cell = (after == _COMMA) | (after == _LF) | (after == _CR)
-    ends_cell[-1] |= closing[-1] == len(data) - 1
     ends_cell[:-1] |= doubled
     if not (starts_cell.all() and ends_cell.all()):
-        return _Survey(True, none, 0)
+        return odd
     between = np.searchsorted(quotes, line_feeds) % 2 == 0
     # Each doubled pair stands for one quote of content; the rest open and close cells.
-    return _Survey(False, np.flatnonzero(between) + 2, len(quotes) - int(doubled.sum()))
+    quote_bytes = len(quotes) - int(doubled.sum())
+    return _Survey(False, np.flatnonzero(between) + 2, quote_bytes, line_ends)
 
 
-def _quotes_and_line_feeds(data: np.ndarray, block: int = 1 << 22) -> tuple[np.ndarray, np.ndarray]:
-    """Where the quotes and the LFs are in `data`, found block by block on two threads.
-
-    One comparison over the whole file would allocate a mask as large as the file, and on a
-    big file the page faults of that fresh allocation cost more than the comparison itself;
-    a block also stays in cache for the second comparison. numpy releases the GIL while it
-    compares, so two threads take half the blocks each.
-    """
-    starts = range(0, len(data), block)
-
-    def scan(first: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        mask = np.empty(min(block, len(data)), dtype=bool)
-        quotes, line_feeds = [], []
-        for start in starts[first::2]:
-            chunk = data[start : start + block]
-            np.equal(chunk, _QUOTE, out=mask[: len(chunk)])
-            quotes.append(np.flatnonzero(mask[: len(chunk)]) + start)
-            np.equal(chunk, _LF, out=mask[: len(chunk)])
-            line_feeds.append(np.flatnonzero(mask[: len(chunk)]) + start)
-        return quotes, line_feeds
-
-    if len(starts) > 1:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            odd_blocks = pool.submit(scan, 1)
-            even = scan(0)
-            odd = odd_blocks.result()
-    else:
-        even, odd = scan(0), ([], [])
-    # Back in file order: blocks 0, 1, 2, ... alternate between the two lists.
-    quotes = [piece for pair in zip_longest(even[0], odd[0]) for piece in pair if piece is not None]
-    feeds = [piece for pair in zip_longest(even[1], odd[1]) for piece in pair if piece is not None]
-    none = np.empty(0, dtype=np.int64)
-    return (
-        np.concatenate(quotes) if quotes else none,
-        np.concatenate(feeds) if feeds else none,
-    )
+def _read_fast(raw: bytes, header: list[str], raw_header: list[str]) -> RawTable | None:
+    return _fast_table(_InMemory(raw), header, raw_header)
 
 
-def _parse(raw: bytes, source: Source | None, **options: object) -> pd.DataFrame:
-    """pandas.read_csv of the bytes, or of their file while it still holds exactly them."""
-    if source is not None:
-        path, seen = source
-        if seen.st_size == len(raw):
-            try:
-                frame = pd.read_csv(path, **options)  # type: ignore[call-overload]
-                if _same_file(os.stat(path), seen):
-                    return frame
-            except OSError:
-                pass  # gone or unreadable since: the bytes in hand are the file
-    return pd.read_csv(io.BytesIO(raw), **options)  # type: ignore[call-overload]
-
-
-def _same_file(now: os.stat_result, seen: os.stat_result) -> bool:
-    fields = ("st_dev", "st_ino", "st_size", "st_mtime_ns")
-    return all(getattr(now, name) == getattr(seen, name) for name in fields)
-
-
-def _read_fast(
-    raw: bytes, header: list[str], raw_header: list[str], source: Source | None = None
-) -> RawTable | None:
-    survey = _survey(raw)
+def _fast_table(source: _Bytes, header: list[str], raw_header: list[str]) -> RawTable | None:
+    survey = _survey(source)
     if survey.odd:
         return None
     with warnings.catch_warnings(record=True) as caught:
@@ -274,9 +441,8 @@ def _read_fast(
         try:
             # "utf-8", not "utf-8-sig": pandas' C parser skips a BOM itself, while the
             # "-sig" codec decodes the whole file in Python first (about half again the time).
-            frame = _parse(
-                raw,
-                source,
+            frame = pd.read_csv(
+                source.csv_input(),
                 encoding="utf-8",
                 na_filter=False,  # empty cells stay "", as the careful reader gives them
                 index_col=False,
@@ -284,11 +450,11 @@ def _read_fast(
             )
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeError):
             return None
-    if caught or len(frame.columns) != len(header):
+    if caught or len(frame.columns) != len(header) or not source.unchanged():
         return None
     frame.columns = pd.Index(range(len(header)))
     strings = _as_strings(
-        frame, raw, lambda table: _sizes_add_up(raw, raw_header, table, survey.quote_bytes)
+        frame, source, lambda table: _sizes_add_up(source, raw_header, table, survey)
     )
     if strings is None:
         return None
@@ -307,7 +473,7 @@ def _read_fast(
 
 
 def _as_strings(
-    frame: pd.DataFrame, raw: bytes, written_as_shown: Callable[[pd.DataFrame], bool]
+    frame: pd.DataFrame, source: _Bytes, written_as_shown: Callable[[pd.DataFrame], bool]
 ) -> pd.DataFrame | None:
     """Make every column arrow-backed text as written, re-reading what pandas changed.
 
@@ -336,7 +502,7 @@ def _as_strings(
     if reread:
         reread.sort()  # pandas gives the columns in the file's order, whatever usecols says
         again = pd.read_csv(
-            io.BytesIO(raw),
+            source.csv_input(),
             encoding="utf-8",
             header=0,
             usecols=reread,
@@ -345,34 +511,35 @@ def _as_strings(
             index_col=False,
             skip_blank_lines=True,
         )
-        if len(again) != len(frame):
+        if len(again) != len(frame) or not source.unchanged():
             return None
         for offset, position in enumerate(reread):
             frame[position] = again.iloc[:, offset].astype("str")
     return frame
 
 
-def _sizes_add_up(raw: bytes, raw_header: list[str], table: pd.DataFrame, quote_bytes: int) -> bool:
+def _sizes_add_up(
+    source: _Bytes, raw_header: list[str], table: pd.DataFrame, survey: _Survey
+) -> bool:
     """Whether the cells, as the table holds them, account for every byte of the file.
 
     In a file the survey passed, the bytes are the cells' text, two quotes per quoted cell
-    plus one per quote inside one (`quote_bytes` counts all but the latter, which are
+    plus one per quote inside one (`survey.quote_bytes` counts all but the latter, which are
     the content's own), the commas between cells (all commas but those inside cells) and
     the line endings. Each term is exact except the integers written back as digits, which
     are as short as the number can be written: a sign, a leading zero or a space in the file
     makes the file longer than the sum.
     """
-    bom = len(_BOM) if raw.startswith(_BOM) else 0
     text = sum(len(name.encode()) for name in raw_header)
     commas_inside = sum(name.count(",") for name in raw_header)
     for position in table.columns:
         cells = pa.array(table[position])
         text += int(pc.sum(pc.binary_length(cells)).as_py() or 0)
         commas_inside += int(pc.sum(pc.count_substring(cells, ",")).as_py() or 0)
-    commas = raw.count(b",", bom) - commas_inside
+    commas = _count_byte(source, _COMMA) - commas_inside
     # Every line ending counts here, trailing ones too: the last cell may end in spaces.
-    line_ends = raw.count(b"\n", bom) + raw.count(b"\r", bom)
-    return len(raw) - bom == text + quote_bytes + commas + line_ends
+    accounted = text + survey.quote_bytes + commas + survey.line_ends
+    return source.size - source.text_start == accounted
 
 
 def _all_empty(frame: pd.DataFrame) -> np.ndarray:

@@ -30,7 +30,7 @@ from figures.contract import (
     Qualifier,
 )
 from figures.errors import ValidationError
-from figures.loading import RawTable, Source, read_table
+from figures.loading import RawTable, read_file, read_table
 from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
 
 MAX_VALUE = 10**12  # far above any count of people; larger is a slip of the keyboard
@@ -726,8 +726,7 @@ def load_figures(path: str | Path, vocabulary: Vocabulary | None = None) -> Load
     if vocabulary is None:
         vocabulary = load_vocabulary(vocabulary_dir_for(path))
     try:
-        seen = path.stat()  # before reading: the fast reader may go back to the file
-        raw = path.read_bytes()
+        table = read_file(path)
     except FileNotFoundError:
         error = ValidationError(
             "file-not-found", None, "", str(path), f"there is no file at {path}"
@@ -738,11 +737,11 @@ def load_figures(path: str | Path, vocabulary: Vocabulary | None = None) -> Load
             "unreadable-file", None, "", str(path), f"cannot read {path}: {exc.strerror}"
         )
         return LoadResult(rows=empty_rows(), errors=[error], path=path)
-    result = load_bytes(raw, vocabulary, source=(path, seen))
+    result = validate_table(table, vocabulary)
     result.path = path
     return result
 
 
-def load_bytes(raw: bytes, vocabulary: Vocabulary, source: Source | None = None) -> LoadResult:
-    """Load CSV bytes; `source` is the file they were read from, if any (see read_table)."""
-    return validate_table(read_table(raw, source), vocabulary)
+def load_bytes(raw: bytes, vocabulary: Vocabulary) -> LoadResult:
+    """Load CSV bytes: what `load_figures` gives for a file holding them."""
+    return validate_table(read_table(raw), vocabulary)

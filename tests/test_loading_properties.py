@@ -6,6 +6,7 @@
   values written and the line each starts on in an editor.
 - Whenever the fast reader accepts a file, the careful reader reads the same table with the
   same line numbers, so which reader ran never changes a verdict.
+- A file loads as its bytes do, however the survey cuts them into blocks.
 """
 
 from __future__ import annotations
@@ -13,17 +14,26 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
+import pandas as pd
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+
+from figures import loading
 
 # How the tool writes text a spreadsheet would run (one apostrophe, which the loader removes).
 from figures.contract import COLUMNS, Affiliation, Qualifier, escape_formula
 from figures.errors import CATALOGUE
 from figures.loading import _read_careful, _read_fast, first_record, normalise_header
-from figures.validation import MAX_VALUE, LoadResult
+from figures.validation import MAX_VALUE, LoadResult, load_figures
 from tests.support import VOCABULARY, contract_row, flat, load
 
 PROPERTY_SETTINGS = settings(
@@ -291,3 +301,91 @@ def test_fast_and_careful_readers_agree_on_numbers(
 ) -> None:
     raw = ("a,v,b" + ending + ending.join(rows) + (ending if trailing else "")).encode()
     assert_readers_agree(raw)
+
+
+# ---------------------------------------------------------------------------------------------
+# A file loads as its bytes do: read from disk block by block, or whole from memory.
+
+
+@contextmanager
+def blocks_of(size: int) -> Iterator[None]:
+    """Survey in blocks of `size` bytes, so quotes, CRs and line feeds land on their edges."""
+    default = loading._BLOCK
+    loading._BLOCK = size
+    try:
+        yield
+    finally:
+        loading._BLOCK = default
+
+
+def load_file(raw: bytes) -> LoadResult:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "figures.csv"
+        path.write_bytes(raw)
+        return load_figures(path, VOCABULARY)
+
+
+def assert_same_result(result: LoadResult, expected: LoadResult) -> None:
+    assert [e.to_dict() for e in result.errors] == [e.to_dict() for e in expected.errors]
+    assert result.record_count == expected.record_count
+    pd.testing.assert_frame_equal(result.rows, expected.rows)
+
+
+def assert_file_loads_as_its_bytes(raw: bytes, block: int) -> None:
+    expected = load(raw)  # from memory, in blocks bigger than any example
+    with blocks_of(block):
+        assert_same_result(load(raw), expected)
+        assert_same_result(load_file(raw), expected)
+
+
+_BLOCK_SIZES = st.sampled_from([1, 2, 3, 4, 7, 64])
+
+
+@PROPERTY_SETTINGS
+@given(_HEADERS, _CSV_BYTES, _BLOCK_SIZES)
+def test_any_file_loads_as_its_bytes_do_in_blocks_of_any_size(
+    header: bytes, body: bytes, block: int
+) -> None:
+    raw = header + b"\n" + body if header and not header.endswith(b"\n") else header + body
+    assert_file_loads_as_its_bytes(raw, block)
+
+
+@PROPERTY_SETTINGS
+@given(written_files(), _BLOCK_SIZES)
+def test_valid_files_load_as_their_bytes_do_in_blocks_of_any_size(
+    written: WrittenFile, block: int
+) -> None:
+    assert_file_loads_as_its_bytes(written.raw, block)
+
+
+def test_an_ordinary_file_is_read_by_the_fast_reader_without_reading_it_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The properties above would hold vacuously if every file were read whole.
+    def whole(raw: bytes) -> loading.RawTable:
+        raise AssertionError("read whole")
+
+    monkeypatch.setattr(loading, "read_table", whole)
+    path = tmp_path / "figures.csv"
+    for raw, cells in (
+        (b"as_of,value,quote\n2023-09-30,5,five\n", ["2023-09-30", "5", "five"]),
+        (
+            b'\xef\xbb\xbfas_of,value,quote\r\n2023-09-30,"1,000","a, b\r\nc"\r\n',
+            ["2023-09-30", "1,000", "a, b\r\nc"],
+        ),
+    ):
+        path.write_bytes(raw)
+        with blocks_of(3):
+            table = loading.read_file(path)
+        assert table.frame.values.tolist() == [cells]
+        assert list(table.lines) == [2]
+
+
+def test_a_file_that_shrinks_while_it_is_read_is_read_again_whole(tmp_path: Path) -> None:
+    path = tmp_path / "figures.csv"
+    path.write_bytes(b"as_of,value,quote\n2023-09-30,5,five\n2023-09-30,6,six\n")
+    with path.open("rb", buffering=0) as handle:
+        seen = os.fstat(handle.fileno())
+        path.write_bytes(b"as_of,value,quote\n")  # rewritten in place, shorter
+        assert loading._read_file_fast(loading._OnDisk(handle, path, seen)) is None
+    assert loading.read_file(path).frame.empty
