@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from figures import conflicts
 from figures.conflicts import CONTRADICTION, DECREASE, PART_EXCEEDS_WHOLE, find_conflicts
 from figures.validation import empty_rows
 from figures.vocabulary import load_vocabulary
@@ -134,3 +137,57 @@ def test_duplicating_a_row_adds_no_new_kind_of_flag(rows, data):
     before = {flag.code for flag in find_conflicts(rows, VOCABULARY)}
     after = {flag.code for flag in find_conflicts(doubled, VOCABULARY)}
     assert after <= before
+
+
+@settings(max_examples=100, deadline=None)
+@given(figure_rows())
+def test_the_checks_give_the_same_flags_side_by_side_as_one_after_another(rows):
+    # Big tables run the four checks on two threads; small ones on one. Force each way.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(conflicts, "_PARALLEL_ROWS", 0)
+        side_by_side = _answer(rows)
+        patch.setattr(conflicts, "_PARALLEL_ROWS", 10**12)
+        one_after_another = _answer(rows)
+    assert side_by_side == one_after_another
+
+
+@settings(max_examples=100, deadline=None)
+@given(figure_rows(), st.sampled_from([1, 70_000, 3_000_000_000]))
+def test_line_numbers_of_any_size_give_the_same_flags(rows, offset):
+    # Line numbers in the billions overflow the one-integer keys used for speed (flag, line,
+    # line); the fallback must agree.
+    shifted = rows.assign(line=rows["line"] + offset)
+
+    def lines_and_pairs(flags: list[dict], by: int) -> list[tuple]:
+        return [
+            (
+                flag["code"],
+                [line + by for line in flag["lines"]],
+                [[a + by, b + by] for a, b in flag["pairs"]],
+                [[a + by, b + by] for a, b in flag["explained_pairs"]],
+            )
+            for flag in flags
+        ]
+
+    assert lines_and_pairs(_answer(shifted), 0) == lines_and_pairs(_answer(rows), offset)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0, 1, 2**40, 2**50]), st.integers(0, 3), st.integers(-1, 3)),
+        min_size=1,
+        max_size=30,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_the_sort_by_quantity_day_minute_and_line_holds_for_keys_of_any_size(keys, random):
+    # Quantity ids past 2**40 make the one-integer sort key overflow; lexsort takes over.
+    quantity, day, minute = (np.array(column, dtype=np.int64) for column in zip(*keys, strict=True))
+    line = np.arange(2, len(keys) + 2, dtype=np.int64)
+    shuffled = np.array(random.sample(range(len(keys)), len(keys)))
+    order = conflicts._sort_order(
+        quantity[shuffled], day[shuffled], minute[shuffled], line[shuffled]
+    )
+    expected = np.lexsort((line, minute, day, quantity))
+    assert (line[shuffled][order] == line[expected]).all()
