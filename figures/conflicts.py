@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from figures.contract import Qualifier, value_as_written
-from figures.vocabulary import METRIC_KINDS, WHOLE_GROUP, Vocabulary
+from figures.vocabulary import METRIC_KINDS, WHOLE_GROUP, Metric, Vocabulary
 
 CONTRADICTION = "contradiction"
 DECREASE = "decrease"
@@ -244,13 +244,13 @@ class _Figures:
 
 
 def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Factorisation with sorted ids, so ids never depend on row order.
+    """Factorisation with sorted ids, so ids never depend on row order; a missing value is "".
 
     Hash first, then rank the few distinct values: much faster than a sorting factorize on
     a million strings.
     """
-    codes, uniques = pd.factorize(series)
-    uniques = np.asarray(uniques, dtype=object)
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    uniques = np.array(["" if pd.isna(value) else str(value) for value in uniques], dtype=object)
     rank = np.empty(len(uniques), dtype=np.int64)
     order = sorted(range(len(uniques)), key=lambda index: uniques[index])
     rank[order] = np.arange(len(uniques))
@@ -291,16 +291,32 @@ def _sort_order(
     return by_line[np.argsort(key[by_line], kind="stable")]
 
 
+# Stands in for a metric the vocabulary lacks while arrays are built; its rows are left out.
+_UNKNOWN_METRIC = Metric(name="", label="", unit="", kind="event")
+
+
+def _moments(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each figure's day (days since 1970) and minute of the day (or _UNTIMED)."""
+    as_of = rows["as_of"].to_numpy("datetime64[ns]")
+    day_stamp = as_of.astype("datetime64[D]")
+    minute = (as_of - day_stamp.astype("datetime64[ns]")) // np.timedelta64(1, "m")
+    timed = rows["as_of_has_time"].to_numpy(bool)
+    return day_stamp.astype(np.int64), np.where(timed, minute.astype(np.int64), _UNTIMED)
+
+
 def _prepare(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSettings) -> _Figures:
     metrics = vocabulary.metrics
-    metric_code, metric_names = _codes(rows["metric"])
-    known = np.array([name in metrics for name in metric_names], dtype=bool)
-    if not known.all():
-        keep = known[metric_code]
-        rows = rows.loc[keep]
-        metric_code, metric_names = _codes(rows["metric"])
-    group_code, group_names = _codes(rows["group"])
-    place_code, place_names = _codes(rows["place"].fillna(""))
+    # Hashing the text columns dominates; pandas and pyarrow release the interpreter lock
+    # while they hash, so on a big table the columns are factorised side by side.
+    with ThreadPoolExecutor(max_workers=2 if len(rows) >= _PARALLEL_ROWS else 1) as pool:
+        coded = [pool.submit(_codes, rows[name]) for name in ("metric", "group", "place")]
+        qualifiers = pool.submit(pd.factorize, rows["qualifier"])
+        moments = pool.submit(_moments, rows)
+        (metric_code, metric_names), (group_code, group_names), (place_code, place_names) = (
+            future.result() for future in coded
+        )
+        qualifier_code, qualifier_names = qualifiers.result()
+        day, minute = moments.result()
     normalised = [normalise_place(name) for name in place_names]
     rank = {name: index for index, name in enumerate(sorted(set(normalised)))}
     place_key = np.array([rank[name] for name in normalised], dtype=np.int64)[place_code]
@@ -308,19 +324,17 @@ def _prepare(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSetti
     # One integer per (metric, group, place): built from sorted ranks, so it does not depend
     # on the order of the rows.
     quantity_raw = (metric_code * len(group_names) + group_code) * place_span + place_key
-    qualifier_code, qualifier_names = pd.factorize(rows["qualifier"])
     qualifier = np.array([_Q.get(str(name), _Q["exact"]) for name in qualifier_names])[
         qualifier_code
     ]
-    as_of = rows["as_of"].to_numpy("datetime64[ns]")
-    day_stamp = as_of.astype("datetime64[D]")
-    day = day_stamp.astype(np.int64)
-    minute = ((as_of - day_stamp.astype("datetime64[ns]")) // np.timedelta64(1, "m")).astype(
-        np.int64
-    )
-    minute = np.where(rows["as_of_has_time"].to_numpy(bool), minute, _UNTIMED)
     line = rows["line"].to_numpy(np.int64)
     order = _sort_order(quantity_raw, day, minute, line)
+    # Figures of a metric the vocabulary does not know are left out (the checker reports
+    # them); dropping them from the order spares copying the table.
+    known = np.array([name in metrics for name in metric_names], dtype=bool)
+    if not known.all():
+        order = order[known[metric_code[order]]]
+        metrics = {name: metrics.get(name, _UNKNOWN_METRIC) for name in metric_names}
 
     kind_of = np.array([METRIC_KINDS.index(metrics[name].kind) for name in metric_names], np.int8)
     intraday_of = np.array([metrics[name].intraday for name in metric_names], dtype=bool)

@@ -11,6 +11,7 @@ from figures.conflicts import (
     find_conflicts,
     interval,
 )
+from figures.vocabulary import Vocabulary
 from tests.conflict_cases import VOCABULARY, figure, flags, summary, table
 
 # --- What a figure claims --------------------------------------------------------------------
@@ -400,6 +401,22 @@ def test_every_row_can_be_asked_which_flags_it_takes_part_in():
 
 def test_no_rows_no_flags():
     assert find_conflicts(table(), VOCABULARY) == []
+
+
+def test_figures_of_a_metric_the_vocabulary_lacks_are_left_out_and_the_rest_still_flagged():
+    rows = table(
+        TROOPS_NONE,
+        TROOPS_MANY,
+        figure("2023-09-25", "fled", 50000, outlet="Wire"),
+        figure("2023-09-26", "fled", 20000, outlet="Paper"),
+    )
+    without_troops = Vocabulary(
+        metrics={name: m for name, m in VOCABULARY.metrics.items() if name != "troops"},
+        groups=VOCABULARY.groups,
+    )
+    found = find_conflicts(rows, without_troops)
+    assert summary(found) == [["decrease", [4, 5], [[4, 5]]]]
+    assert [figure.outlet for figure in found[0].figures] == ["Wire", "Paper"]
 
 
 def test_two_updates_each_stamped_with_an_hour_are_not_a_slip_even_when_relayed_untimed():
