@@ -197,6 +197,13 @@ class _Figures:
     quantity_start: np.ndarray  # first index of each quantity id
     quantity_end: np.ndarray
     day_block: np.ndarray  # id of (quantity, day), non-decreasing in sorted order
+    day_start: np.ndarray  # first index of each day_block
+    moment_block: np.ndarray  # id of (quantity, day, minute); untimed figures share minute -1
+    moment_start: np.ndarray
+    day_low: np.ndarray  # highest low and lowest high of each day_block ...
+    day_high: np.ndarray
+    moment_low: np.ndarray  # ... and of each moment_block
+    moment_high: np.ndarray
     # per bounded metric: the first day of its figures in each place (see _bound_pairs)
     first_day_of: dict[int, pd.Series] = field(default_factory=dict)
     _source_ids: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -250,11 +257,11 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     a million strings.
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=False)
-    uniques = np.array(["" if pd.isna(value) else str(value) for value in uniques], dtype=object)
-    rank = np.empty(len(uniques), dtype=np.int64)
-    order = sorted(range(len(uniques)), key=lambda index: uniques[index])
-    rank[order] = np.arange(len(uniques))
-    return rank[codes], uniques[order]
+    names = pd.Series(uniques, dtype=object).fillna("").tolist()
+    distinct = sorted(set(names))  # a missing value and "" are one
+    index = {name: rank for rank, name in enumerate(distinct)}
+    rank = np.array([index[name] for name in names], dtype=np.int64)
+    return rank[codes], np.array(distinct, dtype=object)
 
 
 def _starts(keys: np.ndarray) -> np.ndarray:
@@ -373,6 +380,10 @@ def _prepare(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSetti
     day_change = np.zeros(len(order), dtype=np.int64)
     day_change[quantity_start] = 1
     day_change[1:] |= day[1:] != day[:-1]
+    minute = minute[order]
+    moment_change = day_change.copy()
+    moment_change[1:] |= minute[1:] != minute[:-1]
+    day_start, moment_start = np.flatnonzero(day_change), np.flatnonzero(moment_change)
     return _Figures(
         rows=rows,
         position=order,
@@ -388,7 +399,7 @@ def _prepare(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSetti
         value=value,
         value_high=value_high,
         day=day,
-        minute=minute[order],
+        minute=minute,
         low=low,
         high=high,
         kind=kind_of[metric_sorted],
@@ -397,6 +408,15 @@ def _prepare(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSetti
         quantity_start=quantity_start,
         quantity_end=np.r_[quantity_start[1:], len(order)].astype(np.int64),
         day_block=np.cumsum(day_change) - 1,
+        day_start=day_start,
+        moment_block=np.cumsum(moment_change) - 1,
+        moment_start=moment_start,
+        # The extremes of each (quantity, day) and (quantity, day, minute) run: what the
+        # contradiction and decrease checks compare each figure with.
+        day_low=np.maximum.reduceat(low, day_start) if len(low) else low,
+        day_high=np.minimum.reduceat(high, day_start) if len(high) else high,
+        moment_low=np.maximum.reduceat(low, moment_start) if len(low) else low,
+        moment_high=np.minimum.reduceat(high, moment_start) if len(high) else high,
     )
 
 
@@ -547,15 +567,14 @@ def contradiction_candidates(f: _Figures) -> np.ndarray:
         candidate[windowed] = (f.high[windowed] < near_low) | (f.low[windowed] > near_high)
     # Same-moment kinds: an untimed intraday figure matches nothing; other figures are compared
     # within their day (daily metrics and events) or their minute (intraday metrics).
+    # Kind, intraday and window are the metric's, so every run of a quantity's day is all
+    # of one sort or the other.
     is_event = f.kind == _EVENT
-    moment = np.flatnonzero((f.window == 0) & ~(f.intraday & ~f.timed & ~is_event))
-    if len(moment):
-        by_minute = f.intraday[moment] & ~is_event[moment]
-        minute_key = np.where(by_minute, f.minute[moment], _UNTIMED)
-        starts, block_of_row = _blocks(f.day_block[moment] * 1441 + (minute_key + 1))
-        block_low = np.maximum.reduceat(f.low[moment], starts)[block_of_row]
-        block_high = np.minimum.reduceat(f.high[moment], starts)[block_of_row]
-        candidate[moment] = (f.high[moment] < block_low) | (f.low[moment] > block_high)
+    moment = (f.window == 0) & ~(f.intraday & ~f.timed & ~is_event)
+    by_minute = f.intraday & ~is_event
+    near_low = np.where(by_minute, f.moment_low[f.moment_block], f.day_low[f.day_block])
+    near_high = np.where(by_minute, f.moment_high[f.moment_block], f.day_high[f.day_block])
+    candidate |= moment & ((f.high < near_low) | (f.low > near_high))
     return np.flatnonzero(candidate)
 
 
@@ -580,25 +599,17 @@ def _exclusive_running_max(groups: np.ndarray, values: np.ndarray) -> np.ndarray
 
 
 def decrease_candidates(f: _Figures) -> np.ndarray:
-    rows = np.flatnonzero(f.kind == _CUMULATIVE)
-    if not len(rows):
-        return rows
+    cumulative = f.kind == _CUMULATIVE
+    if not cumulative.any():
+        return np.flatnonzero(cumulative)
     # The highest lower bound on any earlier day of the same quantity...
-    starts, block_of_row = _blocks(f.day_block[rows])
-    block_low = np.maximum.reduceat(f.low[rows], starts)
-    before = _exclusive_running_max(f.quantity[rows][starts], block_low)[block_of_row]
-    # ... and, for a timed figure, at an earlier minute of its own day.
-    is_timed = f.timed[rows]
-    timed = rows[is_timed]
-    earlier_today = np.full(len(rows), -np.inf)
-    if len(timed):
-        minute_starts, minute_of_row = _blocks(f.day_block[timed] * 1441 + f.minute[timed])
-        minute_low = np.maximum.reduceat(f.low[timed], minute_starts)
-        minute_day = f.day_block[timed][minute_starts]
-        earlier = _exclusive_running_max(minute_day, minute_low)[minute_of_row]
-        earlier_today[is_timed] = earlier
-    threshold = np.maximum(before, earlier_today)
-    return rows[f.high[rows] < threshold * (1 - _EPSILON)]
+    before = _exclusive_running_max(f.quantity[f.day_start], f.day_low)[f.day_block]
+    # ... and, for a timed figure, at an earlier minute of its own day (untimed figures,
+    # minute -1, were taken at no known moment and set no bound here).
+    stamped_low = np.where(f.timed[f.moment_start], f.moment_low, -np.inf)
+    earlier = _exclusive_running_max(f.day_block[f.moment_start], stamped_low)[f.moment_block]
+    threshold = np.maximum(before, np.where(f.timed, earlier, -np.inf))
+    return np.flatnonzero(cumulative & (f.high < threshold * (1 - _EPSILON)))
 
 
 def decrease_pairs(f: _Figures) -> np.ndarray:
