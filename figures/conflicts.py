@@ -218,8 +218,8 @@ class _Figures:
         self.source_id = np.full(len(self.line), -1, dtype=np.int64)
         self.primary = np.zeros(len(self.line), dtype=bool)  # published by its originator
 
-    def rows_of_quantity(self, quantity: int) -> range:
-        return range(int(self.quantity_start[quantity]), int(self.quantity_end[quantity]))
+    def rows_of_quantity(self, quantity: int) -> np.ndarray:
+        return np.arange(self.quantity_start[quantity], self.quantity_end[quantity])
 
     def metric_name(self, row: int) -> str:
         return str(self.metric_names[self.metric[row]])
@@ -1088,7 +1088,7 @@ def _explain_decrease(d: _Describer, pairs: np.ndarray, same_source: str | None)
         f"as of {d.as_of_text(earlier)}; a running total cannot fall."
     )
     # An earlier figure relayed later and dated when it was published looks like a fall.
-    quantity_rows = np.asarray(f.rows_of_quantity(int(f.quantity[later])))
+    quantity_rows = f.rows_of_quantity(int(f.quantity[later]))
     repeats = quantity_rows[
         (f.value[quantity_rows] == f.value[later])
         & (f.qualifier[quantity_rows] == f.qualifier[later])
@@ -1155,11 +1155,8 @@ def _probable_reading(f: _Figures, rows: list[int]) -> _Verdict:
     if len(primary) == 1:
         return _Verdict(primary[0], "the source itself published it", True)
     if f.kind[rows[0]] == _CUMULATIVE:
-        members = set(rows)
-        others = np.asarray(
-            [o for o in f.rows_of_quantity(int(f.quantity[rows[0]])) if o not in members],
-            dtype=np.int64,
-        )
+        others = f.rows_of_quantity(int(f.quantity[rows[0]]))
+        others = others[~np.isin(others, rows)]
         fits = []
         for value, value_rows in by_value.items():
             row = value_rows[0]
