@@ -14,6 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,7 @@ _URL_RE = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 # apostrophe, which loading removes, as a spreadsheet does. Apostrophes before such text are
 # the same marker plus text: "''=1" reads as "'=1", so any text can be written by adding one.
 _FORMULA_ESCAPE_RE = r"^'(?='*[=+\-@])"
+_APOSTROPHE = ord("'")
 
 QUALIFIERS = tuple(q.value for q in Qualifier)
 AFFILIATIONS = tuple(a.value for a in Affiliation)
@@ -237,16 +239,19 @@ def _apply_rule(
     return codes, parsed
 
 
-def _stripped(series: pd.Series) -> pd.Series:
+def _stripped(series: pd.Series, chunks: list[_TextChunk] | None = None) -> pd.Series:
     """The column without surrounding whitespace; untouched (no copy) when none has any.
 
     Stripping copies every string, which for a column of long quotes costs as much as
     reading it; looking at the first and last characters of each string first costs next to
-    nothing, and spreadsheets rarely leave spaces, so the copy is usually skipped.
+    nothing, and spreadsheets rarely leave spaces, so the copy is usually skipped. `chunks`
+    is the column's arrow data when the caller has already read it.
     """
     if not pd.api.types.is_string_dtype(series.dtype) or not len(series):
         return series
-    return series.str.strip() if _edge_may_be_space(series) else series
+    if chunks is None:
+        chunks = _text_chunks(series)
+    return series.str.strip() if _edge_may_be_space(chunks) else series
 
 
 # Every character Python's str.strip() (and arrow's, the same set) removes, by the length of
@@ -257,60 +262,125 @@ _SPACE_CHARS = (
 )
 _SPACE_BYTE = np.zeros(256, dtype=bool)
 _SPACE_BYTE[[ord(char) for char in _SPACE_CHARS if ord(char) < 0x80]] = True
-_WIDE_SPACES = [char.encode() for char in _SPACE_CHARS if ord(char) >= 0x80]
-# First and last bytes of the multi-byte spaces: strings that start or end with one of these
-# are the only ones whose first or last two or three bytes need a closer look.
-_WIDE_FIRST = np.zeros(256, dtype=bool)
-_WIDE_FIRST[[encoded[0] for encoded in _WIDE_SPACES]] = True
-_WIDE_LAST = np.zeros(256, dtype=bool)
-_WIDE_LAST[[encoded[-1] for encoded in _WIDE_SPACES]] = True
+# The multi-byte spaces as big-endian integers of their UTF-8 bytes, by width (2 or 3).
+_WIDE_SPACES = {
+    width: np.array(
+        sorted(
+            int.from_bytes(char.encode(), "big")
+            for char in _SPACE_CHARS
+            if len(char.encode()) == width
+        ),
+        dtype=np.int64,
+    )
+    for width in (2, 3)
+}
+# The bytes at either end of the multi-byte spaces, and the ones next to those: a string's
+# first or last two or three bytes are looked at only when they could belong to one.
+_WIDE_ENCODED = [char.encode() for char in _SPACE_CHARS if ord(char) >= 0x80]
+_WIDE_FIRST, _WIDE_SECOND, _WIDE_PENULTIMATE, _WIDE_LAST = (
+    np.isin(np.arange(256), [encoded[index] for encoded in _WIDE_ENCODED])
+    for index in (0, 1, -2, -1)
+)
+# ASCII whitespace is all at or below the space; a byte above it rules a string end out.
+_HIGHEST_ASCII_SPACE = max(ord(char) for char in _SPACE_CHARS if ord(char) < 0x80)
 
 
-def _edge_may_be_space(series: pd.Series) -> bool:
-    """Whether some string starts or ends with whitespace, read off its first and last bytes."""
+class _TextChunk(NamedTuple):
+    """A chunk of an arrow text column, read in place."""
+
+    text: np.ndarray  # its bytes, up to the end of its last string
+    starts: np.ndarray  # where each of its strings starts in `text`
+    ends: np.ndarray  # and ends
+
+
+def _text_chunks(series: pd.Series) -> list[_TextChunk] | None:
+    """The column's arrow data, chunk by chunk, or None when it is not plain arrow text."""
     if getattr(series.dtype, "storage", None) != "pyarrow":
-        return True  # not arrow-backed: let strip decide
+        return None
     data = pa.array(series)  # the arrow data itself, no copy
-    chunks = data.chunks if isinstance(data, pa.ChunkedArray) else [data]
-    return any(_chunk_edge_may_be_space(chunk) for chunk in chunks)
+    chunks = []
+    for chunk in data.chunks if isinstance(data, pa.ChunkedArray) else [data]:
+        if chunk.type not in (pa.string(), pa.large_string()) or chunk.null_count:
+            return None
+        offset_type = np.int64 if chunk.type == pa.large_string() else np.int32
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        offsets = np.frombuffer(offsets_buffer, dtype=offset_type)
+        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+        text = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.empty(0, np.uint8)
+        chunks.append(_TextChunk(text[: offsets[-1]], offsets[:-1], offsets[1:]))
+    return chunks
 
 
-def _chunk_edge_may_be_space(chunk: pa.Array) -> bool:
-    if chunk.type not in (pa.string(), pa.large_string()) or chunk.null_count:
+def _edges(chunk: _TextChunk) -> tuple[np.ndarray, np.ndarray]:
+    """Where the chunk's strings start and end, leaving out empty ones at either end.
+
+    Offsets never decrease, so an empty string between others reads the first byte of the
+    next one or the last byte of the one before: bytes that are read anyway, which costs
+    nothing in verdicts and saves picking the empty strings out.
+    """
+    if not len(chunk.starts):
+        return chunk.starts, chunk.ends
+    starts = chunk.starts[: np.searchsorted(chunk.starts, len(chunk.text))]
+    ends = chunk.ends[np.searchsorted(chunk.ends, chunk.starts[0], side="right") :]
+    return starts, ends
+
+
+def _may_start_with(chunks: list[_TextChunk] | None, byte: int) -> bool:
+    """Whether some string starts with this (ASCII) byte; True when that cannot be read off."""
+    if chunks is None:
         return True
-    if not len(chunk):
-        return False
-    offset_type = np.int64 if chunk.type == pa.large_string() else np.int32
-    _, offsets_buffer, data_buffer = chunk.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)
-    offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
-    if not data_buffer or offsets[-1] == offsets[0]:
-        return False  # every string is empty
-    text = np.frombuffer(data_buffer, dtype=np.uint8)
-    starts, ends = offsets[:-1], offsets[1:]
-    filled = ends > starts
-    starts, ends = starts[filled], ends[filled]
-    first, last = text[starts], text[ends - 1]
-    if _SPACE_BYTE[first].any() or _SPACE_BYTE[last].any():
-        return True
-    # Multi-byte spaces: compare the two or three bytes at each end, for the few strings
-    # whose first or last byte could belong to one.
-    heads = starts[_WIDE_FIRST[first]]
-    tails = ends[_WIDE_LAST[last]]
-    for encoded in _WIDE_SPACES:
-        width = len(encoded)
-        for begin in (heads, tails - width):
-            if not len(begin):
-                continue
-            # A string shorter than the space cannot hold it; out-of-string bytes then come
-            # from a neighbour, which can only make this answer "maybe", never "no" wrongly.
-            inside = np.clip(begin, 0, len(text) - width)
-            match = np.ones(len(begin), dtype=bool)
-            for step, value in enumerate(encoded):
-                match &= text[inside + step] == value
-            if match.any():
-                return True
+    return any(bool((chunk.text[_edges(chunk)[0]] == byte).any()) for chunk in chunks)
+
+
+def _edge_may_be_space(chunks: list[_TextChunk] | None) -> bool:
+    """Whether some string starts or ends with whitespace, read off its first and last bytes."""
+    if chunks is None:
+        return True  # not plain arrow text: let strip decide
+    return any(_chunk_edge_may_be_space(chunk.text, *_edges(chunk)) for chunk in chunks)
+
+
+def _chunk_edge_may_be_space(text: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> bool:
+    # Reading the two bytes is most of the cost (each is in a cache line of its own); after
+    # that, plain comparisons over the whole column, and table lookups only for strings that
+    # pass them: non-ASCII ends, or ASCII ones low enough to be a space.
+    for at_start, where in ((True, starts), (False, ends - 1)):
+        edge = text[where]
+        low = edge <= _HIGHEST_ASCII_SPACE
+        if low.any() and _SPACE_BYTE[edge[low]].any():
+            return True
+        wide = np.flatnonzero(edge >= 0x80)
+        if len(wide) and _wide_space_at_edge(text, where[wide], at_start):
+            return True
     return False
+
+
+def _wide_space_at_edge(text: np.ndarray, where: np.ndarray, at_start: bool) -> bool:
+    """Whether a string starts (or ends) with a multi-byte space; `where` is the position of
+    each string's first (or last) byte, which is not ASCII."""
+    if at_start:
+        outer, inner, step = _WIDE_FIRST, _WIDE_SECOND, 1
+    else:
+        outer, inner, step = _WIDE_LAST, _WIDE_PENULTIMATE, -1
+    where = where[outer[text[where]]]
+    where = where[inner[text[np.clip(where + step, 0, len(text) - 1)]]]
+    for width, spaces in _WIDE_SPACES.items():
+        begin = where if at_start else where - (width - 1)
+        if len(begin) and np.isin(_bytes_as_integer(text, begin, width), spaces).any():
+            return True
+    return False
+
+
+def _bytes_as_integer(text: np.ndarray, begin: np.ndarray, width: int) -> np.ndarray:
+    """The `width` bytes from each of `begin`, as a big-endian integer.
+
+    A string shorter than `width` has bytes of a neighbour (or a repeated first or last
+    byte) read into its integer, which can only make a caller's answer "maybe", never a
+    wrong "no": a string that holds a space at its edge holds all of its bytes.
+    """
+    code = np.zeros(len(begin), dtype=np.int64)
+    for step in range(width):
+        code = (code << 8) | text[np.clip(begin + step, 0, len(text) - 1)]
+    return code
 
 
 def _column_or_blank(frame: pd.DataFrame, name: str, count: int) -> pd.Series:
@@ -330,17 +400,25 @@ def _counts(text: pd.Series, column: str, collector: _Collector) -> np.ndarray:
     out = np.full(len(text), np.nan)
     # Plain digits, and digits with spreadsheet thousands commas, are converted in bulk: at
     # most 12 digits is always within MAX_VALUE, so check_count would accept each of them and
-    # give the same number. Anything else goes through check_count for its verdict.
-    rest = np.flatnonzero(text.ne("").to_numpy(dtype=bool))
-    for pattern in (r"[0-9]{1,12}", r"[0-9]{1,3}(?:,[0-9]{3}){1,3}"):
-        cells = text if len(rest) == len(text) else text.iloc[rest]
-        bulk = cells.str.fullmatch(pattern).to_numpy(dtype=bool)
+    # give the same number. Anything else goes through check_count for its verdict. Plain
+    # digits, nearly every cell, are told by arrow's digit test and length, which cost far
+    # less than a regular expression per cell.
+    cells = pa.array(text)
+    lengths = pc.binary_length(cells)
+    plain = pc.and_(pc.ascii_is_decimal(cells), pc.less_equal(lengths, 12))
+    bulk = np.asarray(plain, dtype=bool)
+    if bulk.all():
+        return pc.cast(cells, pa.int64()).to_numpy().astype(np.float64)
+    if bulk.any():
+        out[bulk] = pc.cast(pc.filter(cells, plain), pa.int64()).to_numpy()
+    rest = np.flatnonzero(~bulk & np.asarray(pc.greater(lengths, 0), dtype=bool))
+    if len(rest):
+        thousands = text.iloc[rest].str.fullmatch(r"[0-9]{1,3}(?:,[0-9]{3}){1,3}")
+        bulk = thousands.to_numpy(dtype=bool)
         if bulk.any():
-            digits = pc.replace_substring(pa.array(cells[bulk]), ",", "")
+            digits = pc.replace_substring(pa.array(text.iloc[rest[bulk]]), ",", "")
             out[rest[bulk]] = pc.cast(digits, pa.int64()).to_numpy()
             rest = rest[~bulk]
-        if not len(rest):
-            break
     if len(rest):
         codes, parsed = _apply_rule(text.iloc[rest], check_count, column, collector, positions=rest)
         lookup = np.array([np.nan if p is None else float(p) for p in parsed])
@@ -360,10 +438,9 @@ def _moments(
         coded=coded,
         strip=True,
     )
-    stamps = np.array(
-        [np.datetime64("NaT") if p is None else np.datetime64(p[0], "ns") for p in parsed],
-        dtype="datetime64[ns]",
-    )
+    # One conversion of the distinct moments (None is NaT); numpy's per-datetime one is slow.
+    moments = [None if p is None else p[0] for p in parsed]
+    stamps = pd.DatetimeIndex(moments, dtype="datetime64[ns]").to_numpy()
     timed = np.array([bool(p and p[1]) for p in parsed], dtype=bool)
     return stamps[codes], timed[codes]
 
@@ -394,16 +471,59 @@ def _choices(
     return pd.Series(pd.array(taken, dtype="str"))
 
 
-# Plain printable-ASCII http(s) addresses: a subset of what check_url accepts, tested in
+def _urls(series: pd.Series, collector: _Collector) -> None:
+    plain = _plain_urls(series)
+    if plain is None:  # not plain arrow text: a regular expression tells the same
+        plain = series.str.fullmatch(_PLAIN_URL_RE).to_numpy(dtype=bool)
+    rest = np.flatnonzero(series.ne("").to_numpy(dtype=bool) & ~plain)
+    if len(rest):
+        _apply_rule(series.iloc[rest], check_url, "url", collector, positions=rest)
+
+
+# Plain printable-ASCII http(s) addresses: a subset of what check_url accepts, picked out in
 # bulk; every other non-empty cell goes through check_url itself.
 _PLAIN_URL_RE = r"(?i)https?://[!-\"$-.0-9:->@-~]+[!-~]*"
 
 
-def _urls(series: pd.Series, collector: _Collector) -> None:
-    candidates = series.ne("") & ~series.str.fullmatch(_PLAIN_URL_RE)
-    rest = np.flatnonzero(candidates.to_numpy(dtype=bool))
-    if len(rest):
-        _apply_rule(series.iloc[rest], check_url, "url", collector, positions=rest)
+def _plain_urls(series: pd.Series) -> np.ndarray | None:
+    """Which cells match _PLAIN_URL_RE, read off the arrow bytes (None: not arrow text).
+
+    A regular expression per cell costs several times what these few comparisons on the
+    bytes do: "http://" or "https://" in any case, then a byte that is not "/", "?" or "#",
+    and no byte outside printable ASCII (space excluded) anywhere.
+    """
+    chunks = _text_chunks(series)
+    if chunks is None:
+        return None
+    return np.concatenate([_chunk_plain_urls(chunk) for chunk in chunks] or [np.empty(0, bool)])
+
+
+def _chunk_plain_urls(chunk: _TextChunk) -> np.ndarray:
+    text, starts = chunk.text, chunk.starts
+    lengths = chunk.ends - starts
+    plain = np.zeros(len(starts), dtype=bool)
+    rows = np.flatnonzero(lengths >= len("http://x"))
+    if not len(rows):
+        return plain
+    begin = starts[rows]
+
+    def at(step: int) -> np.ndarray:
+        return text[begin + step]
+
+    def letter(step: int, char: str) -> np.ndarray:  # either case: only 'X' | 0x20 == 'x'
+        return at(step) | 0x20 == ord(char)
+
+    http = letter(0, "h") & letter(1, "t") & letter(2, "t") & letter(3, "p")
+    insecure = http & (at(4) == ord(":")) & (at(5) == ord("/")) & (at(6) == ord("/"))
+    secure = http & letter(4, "s") & (at(5) == ord(":")) & (at(6) == ord("/"))
+    secure &= (at(7) == ord("/")) & (lengths[rows] > len("https://"))
+    host = text[np.where(secure, begin + 8, begin + 7)]
+    plain[rows] = (insecure | secure) & (host != ord("/")) & (host != ord("?")) & (host != ord("#"))
+    first = int(starts[0])  # a sliced chunk's buffer may begin with others' strings
+    outside = np.flatnonzero((text[first:] < ord("!")) | (text[first:] > ord("~"))) + first
+    if len(outside):  # the strings holding a byte outside printable ASCII, or a space
+        plain[np.searchsorted(chunk.ends, outside, side="right")] = False
+    return plain
 
 
 # Columns in the order the duplicate search looks at them: cheap ones that tell rows apart
@@ -581,9 +701,13 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
     def prepare_text() -> None:
         for name in TEXT_COLUMNS:
             series = column(name)
-            if series.str.startswith("'").any():
+            chunks = _text_chunks(series)  # read once for both looks at first bytes
+            if _may_start_with(chunks, _APOSTROPHE):
                 series = series.str.replace(_FORMULA_ESCAPE_RE, "", regex=True)
-            text[name] = _stripped(series)
+                chunks = None
+            text[name] = _stripped(series, chunks)
+            if name in REQUIRED_COLUMNS:
+                _missing(text[name].eq("").to_numpy(dtype=bool), name, text_errors)
         _urls(text["url"], text_errors)
         for name in ("value", "value_high"):
             text[name] = _stripped(column(name))
@@ -594,15 +718,17 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
     def check_the_rest() -> tuple[_Checked, np.ndarray]:
         checked = _check_words(column, vocabulary, collector)
         # Exact repeats of an earlier record (as written) are kept out: the first copy
-        # counts. The date and vocabulary columns were coded as written, so they are reused.
+        # counts. The date and vocabulary columns were coded as written, so they are reused;
+        # the value is coded too, since the words alone leave about half the rows of a big
+        # file sharing their combination, and coding it once costs less than narrowing them.
+        coded = {
+            name: (codes, len(uniques)) for name, (codes, uniques) in checked.factorized.items()
+        }
+        if "value" in frame.columns:
+            codes, uniques = pd.factorize(frame["value"], use_na_sentinel=False)
+            coded["value"] = (codes, len(uniques))
         first = _repeats(
-            [
-                (checked.factorized[name][0], len(checked.factorized[name][1]))
-                if name in checked.factorized
-                else frame[name]
-                for name in _REPEAT_ORDER
-                if name in frame.columns
-            ]
+            [coded.get(name, frame[name]) for name in _REPEAT_ORDER if name in frame.columns]
         )
         return checked, first
 
@@ -615,9 +741,6 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
         prepare_text()
         checked, first = check_the_rest()
     collector.absorb(text_errors)
-    for name in REQUIRED_COLUMNS:
-        if name in TEXT_COLUMNS:
-            _missing(text[name].eq("").to_numpy(dtype=bool), name, collector)
     as_of, as_of_has_time = checked.as_of, checked.as_of_has_time
     published, value, value_high = checked.published, counts["value"], counts["value_high"]
     metric, group, qualifier, affiliation = (
@@ -688,17 +811,20 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
         # Arrow-backed columns are filtered in arrow; nothing to do when every row is good.
         return series if everything else series[good].reset_index(drop=True)
 
-    high = value_high[good]
+    def kept_array(values: np.ndarray) -> np.ndarray:
+        return values if everything else values[good]
+
+    high = kept_array(value_high)
     rows = pd.DataFrame(
         copy=False,  # the columns are fresh or unchanged arrow data; copying costs a pass
         data={
-            "line": table.lines[good].astype(np.int64),
-            "as_of": as_of[good],
-            "as_of_has_time": as_of_has_time[good],
+            "line": kept_array(table.lines).astype(np.int64, copy=False),
+            "as_of": kept_array(as_of),
+            "as_of_has_time": kept_array(as_of_has_time),
             "metric": kept(metric),
             "group": kept(group),
             "qualifier": kept(qualifier),
-            "value": value[good].astype(np.int64),
+            "value": kept_array(value).astype(np.int64),
             "value_high": pd.arrays.IntegerArray(
                 np.where(np.isnan(high), 0, high).astype(np.int64), np.isnan(high)
             ),
@@ -706,7 +832,7 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
             "reported_by": kept(text["reported_by"]),
             "affiliation": kept(affiliation),
             "outlet": kept(text["outlet"]),
-            "published": published[good],
+            "published": kept_array(published),
             "url": kept(text["url"]),
             "quote": kept(text["quote"]),
             "notes": kept(text["notes"]),

@@ -1,0 +1,122 @@
+"""The bulk path's shortcuts give what the rules they stand in for give.
+
+The loader checks a million cells by reading arrow's bytes instead of calling a rule or a
+regular expression per cell; each shortcut is tested here against what it replaces, on
+strings picked to sit on its edges (multi-byte spaces, mixed case, sliced arrow chunks).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from figures import validation
+from figures.validation import empty_rows
+from tests.support import load
+
+SETTINGS = settings(max_examples=300, deadline=None)
+
+
+def arrow_text(strings: list[str], sliced: bool) -> pd.Series:
+    """A text column as the loader gets it: arrow-backed, in chunks, sliced when asked."""
+    if sliced:  # chunks that view part of a bigger buffer, as filtering and slicing leave
+        padded = pa.array(["before", *strings, "after"], pa.large_string())
+        chunks = [padded.slice(1, len(strings) // 2), padded.slice(1 + len(strings) // 2)]
+        chunks[1] = chunks[1].slice(0, len(strings) - len(strings) // 2)
+    else:
+        chunks = [pa.array(strings, pa.large_string())]
+    return pd.Series(pd.array(pa.chunked_array(chunks, pa.large_string()), dtype="str"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Surrounding whitespace, read off the first and last bytes.
+
+
+def test_the_space_characters_are_what_str_strip_removes() -> None:
+    removed = {
+        chr(code)
+        for code in range(sys.maxunicode + 1)
+        if not 0xD800 <= code <= 0xDFFF and chr(code).strip() == ""
+    }
+    assert removed == set(validation._SPACE_CHARS)
+
+
+_PIECES = st.sampled_from(
+    [*validation._SPACE_CHARS, "a", "é", "Ա", "։", "€", "\u2028x", "x\u200a", "", "'", "\u3001"]
+)
+
+
+@SETTINGS
+@given(st.lists(st.lists(_PIECES, max_size=4).map("".join), min_size=1, max_size=8), st.booleans())
+def test_edge_spaces_are_found_whenever_strip_would_change_a_string(
+    strings: list[str], sliced: bool
+) -> None:
+    series = arrow_text(strings, sliced)
+    may = validation._edge_may_be_space(validation._text_chunks(series))
+    # Exact on valid UTF-8: an empty string reads its neighbours' edges, which are read anyway,
+    # and no byte next to a string can complete a space at its edge.
+    assert may == any(string.strip() != string for string in strings)
+
+
+def test_no_edge_space_is_no_strip() -> None:
+    series = arrow_text(["a b", "Գորիս", "Степанакерт", "", "x\u2009y", "é"], sliced=False)
+    assert not validation._edge_may_be_space(validation._text_chunks(series))
+    for space in ("\u2009", "\xa0", "\u3000", " ", "\u0085"):
+        for string in (space + "a", "a" + space, "Ա" + space, space + "Գ"):
+            series = arrow_text(["b", string, ""], sliced=True)
+            assert validation._edge_may_be_space(validation._text_chunks(series)), string
+
+
+@SETTINGS
+@given(st.lists(st.text(max_size=5), min_size=1, max_size=8), st.booleans())
+def test_a_leading_apostrophe_is_found_whenever_there_is_one(
+    strings: list[str], sliced: bool
+) -> None:
+    chunks = validation._text_chunks(arrow_text(strings, sliced))
+    assert validation._may_start_with(chunks, ord("'")) == any(s.startswith("'") for s in strings)
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain http(s) addresses, told in bulk.
+
+_URL_PIECES = st.sampled_from(
+    [
+        *("http", "HTTP", "hTtPs", "https", "://", ":/", "/", "?", "#", ".", "s", "S", ":"),
+        *("a", "example.org", "~", "!", '"', " ", "\t", "é", "ſ", "\x1a", "\x7f", "%20"),
+    ]
+)
+
+
+@SETTINGS
+@given(
+    st.lists(st.lists(_URL_PIECES, max_size=6).map("".join), min_size=1, max_size=8), st.booleans()
+)
+def test_plain_urls_are_what_the_regular_expression_says(strings: list[str], sliced: bool) -> None:
+    series = arrow_text(strings, sliced)
+    expected = series.str.fullmatch(validation._PLAIN_URL_RE).to_numpy(dtype=bool)
+    plain = validation._plain_urls(series)
+    assert plain is not None
+    assert plain.tolist() == expected.tolist()
+    for string, accepted in zip(strings, plain, strict=True):
+        if accepted:  # a subset of what the rule accepts
+            assert validation.check_url(string) == string
+
+
+# ---------------------------------------------------------------------------------------------
+# What the bulk path gives back.
+
+
+def test_loaded_rows_have_the_typed_columns_whatever_loads() -> None:
+    expected = empty_rows().dtypes.to_dict()
+    header = "as_of,metric,value,reported_by,affiliation,outlet,quote,published,url"
+    for body in (
+        "2023-09-30T20:00,fled,5,X,armenia,AFP,five,2023-10-01,https://a.org\n",
+        "2023-09-30,fled,5,X,armenia,AFP,five,,\n2023-09-31,fled,x,X,armenia,AFP,six,,\n",
+        "",
+    ):
+        result = load(f"{header}\n{body}")
+        assert result.rows.dtypes.to_dict() == expected, body
