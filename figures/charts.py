@@ -745,12 +745,6 @@ def _header() -> Spec:
     }
 
 
-def _bar_size(horizontal: bool, thickness: int) -> Spec:
-    # A bar's thickness runs across the value axis: its width on the timeline (values go
-    # up), its height by source (values go right).
-    return {"height": thickness} if horizontal else {"width": thickness}
-
-
 def _key(
     tolerance: float, horizontal: bool, with_conflicts: bool, width: int, margin: int = 0
 ) -> tuple[Spec, pd.DataFrame]:
@@ -812,48 +806,52 @@ def _key(
             "y": {"field": "row_lo", "type": "quantitative", "scale": y_scale, "axis": None},
             "y2": {"field": "row_hi"},
         }
-    up, down = (ARROW_RIGHT, ARROW_LEFT) if horizontal else (ARROW_UP, ARROW_DOWN)
-
-    def item(form: str, mark: Spec, encoding: Spec) -> Spec:
-        return {
-            "transform": [{"filter": f"datum.form === '{form}'"}],
-            "mark": {"color": KEY_GREY, **mark},
-            "encoding": encoding,
-        }
-
     point = {"x": x, "y": y}
-    layers = [
-        item("about", {"type": "bar", "opacity": 0.22, **_bar_size(horizontal, 14)}, bar),
-        item("range", {"type": "bar", "opacity": 0.9, **_bar_size(horizontal, 6)}, bar),
-        item("exact", {"type": "point", "shape": "circle", "filled": True, "size": 80}, point),
-        item(
-            "about",
-            {"type": "point", "shape": "diamond", "filled": False, "size": 80, "strokeWidth": 2},
-            point,
-        ),
-        item(
-            "lower",
-            {"type": "point", "shape": up, "filled": False, "size": 110, "strokeWidth": 2.2},
-            point,
-        ),
-        item(
-            "upper",
-            {"type": "point", "shape": down, "filled": False, "size": 110, "strokeWidth": 2.2},
-            point,
-        ),
-        item("conflict", {"type": "point", "shape": "circle", "filled": True, "size": 60}, point),
-        item(
-            "conflict",
-            {
-                "type": "point",
-                "shape": "circle",
-                "filled": False,
-                "size": 330,
-                "strokeWidth": 2.2,
-                "color": CONFLICT_RED,
+    # The same marks as the panels (see `_layers`): one layer of bars, one of points.
+    layers: list[Spec] = [
+        {
+            "transform": [{"filter": BARS_FILTER}],
+            "mark": {"type": "bar", "color": KEY_GREY},
+            "encoding": {**bar, **_bar_looks(False)},
+        },
+        {
+            "transform": [{"filter": " || ".join(f"datum.form === '{f}'" for f in POINT_FORMS)}],
+            "mark": {"type": "point", "filled": True, "color": KEY_GREY, "stroke": KEY_GREY},
+            "encoding": {
+                **point,
+                "shape": _point_shapes(horizontal),
+                **_point_looks(False),
             },
-            point,
-        ),
+        },
+    ]
+    if with_conflicts:
+        conflict = "datum.form === 'conflict'"
+        layers += [
+            {
+                "transform": [{"filter": conflict}],
+                "mark": {
+                    "type": "point",
+                    "shape": "circle",
+                    "filled": True,
+                    "size": 60,
+                    "color": KEY_GREY,
+                },
+                "encoding": point,
+            },
+            {
+                "transform": [{"filter": conflict}],
+                "mark": {
+                    "type": "point",
+                    "shape": "circle",
+                    "filled": False,
+                    "size": 330,
+                    "strokeWidth": 2.2,
+                    "color": CONFLICT_RED,
+                },
+                "encoding": point,
+            },
+        ]
+    layers.append(
         {
             "mark": {
                 "type": "text",
@@ -864,15 +862,85 @@ def _key(
                 "color": TEXT_COLOUR,
             },
             "encoding": {**point, "text": {"field": "label", "type": "nominal"}},
-        },
-    ]
+        }
+    )
     spec = {
         "width": width,
         "height": 30 * (row + 1),
         "view": {"stroke": None},
         "layer": layers,
+        "resolve": SIZES_APART,
     }
     return spec, frame
+
+
+# How each form of figure is drawn: point size (normal, highlighted), outline width, and
+# whether the dot is filled; and the thickness of the two forms drawn with a bar. One layer
+# draws every point and one every bar, their looks looked up by form in scales of the spec: a
+# layer per form cost the browser a filter and a set of operators per form in every panel,
+# the largest part of the time to draw a big view, and columns of sizes would cost it a
+# decoded cell per figure each.
+POINT_STYLE: dict[str, tuple[float, float, float, float]] = {
+    "exact": (80, 220, 0.0, 1.0),
+    "about": (80, 220, 2.0, 0.0),
+    "lower": (110, 240, 2.2, 0.0),
+    "upper": (110, 240, 2.2, 0.0),
+}
+BAR_THICKNESS = {"about": 14, "range": 6}
+# The about band is faint; a range's bar is its figure, so it shows (and fades) like a point.
+BAR_OPACITY = {"about": 0.22, "range": 0.9}
+BAR_OPACITY_EMPHASISED = {
+    "about": 0.15,
+    "range": 0.25,
+    "highlighted about": 0.15,
+    "highlighted range": 1.0,
+}
+POINT_FORMS = tuple(POINT_STYLE)
+POINTS_FILTER = "datum.kind === 'mark' && datum.form !== 'range'"
+BARS_FILTER = "datum.form === 'about' || datum.form === 'range'"
+# A bar's size is its thickness, a point's its area: each layer keeps its own scales of size
+# and opacity, never merged with another layer's (or the key's) by Vega-Lite.
+SIZES_APART = {"scale": {"size": "independent", "opacity": "independent"}}
+# With a figure highlighted, the looks depend on the form and on whether it is highlighted.
+LOOK = {"calculate": "datum.highlighted ? 'highlighted ' + datum.form : datum.form", "as": "look"}
+
+
+def _by_form(values: Mapping[str, Any], field: str = "form") -> Spec:
+    """A channel that looks its value up by the figure's form (or look), without a legend."""
+    return {
+        "field": field,
+        "type": "nominal",
+        "scale": {"type": "ordinal", "domain": list(values), "range": list(values.values())},
+        "legend": None,
+    }
+
+
+def _point_shapes(horizontal: bool) -> Spec:
+    up, down = (ARROW_RIGHT, ARROW_LEFT) if horizontal else (ARROW_UP, ARROW_DOWN)
+    shapes = {"exact": "circle", "about": "diamond", "lower": up, "upper": down}
+    return _by_form({form: shapes[form] for form in POINT_FORMS})
+
+
+def _point_looks(emphasise: bool) -> Spec:
+    """Size, outline width and fill of the points, by form (and highlight)."""
+    sizes = {form: style[0] for form, style in POINT_STYLE.items()}
+    if emphasise:
+        sizes.update({f"highlighted {form}": style[1] for form, style in POINT_STYLE.items()})
+    return {
+        "size": _by_form(sizes, "look" if emphasise else "form"),
+        "strokeWidth": _by_form({form: style[2] for form, style in POINT_STYLE.items()}),
+        "fillOpacity": _by_form({form: style[3] for form, style in POINT_STYLE.items()}),
+    }
+
+
+def _bar_looks(emphasise: bool) -> Spec:
+    """Thickness and opacity of the bars, by form (and highlight)."""
+    if emphasise:
+        return {
+            "size": _by_form(BAR_THICKNESS),
+            "opacity": _by_form(BAR_OPACITY_EMPHASISED, "look"),
+        }
+    return {"size": _by_form(BAR_THICKNESS), "opacity": _by_form(BAR_OPACITY)}
 
 
 def _layers(
@@ -882,15 +950,19 @@ def _layers(
     colour: Spec,
     dash: Spec | None,
     emphasise: bool,
+    present: Mapping[str, bool] | None = None,
 ) -> list[Spec]:
-    """The layers of every panel, bottom to top: bands, bars, lines, conflict lines, marks,
-    rings. Marks and conflict pairs share one table (a facet needs one); `kind` splits them."""
+    """The layers of every panel, bottom to top: bars, lines, conflict lines, points, rings.
+
+    Marks and conflict pairs share one table (a facet needs one); `kind` splits them. Points
+    take their shape, size, outline and fill from their `form`, bars (the "about" band and
+    the range) their thickness and opacity (see POINT_STYLE). `present` says which
+    kinds of rows the table holds ("bars", "cumulative", "pairs", "conflicts"): a layer with
+    nothing to draw is left out, since each still costs the browser work in every panel.
+    """
+    present = present or {}
     tooltip = _tooltip()
     value_channel, category_channel = ("x", "y") if horizontal else ("y", "x")
-    between = {
-        value_channel: {**value, "field": "lo"},
-        f"{value_channel}2": {"field": "hi"},
-    }
     at_value = {value_channel: value}
     opacity: Spec = (
         {"condition": {"test": "datum.highlighted", "value": 1.0}, "value": 0.25}
@@ -903,27 +975,22 @@ def _layers(
             return {"condition": {"test": "datum.highlighted", "value": big}, "value": normal}
         return {"value": normal}
 
-    def marks(test: str, mark: Spec, encoding: Spec) -> Spec:
-        return {
-            "transform": [{"filter": f"datum.kind === 'mark' && {test}"}],
-            "mark": mark,
-            "encoding": encoding,
-        }
-
     common = {category_channel: category, "color": colour, "tooltip": tooltip}
-    layers = [
-        marks(
-            "datum.form === 'about'",
-            {"type": "bar", **_bar_size(horizontal, 14)},
-            {**common, **between, "opacity": {"value": 0.15 if emphasise else 0.22}},
-        ),
-        marks(
-            "datum.form === 'range'",
-            {"type": "bar", **_bar_size(horizontal, 6)},
-            {**common, **between, "opacity": opacity},
-        ),
-    ]
-    if not horizontal:
+    layers: list[Spec] = []
+    if present.get("bars", True):
+        layers.append(
+            {
+                "transform": [{"filter": BARS_FILTER}, *([LOOK] if emphasise else [])],
+                "mark": {"type": "bar"},
+                "encoding": {
+                    **common,
+                    value_channel: {**value, "field": "lo"},
+                    f"{value_channel}2": {"field": "hi"},
+                    **_bar_looks(emphasise),
+                },
+            }
+        )
+    if not horizontal and present.get("cumulative", True):
         line: Spec = {
             category_channel: category,
             **at_value,
@@ -944,65 +1011,72 @@ def _layers(
         if dash is not None:
             line["strokeDash"] = dash
         layers.append(
-            marks("datum.cumulative", {"type": "line", "strokeWidth": 1.6, "opacity": 0.5}, line)
+            {
+                "transform": [{"filter": "datum.kind === 'mark' && datum.cumulative"}],
+                "mark": {"type": "line", "strokeWidth": 1.6, "opacity": 0.5},
+                "encoding": line,
+            }
         )
-    if horizontal:
-        rule = {
-            "x": {**value, "field": "y"},
-            "x2": {"field": "y2"},
-            "y": category,
-            "y2": {"field": "reporter2"},
-        }
-    else:
-        rule = {"x": category, "x2": {"field": "t2"}, "y": value, "y2": {"field": "y2"}}
-    rule["tooltip"] = [{"field": "pair_text", "type": "nominal", "title": "Cannot both be true"}]
+    if present.get("pairs", True):
+        if horizontal:
+            rule = {
+                "x": {**value, "field": "y"},
+                "x2": {"field": "y2"},
+                "y": category,
+                "y2": {"field": "reporter2"},
+            }
+        else:
+            rule = {"x": category, "x2": {"field": "t2"}, "y": value, "y2": {"field": "y2"}}
+        rule["tooltip"] = [
+            {"field": "pair_text", "type": "nominal", "title": "Cannot both be true"}
+        ]
+        layers.append(
+            {
+                "transform": [{"filter": "datum.kind === 'pair'"}],
+                "mark": {
+                    "type": "rule",
+                    "color": CONFLICT_RED,
+                    "strokeWidth": 1.8,
+                    "strokeDash": [5, 3],
+                },
+                "encoding": rule,
+            }
+        )
+    # Filled: the colour fills an exact figure's dot; every other form is an outline in the
+    # same colour (`stroke`, on a scale of its own without a legend) over no fill.
     layers.append(
         {
-            "transform": [{"filter": "datum.kind === 'pair'"}],
-            "mark": {
-                "type": "rule",
-                "color": CONFLICT_RED,
-                "strokeWidth": 1.8,
-                "strokeDash": [5, 3],
+            "transform": [{"filter": POINTS_FILTER}, *([LOOK] if emphasise else [])],
+            "mark": {"type": "point", "filled": True},
+            "encoding": {
+                **common,
+                **at_value,
+                "stroke": {**colour, "legend": None},
+                "shape": _point_shapes(horizontal),
+                **_point_looks(emphasise),
+                "opacity": opacity,
             },
-            "encoding": rule,
         }
     )
-    up, down = (ARROW_RIGHT, ARROW_LEFT) if horizontal else (ARROW_UP, ARROW_DOWN)
-    point = {**common, **at_value, "opacity": opacity}
-    layers += [
-        marks(
-            "datum.form === 'exact'",
-            {"type": "point", "shape": "circle", "filled": True, "strokeWidth": 0},
-            {**point, "size": sized(80, 220)},
-        ),
-        marks(
-            "datum.form === 'about'",
-            {"type": "point", "shape": "diamond", "filled": False, "strokeWidth": 2},
-            {**point, "size": sized(80, 220)},
-        ),
-        marks(
-            "datum.form === 'lower'",
-            {"type": "point", "shape": up, "filled": False, "strokeWidth": 2.2},
-            {**point, "size": sized(110, 240)},
-        ),
-        marks(
-            "datum.form === 'upper'",
-            {"type": "point", "shape": down, "filled": False, "strokeWidth": 2.2},
-            {**point, "size": sized(110, 240)},
-        ),
-        marks(
-            "datum.in_conflict",
-            {"type": "point", "shape": "circle", "filled": False, "color": CONFLICT_RED},
+    if present.get("conflicts", True):
+        layers.append(
             {
-                category_channel: category,
-                **at_value,
-                "tooltip": tooltip,
-                "size": sized(330, 640),
-                "strokeWidth": sized(2.2, 3.4),
-            },
-        ),
-    ]
+                "transform": [{"filter": "datum.kind === 'mark' && datum.in_conflict"}],
+                "mark": {
+                    "type": "point",
+                    "shape": "circle",
+                    "filled": False,
+                    "color": CONFLICT_RED,
+                },
+                "encoding": {
+                    category_channel: category,
+                    **at_value,
+                    "tooltip": tooltip,
+                    "size": sized(330, 640),
+                    "strokeWidth": sized(2.2, 3.4),
+                },
+            }
+        )
     return layers
 
 
@@ -1020,6 +1094,18 @@ def _table(data: ChartData) -> pd.DataFrame:
     # What the browser needs, no more: every byte of text is decoded there before the first
     # chart shows (the panel title is the metric; reporter and place make a line's series).
     return table.drop(columns=["panel", "metric_text", "series"])
+
+
+def _present(data: ChartData) -> dict[str, bool]:
+    """Which kinds of rows the chart's table holds, so layers with nothing to draw are left
+    out (see `_layers`)."""
+    forms = set(data.marks["form"])
+    return {
+        "bars": bool(forms & set(BAR_THICKNESS)),
+        "cumulative": bool(data.marks["cumulative"].any()),
+        "pairs": len(data.pairs) > 0,
+        "conflicts": bool(data.marks["in_conflict"].any()),
+    }
 
 
 def _subtitle(data: ChartData, lead: str, highlight: set[int], log_scale: bool) -> list[str]:
@@ -1154,7 +1240,8 @@ def timeline_spec(
     panel = {
         "width": width,
         "height": panel_height,
-        "layer": _layers(False, time, value, colour, dash, emphasise),
+        "layer": _layers(False, time, value, colour, dash, emphasise, _present(data)),
+        "resolve": SIZES_APART,
     }
     lead = (
         f"{len(data.marks):,} figures as reported, placed on the date each describes; colour: "
@@ -1221,7 +1308,8 @@ def by_source_spec(
     panel = {
         "width": width,
         "height": {"step": row_height},
-        "layer": _layers(True, reporter_axis, value, colour, None, emphasise),
+        "layer": _layers(True, reporter_axis, value, colour, None, emphasise, _present(data)),
+        "resolve": SIZES_APART,
     }
     lead = (
         f"{len(data.marks):,} figures, one row per reporter (grouped by side); a row holds "

@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import figures.ui
+from figures import charts
 from figures.ui import data_path
 
 pytestmark = pytest.mark.integration
@@ -266,13 +267,13 @@ def test_dates_colour_and_log_scale_live_in_the_url(data_file):
     assert not at.exception
     assert set(chart_rows(at)["line"]) == {6, 7, 8, 9, 11}  # as of 25 Sep or later
     timeline = specs(at)[0]
-    exact = next(
+    points = next(
         layer
         for layer in next(p for p in timeline["vconcat"] if "facet" in p)["spec"]["layer"]
-        if "'exact'" in str(layer.get("transform"))
+        if charts.POINTS_FILTER in str(layer.get("transform"))
     )
-    assert exact["encoding"]["y"]["scale"]["type"] == "symlog"
-    assert exact["encoding"]["color"]["title"] == "Reporter's side"
+    assert points["encoding"]["y"]["scale"]["type"] == "symlog"
+    assert points["encoding"]["color"]["title"] == "Reporter's side"
     assert url(at) == {"from": ["2023-09-25"], "color": ["affiliation"], "log": ["1"]}
     at.toggle(key="f_log").set_value(False).run()
     assert "log" not in url(at)

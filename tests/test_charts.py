@@ -78,6 +78,26 @@ def mark(layer: dict[str, Any]) -> dict[str, Any]:
     return layer["mark"] if isinstance(layer["mark"], dict) else {"type": layer["mark"]}
 
 
+def points_layer(spec: dict[str, Any]) -> dict[str, Any]:
+    """The one layer that draws every figure's point (exact, about, more/less than)."""
+    return layer_for(spec, charts.POINTS_FILTER)
+
+
+def bars_layer(spec: dict[str, Any]) -> dict[str, Any]:
+    """The one layer that draws the bars: the about band and the range."""
+    return layer_for(spec, charts.BARS_FILTER)
+
+
+def looks(layer: dict[str, Any], channel: str) -> dict[str, Any]:
+    """What a channel of a layer draws for each form (or look), from its scale."""
+    scale = layer["encoding"][channel]["scale"]
+    return dict(zip(scale["domain"], scale["range"], strict=True))
+
+
+def shapes(spec: dict[str, Any]) -> dict[str, str]:
+    return looks(points_layer(spec), "shape")
+
+
 # ---------------------------------------------------------------------------------------------
 # Palettes.
 
@@ -112,7 +132,7 @@ def test_every_side_has_its_own_fixed_colour():
 
 
 def colour_scale(spec: dict[str, Any]) -> dict[str, str]:
-    scale = layer_for(spec, "datum.form === 'exact'")["encoding"]["color"]["scale"]
+    scale = points_layer(spec)["encoding"]["color"]["scale"]
     return dict(zip(scale["domain"], scale["range"], strict=True))
 
 
@@ -178,34 +198,38 @@ def test_each_qualifier_is_drawn_as_what_it_claims():
     # Bounds sit at their value; a range's marker sits in its middle.
     assert drawn[4]["y"] == 100_000 and drawn[6]["y"] == 311 and drawn[8]["y"] == 5.5
 
-    exact = mark(layer_for(spec, "datum.form === 'exact'"))
-    assert exact["type"] == "point" and exact["filled"] is True
-    about_band = layer_for(spec, "datum.form === 'about'")
-    assert any(
-        mark(layer)["type"] == "bar"
-        for layer in panel_layers(spec)
-        if "datum.form === 'about'" in str(layer.get("transform"))
-    ), "about has a band"
-    assert mark(about_band)["filled"] is False
-    lower = mark(layer_for(spec, "datum.form === 'lower'"))
-    upper = mark(layer_for(spec, "datum.form === 'upper'"))
-    assert lower["shape"] == charts.ARROW_UP and lower["filled"] is False
-    assert upper["shape"] == charts.ARROW_DOWN and upper["filled"] is False
-    ranged = mark(layer_for(spec, "datum.form === 'range'"))
-    assert ranged["type"] == "bar"
-    encoding = layer_for(spec, "datum.form === 'range'")["encoding"]
-    assert encoding["y"]["field"] == "lo" and encoding["y2"]["field"] == "hi"
+    # One layer of points, its shape from the form: a dot, a diamond, an arrow up or down.
+    points = points_layer(spec)
+    assert mark(points)["type"] == "point"
+    assert shapes(spec) == {
+        "exact": "circle",
+        "about": "diamond",
+        "lower": charts.ARROW_UP,
+        "upper": charts.ARROW_DOWN,
+    }
+    # Only an exact figure's dot is filled; the others are outlines. A range has no point.
+    assert looks(points, "fillOpacity") == {"exact": 1, "about": 0, "lower": 0, "upper": 0}
+    assert looks(points, "strokeWidth")["exact"] == 0
+    assert all(looks(points, "strokeWidth")[form] > 0 for form in ("about", "lower", "upper"))
+    assert "datum.form !== 'range'" in charts.POINTS_FILTER
+    # One layer of bars: about's band is wide and faint, a range's bar narrow and solid.
+    bars = bars_layer(spec)
+    assert mark(bars)["type"] == "bar"
+    assert bars["encoding"]["y"]["field"] == "lo" and bars["encoding"]["y2"]["field"] == "hi"
+    assert looks(bars, "size")["about"] > looks(bars, "size")["range"]
+    assert looks(bars, "opacity")["about"] < 0.5 < looks(bars, "opacity")["range"]
+    assert {row["form"] for row in drawn.values() if row["lo"] is not None} == {"about", "range"}
 
 
 def test_by_source_turns_the_marks_on_their_side():
     rows = load(QUALIFIER_ROWS).rows
     spec = charts.by_source_chart(rows, [], VOCABULARY).to_dict()
-    lower = layer_for(spec, "datum.form === 'lower'")
-    assert mark(lower)["shape"] == charts.ARROW_RIGHT
-    assert mark(layer_for(spec, "datum.form === 'upper'"))["shape"] == charts.ARROW_LEFT
-    assert lower["encoding"]["y"]["field"] == "reporter"
-    assert lower["encoding"]["x"]["field"] == "y"
-    encoding = layer_for(spec, "datum.form === 'range'")["encoding"]
+    assert shapes(spec)["lower"] == charts.ARROW_RIGHT
+    assert shapes(spec)["upper"] == charts.ARROW_LEFT
+    points = points_layer(spec)
+    assert points["encoding"]["y"]["field"] == "reporter"
+    assert points["encoding"]["x"]["field"] == "y"
+    encoding = bars_layer(spec)["encoding"]
     assert encoding["x"]["field"] == "lo" and encoding["x2"]["field"] == "hi"
 
 
@@ -213,7 +237,7 @@ def test_reporters_are_grouped_by_side_in_the_by_source_chart():
     rows, conflicts = shipped()
     troops = rows[rows["metric"] == "troops"]
     spec = charts.by_source_chart(troops, conflicts, VOCABULARY).to_dict()
-    order = layer_for(spec, "datum.form === 'exact'")["encoding"]["y"]["sort"]
+    order = points_layer(spec)["encoding"]["y"]["sort"]
     assert order == [
         "Government of Armenia",
         "Ministry of Foreign Affairs of Armenia",
@@ -255,7 +279,7 @@ def test_dates_are_the_sources_wall_clock_dates_in_any_time_zone():
     spec = charts.timeline_chart(load(text).rows, [], VOCABULARY).to_dict()
     expected = dt.datetime(2023, 9, 26, 20, 0, tzinfo=dt.UTC).timestamp() * 1000
     assert marks_of(spec)[2]["t"] == expected
-    time = layer_for(spec, "datum.form === 'exact'")["encoding"]["x"]
+    time = points_layer(spec)["encoding"]["x"]
     assert time["scale"]["type"] == "utc"
     assert marks_of(spec)[2]["as_of_text"] == "26 Sep 2023, 20:00"
 
@@ -263,8 +287,8 @@ def test_dates_are_the_sources_wall_clock_dates_in_any_time_zone():
 def test_log_scale_is_symlog_so_that_zero_shows():
     rows, conflicts = shipped()
     for build in (charts.timeline_chart, charts.by_source_chart):
-        plain = layer_for(build(rows, conflicts, VOCABULARY).to_dict(), "'exact'")
-        logged = layer_for(build(rows, conflicts, VOCABULARY, log_scale=True).to_dict(), "'exact'")
+        plain = points_layer(build(rows, conflicts, VOCABULARY).to_dict())
+        logged = points_layer(build(rows, conflicts, VOCABULARY, log_scale=True).to_dict())
         channel = "y" if build is charts.timeline_chart else "x"
         assert plain["encoding"][channel]["scale"].get("type") is None
         assert logged["encoding"][channel]["scale"]["type"] == "symlog"
@@ -319,6 +343,9 @@ def test_without_conflicts_nothing_is_ringed_and_the_subtitle_says_so():
     assert not any(row["in_conflict"] for row in marks_of(spec).values())
     assert pairs_of(spec) == set()
     assert "No figure in this chart is in a conflict." in spec["title"]["subtitle"]
+    # Layers with nothing to draw are left out: each costs the browser work in every panel.
+    filters = [str(layer.get("transform")) for layer in panel_layers(spec)]
+    assert not any("datum.in_conflict" in text or "'pair'" in text for text in filters)
 
 
 def test_highlighted_figures_are_enlarged_and_the_others_faded():
@@ -326,12 +353,21 @@ def test_highlighted_figures_are_enlarged_and_the_others_faded():
     spec = charts.timeline_chart(rows, conflicts, VOCABULARY, highlight=(12, 13, 14)).to_dict()
     drawn = marks_of(spec)
     assert {line for line, row in drawn.items() if row["highlighted"]} == {12, 13, 14}
-    exact = layer_for(spec, "datum.form === 'exact'")["encoding"]
-    assert exact["opacity"]["condition"]["test"] == "datum.highlighted"
-    assert exact["size"]["condition"]["value"] > exact["size"]["value"]
+    points = points_layer(spec)["encoding"]
+    assert points["opacity"]["condition"]["test"] == "datum.highlighted"
+    assert (
+        looks(bars_layer(spec), "opacity")["range"]
+        < looks(bars_layer(spec), "opacity")["highlighted range"]
+    )
+    # Highlighted figures are drawn larger than the same form otherwise.
+    sizes = looks(points_layer(spec), "size")
+    for form, (normal, big, _, _) in charts.POINT_STYLE.items():
+        assert sizes[form] == normal < big == sizes[f"highlighted {form}"]
+    assert charts.LOOK in points_layer(spec)["transform"]
     assert any("CSV lines 12, 13, 14" in line for line in spec["title"]["subtitle"])
-    plain = layer_for(charts.timeline_chart(rows, conflicts, VOCABULARY).to_dict(), "'exact'")
-    assert "condition" not in plain["encoding"]["opacity"]
+    plain = charts.timeline_chart(rows, conflicts, VOCABULARY).to_dict()
+    assert "condition" not in points_layer(plain)["encoding"]["opacity"]
+    assert charts.LOOK not in points_layer(plain)["transform"]
 
 
 # ---------------------------------------------------------------------------------------------
