@@ -434,7 +434,36 @@ def _reset_filters() -> None:
     _clear_notices()
 
 
-def sidebar_filters(loaded: Loaded) -> ViewFilters:
+def view_filters(loaded: Loaded) -> ViewFilters:
+    """The view the sidebar's filters hold, read from their state.
+
+    The widgets themselves are drawn later in the run (`sidebar_filters`), after the charts:
+    a widget's value is its state, which Streamlit has updated before the run starts, so the
+    view is known first and the page the browser gets is the same, charts first.
+    """
+    choices = loaded.choices
+    values: dict[str, tuple[str, ...]] = {}
+    for key, attribute in MULTI_KEYS.items():
+        _keep_known(W[key], getattr(choices, attribute))
+        values[attribute] = tuple(st.session_state.get(W[key], ()))
+    start = end = None
+    if choices.first_day and choices.last_day:
+        _date_bounds(choices)
+        if W_DATES not in st.session_state:
+            st.session_state[W_DATES] = (choices.first_day, choices.last_day)
+        picked = st.session_state[W_DATES]
+        dates = tuple(picked) if isinstance(picked, tuple | list) else (picked,)
+        # Only a narrowed end is a filter: a range covering the data stays open, so rows
+        # appended later with new dates are in view.
+        if dates and dates[0] and dates[0] > choices.first_day:
+            start = dates[0]
+        if len(dates) == 2 and dates[1] and dates[1] < choices.last_day:
+            end = dates[1]
+    return ViewFilters(start=start, end=end, **values)
+
+
+def sidebar_filters(loaded: Loaded) -> None:
+    """The filter widgets, on the state `view_filters` read."""
     choices = loaded.choices
     vocabulary = loaded.vocabulary
     sidebar = st.sidebar
@@ -453,46 +482,30 @@ def sidebar_filters(loaded: Loaded) -> ViewFilters:
         "affiliation": "Reporter's side",
         "reporter": "Reported by",
     }
-    values: dict[str, tuple[str, ...]] = {}
     for key, attribute in MULTI_KEYS.items():
-        options = list(getattr(choices, attribute))
-        _keep_known(W[key], options)
-        chosen = sidebar.multiselect(
+        sidebar.multiselect(
             titles[key],
-            options,
+            list(getattr(choices, attribute)),
             format_func=labels[key],
             key=W[key],
             placeholder="All",
             on_change=_clear_notices,
         )
-        values[attribute] = tuple(chosen)
-    start = end = None
     if choices.first_day and choices.last_day:
-        _date_bounds(choices)
-        chosen_dates = st.session_state.get(W_DATES, (choices.first_day, choices.last_day))
-        low = min(choices.first_day, *[d for d in chosen_dates if d])
-        high = max(choices.last_day, *[d for d in chosen_dates if d])
-        if W_DATES not in st.session_state:
-            st.session_state[W_DATES] = (choices.first_day, choices.last_day)
-        picked = sidebar.date_input(
+        chosen_dates = st.session_state[W_DATES]
+        if not isinstance(chosen_dates, tuple | list):
+            chosen_dates = (chosen_dates,)
+        sidebar.date_input(
             "As-of dates",
-            min_value=low,
-            max_value=high,
+            min_value=min(choices.first_day, *[d for d in chosen_dates if d]),
+            max_value=max(choices.last_day, *[d for d in chosen_dates if d]),
             key=W_DATES,
             format="YYYY-MM-DD",
             help="The dates the figures describe, not when they were published.",
             on_change=_clear_notices,
         )
-        dates = tuple(picked) if isinstance(picked, tuple | list) else (picked,)
-        # Only a narrowed end is a filter: a range covering the data stays open, so rows
-        # appended later with new dates are in view.
-        if dates and dates[0] and dates[0] > choices.first_day:
-            start = dates[0]
-        if len(dates) == 2 and dates[1] and dates[1] < choices.last_day:
-            end = dates[1]
     sidebar.button("Clear filters", key="clear_filters", on_click=_reset_filters, width="stretch")
     sidebar.caption("The address bar holds this view: copy it to share exactly what you see.")
-    return ViewFilters(start=start, end=end, **values)
 
 
 def sidebar_footer(path: Path, loaded: Loaded) -> None:
@@ -586,21 +599,32 @@ def latest_positions(rows: pd.DataFrame) -> np.ndarray:
     return np.sort(order[last])
 
 
-def chart_controls(conflicts: Sequence[Conflict]) -> tuple[str, bool, str]:
-    """Colour, log scale and the conflict to highlight, above the charts."""
-    colour_column, log_column, conflict_column = st.columns([2, 1.2, 4])
+def control_values() -> tuple[str, bool, str]:
+    """Colour, log scale and the conflict to highlight, from the state of their widgets (drawn
+    after the charts by `chart_controls`, in a slot above them)."""
     # Defaults go into session state (not the widgets' `default`), since the URL may have put
     # a value there first; Streamlit warns when both are given.
     st.session_state.setdefault(W_COLOR, "reported_by")
     st.session_state.setdefault(W_LOG, False)
-    color_by = colour_column.segmented_control(
+    color_by = st.session_state[W_COLOR]
+    return (
+        str(color_by or "reported_by"),
+        bool(st.session_state[W_LOG]),
+        str(st.session_state.get(W_CONFLICT) or ""),
+    )
+
+
+def chart_controls(conflicts: Sequence[Conflict]) -> None:
+    """The widgets for colour, log scale and the conflict to highlight."""
+    colour_column, log_column, conflict_column = st.columns([2, 1.2, 4])
+    colour_column.segmented_control(
         "Colour marks by",
         options=list(COLOR_VALUES.values()),
         format_func=lambda value: "Reporter" if value == "reported_by" else "Reporter's side",
         key=W_COLOR,
         required=True,
     )
-    log_scale = log_column.toggle(
+    log_column.toggle(
         "Log scale",
         key=W_LOG,
         help="For views where small and large figures share a panel (102 and 120,000). "
@@ -613,7 +637,7 @@ def chart_controls(conflicts: Sequence[Conflict]) -> tuple[str, bool, str]:
     offered += [c for c in conflicts[MAX_CONFLICTS_LISTED:] if conflict_id(c) == current]
     ids = [conflict_id(conflict) for conflict in offered]
     labels = {conflict_id(c): _conflict_label(c) for c in offered}
-    chosen = conflict_column.selectbox(
+    conflict_column.selectbox(
         "Highlight a conflict in the charts",
         options=["", *ids],
         format_func=lambda value: labels.get(value, "None"),
@@ -621,7 +645,6 @@ def chart_controls(conflicts: Sequence[Conflict]) -> tuple[str, bool, str]:
         disabled=not ids,
         help="Its figures are enlarged in both charts and the others faded.",
     )
-    return str(color_by or "reported_by"), bool(log_scale), str(chosen or "")
 
 
 def chosen_conflict(conflicts: Sequence[Conflict], ready: bool) -> str:
@@ -951,11 +974,18 @@ def dashboard(
 ) -> None:
     result, vocabulary, choices = loaded.result, loaded.vocabulary, loaded.choices
     read_url_once(choices)
-    filters = sidebar_filters(loaded)
-    sidebar_footer(path, loaded)
+    filters = view_filters(loaded)
 
+    # The page top to bottom is title, view, headline, conflicts, chart controls, charts,
+    # then the rest; the sidebar holds the filters. But the charts are sent first and every
+    # other part is filled into its place after them: the page reads the same, and the charts,
+    # the slowest part for a browser to draw, do not wait behind the widgets, whose first
+    # drawing took the browser over a second on a big file.
     st.title(TITLE)
     st.markdown(DESCRIPTION)
+    view_slot = st.container()
+    headline_slot = st.container()
+    conflicts_slot = st.container()
     rows = result.rows
     # An unfiltered view is the rows themselves: no copy of 100,000 rows for nothing.
     in_view = apply_filters(rows, filters) if len(rows) and filters != ViewFilters() else rows
@@ -963,32 +993,11 @@ def dashboard(
     all_conflicts = flags.conflicts if flags else []
     by_line = flags.by_line if flags else {}
     view_conflicts = conflicts_in_view(all_conflicts, in_view) if len(in_view) else []
-    st.caption(
-        f"**View:** {md(describe_filters(filters, vocabulary))} · "
-        f"{plural(len(in_view), 'figure')} of {len(rows):,} · "
-        + (plural(len(view_conflicts), "conflict") if ready else "conflicts being checked")
-    )
-    for notice in st.session_state.get(NOTICES, []):
-        st.warning(notice)
-    if engine_error is not None:
-        st.error(
-            "The conflict check failed, so no conflicts are marked: "
-            f"{md(type(engine_error).__name__)}: {md(engine_error)}"
-        )
-    elif not ready:
-        st.info(
-            f"Checking {len(rows):,} figures for conflicts. The charts below do not mark "
-            "conflicts yet; the page completes itself when the check is done."
-        )
-
-    # The headline and the conflicts sit above the charts but are filled in after them: the
-    # page reads the same, and the charts, the slowest part for a browser to draw, leave first.
-    headline_slot = st.container()
-    conflicts_slot = st.container()
     chosen = chosen_conflict(view_conflicts, ready)
 
     st.subheader("The figures on charts")
-    color_by, log_scale, chosen = chart_controls(view_conflicts)
+    controls_slot = st.container()
+    color_by, log_scale, chosen = control_values()
     write_url(filters, color_by, log_scale, chosen)
     if not in_view.empty:
         highlight: tuple[int, ...] = ()
@@ -1022,10 +1031,33 @@ def dashboard(
         st.vega_lite_chart(
             spec=browser_ready(by_source, len(prepared.marks)), theme=None, width="content"
         )
-        downloads(in_view, view_conflicts, filters, vocabulary, loaded, options)
     else:
         st.caption("No figures to chart in this view.")
 
+    with controls_slot:
+        chart_controls(view_conflicts)
+    with view_slot:
+        st.caption(
+            f"**View:** {md(describe_filters(filters, vocabulary))} · "
+            f"{plural(len(in_view), 'figure')} of {len(rows):,} · "
+            + (plural(len(view_conflicts), "conflict") if ready else "conflicts being checked")
+        )
+        for notice in st.session_state.get(NOTICES, []):
+            st.warning(notice)
+        if engine_error is not None:
+            st.error(
+                "The conflict check failed, so no conflicts are marked: "
+                f"{md(type(engine_error).__name__)}: {md(engine_error)}"
+            )
+        elif not ready:
+            st.info(
+                f"Checking {len(rows):,} figures for conflicts. The charts below do not mark "
+                "conflicts yet; the page completes itself when the check is done."
+            )
+    sidebar_filters(loaded)
+    sidebar_footer(path, loaded)
+    if not in_view.empty:
+        downloads(in_view, view_conflicts, filters, vocabulary, loaded, options)
     with headline_slot:
         if rows.empty:
             st.info(

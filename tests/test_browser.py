@@ -100,7 +100,11 @@ def test_the_conflict_list_shows_the_troops_conflict(page, server):
     sentence = page.get_by_text(TROOPS_SENTENCE)
     sentence.wait_for(state="visible", timeout=30_000)
     assert page.get_by_text("Figures that cannot both be true").first.is_visible()
-    assert page.get_by_role("button", name="Highlight in charts").count() == 1
+    # The button's code is fetched the first time a button is drawn, which can be a moment
+    # after the text around it shows.
+    button = page.get_by_role("button", name="Highlight in charts")
+    button.first.wait_for(state="visible", timeout=30_000)
+    assert button.count() == 1
 
 
 def test_a_shared_link_restores_its_filter(page, server):
