@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -185,15 +186,22 @@ class _Collector:
 
     def __init__(self, lines: np.ndarray):
         self.lines = lines
-        self.bad = np.zeros(len(lines), dtype=bool)
         self.errors: list[ValidationError] = []
+        self._bad: np.ndarray | None = None  # made at the first error: most checks find none
+
+    @property
+    def bad(self) -> np.ndarray:
+        if self._bad is None:
+            self._bad = np.zeros(len(self.lines), dtype=bool)
+        return self._bad
 
     def add(self, index: int, code: str, column: str, value: str, message: str) -> None:
         self.bad[index] = True
         self.errors.append(ValidationError(code, int(self.lines[index]), column, value, message))
 
     def absorb(self, other: _Collector) -> None:
-        self.bad |= other.bad
+        if other._bad is not None:
+            np.logical_or(self.bad, other._bad, out=self.bad)
         self.errors.extend(other.errors)
 
 
@@ -392,7 +400,8 @@ def _column_or_blank(frame: pd.DataFrame, name: str, count: int) -> pd.Series:
 # Codes of a column's distinct values (as pandas.factorize gives them) and how many there are.
 Coded = tuple[np.ndarray, int]
 # Columns of a few distinct values (dates, vocabulary words): coded once, checked per value.
-_WORD_COLUMNS = ("as_of", "published", "metric", "group", "qualifier", "affiliation")
+_DATE_COLUMNS = ("as_of", "published")
+_VOCABULARY_COLUMNS = ("metric", "group", "qualifier", "affiliation")
 
 
 def _counts(text: pd.Series, column: str, collector: _Collector) -> np.ndarray:
@@ -546,24 +555,26 @@ _REPEAT_ORDER = (
 )
 
 
-def _repeats(columns: list[pd.Series | Coded]) -> np.ndarray:
+def _repeats(columns: list[pd.Series | Coded], rows: np.ndarray | None = None) -> np.ndarray:
     """For each row, the position of the first row identical to it in every column.
 
     A column comes as its cells or, when the rules have already coded its distinct values,
     as those codes. The coded columns are combined first (plain arithmetic); then rows still
     equal to some other row are narrowed column by column: once a row differs from all others
     in one column it cannot repeat anything, and most rows drop out after a column or two, so
-    the long text columns are compared for a handful of rows.
+    the long text columns are compared for a handful of rows. `rows` (ascending), when
+    given, are the only rows that may repeat another (see `_maybe_repeated`).
     """
     count = next(len(c[0]) if isinstance(c, tuple) else len(c) for c in columns)
     first = np.arange(count)
-    group, groups = np.zeros(count, dtype=np.int64), 1
+    candidates = first.copy() if rows is None else rows
+    group, groups = np.zeros(len(candidates), dtype=np.int64), 1
     for codes, size in (c for c in columns if isinstance(c, tuple)):
         if groups * max(size, 1) >= 2**62:  # keep the mixed-radix key inside int64
             group, uniques = pd.factorize(group)
             groups = len(uniques)
+        codes = codes if rows is None else codes[rows]
         group, groups = group * max(size, 1) + codes, groups * max(size, 1)
-    candidates = np.arange(count)
     cells = [c for c in columns if not isinstance(c, tuple)]
     for round_ in range(len(cells) + 1):
         if round_:  # the first round narrows by the coded columns only
@@ -581,20 +592,68 @@ def _repeats(columns: list[pd.Series | Coded]) -> np.ndarray:
     return first
 
 
+def _maybe_repeated(coded: list[Coded], numbers: list[np.ndarray]) -> np.ndarray:
+    """The rows whose codes and numbers all equal another row's, and perhaps a few more.
+
+    Rows identical as written share their codes and anything parsed from them, so this is
+    every row that can repeat another; `_repeats` then compares just these, exactly. On a
+    big file nearly every row is unique, and coding the combination of a million rows (a
+    hash table the size of the file) costs several times what this does: each row's values
+    are hashed into the high bits of one integer with the row's position in the low bits,
+    one sort brings equal hashes together, and neighbours with the same hash are the rows
+    wanted. A collision of two hashes only adds rows that the exact comparison then drops.
+    """
+    count = len(coded[0][0]) if coded else len(numbers[0])
+    position_bits = max(1, (count - 1).bit_length())
+    with np.errstate(over="ignore"):  # wrapping around is part of hashing
+        key = np.zeros(count, dtype=np.uint64)
+        for codes, size in coded:  # mixed radix, wrapping: equal rows still get equal keys
+            key = key * np.uint64(max(size, 1)) + codes.astype(np.uint64)
+        for values in numbers:
+            key = _mixed(key) ^ values.view(np.uint64)
+        key = _mixed(key) >> np.uint64(position_bits) << np.uint64(position_bits)
+    key |= np.arange(count, dtype=np.uint64)
+    key.sort()
+    hashes = key >> np.uint64(position_bits)
+    same = hashes[1:] == hashes[:-1]
+    repeated = np.zeros(count, dtype=bool)
+    repeated[1:] |= same
+    repeated[:-1] |= same
+    positions = key[repeated] & np.uint64((1 << position_bits) - 1)
+    return np.sort(positions).astype(np.int64)
+
+
+def _mixed(values: np.ndarray) -> np.ndarray:
+    """A 64-bit mix of each value (splitmix64's finaliser): nearby inputs spread apart."""
+    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
+
+
 # Below this many rows a second thread costs more than it saves.
 _THREADED_ROWS = 50_000
 
 
-@dataclass
-class _Checked:
-    """What the date and vocabulary rules give back."""
+# A column coded by pandas.factorize: each row's code, and the distinct values.
+Factorized = tuple[np.ndarray, pd.Index]
 
-    text: dict[str, pd.Series]  # the columns as the rules saw them
-    factorized: dict[str, tuple[np.ndarray, pd.Index]]  # date and vocabulary columns
-    words: dict[str, pd.Series]  # vocabulary columns resolved to the vocabulary's words
+
+@dataclass
+class _Dates:
+    """What the date rules give back."""
+
+    factorized: dict[str, Factorized]  # as_of and published, as written
     as_of: np.ndarray
     as_of_has_time: np.ndarray
     published: np.ndarray
+
+
+@dataclass
+class _Words:
+    """What the vocabulary rules give back."""
+
+    factorized: dict[str, Factorized]  # metric, group, qualifier, affiliation, as written
+    words: dict[str, pd.Series]  # the same columns resolved to the vocabulary's words
 
 
 def _missing(empty: np.ndarray, name: str, collector: _Collector) -> None:
@@ -604,20 +663,36 @@ def _missing(empty: np.ndarray, name: str, collector: _Collector) -> None:
         )
 
 
-def _check_words(
-    column: Callable[[str], pd.Series], vocabulary: Vocabulary, collector: _Collector
-) -> _Checked:
-    """The date and vocabulary columns: missing values, then each column's rule."""
-    text = {name: column(name) for name in _WORD_COLUMNS}
-    factorized = {name: pd.factorize(text[name], use_na_sentinel=False) for name in _WORD_COLUMNS}
-    # Required cells first: an empty required cell gets one clear error, not two.
-    for name in REQUIRED_COLUMNS:
-        if name in factorized:
+def _coded(
+    column: Callable[[str], pd.Series], names: tuple[str, ...], collector: _Collector
+) -> dict[str, Factorized]:
+    """Columns coded as written, with an error for each empty required cell.
+
+    Required cells are checked first: an empty required cell gets one clear error, not a
+    second from its column's rule (which skips empty cells).
+    """
+    factorized = {name: pd.factorize(column(name), use_na_sentinel=False) for name in names}
+    for name in names:
+        if name in REQUIRED_COLUMNS:
             codes, uniques = factorized[name]
             blank = np.array([cell.strip() == "" for cell in uniques.tolist()], dtype=bool)
             _missing(blank[codes], name, collector)
-    as_of, as_of_has_time = _moments(text["as_of"], "as_of", collector, factorized["as_of"])
-    published, _ = _moments(text["published"], "published", collector, factorized["published"])
+    return factorized
+
+
+def _check_dates(column: Callable[[str], pd.Series], collector: _Collector) -> _Dates:
+    """The date columns: missing values, then each distinct date's rule."""
+    factorized = _coded(column, _DATE_COLUMNS, collector)
+    as_of, as_of_has_time = _moments(column("as_of"), "as_of", collector, factorized["as_of"])
+    published, _ = _moments(column("published"), "published", collector, factorized["published"])
+    return _Dates(factorized, as_of, as_of_has_time, published)
+
+
+def _check_vocabulary(
+    column: Callable[[str], pd.Series], vocabulary: Vocabulary, collector: _Collector
+) -> _Words:
+    """The vocabulary columns: missing values, then each distinct word's rule."""
+    factorized = _coded(column, _VOCABULARY_COLUMNS, collector)
     vocabularies = {
         "metric": (tuple(vocabulary.metrics), " (add it to data/metrics.csv if it is new)", None),
         "group": (
@@ -630,7 +705,7 @@ def _check_words(
     }
     words = {
         name: _choices(
-            text[name],
+            column(name),
             choices,
             f"unknown-{name}",
             name,
@@ -642,7 +717,7 @@ def _check_words(
         )
         for name, (choices, where, default) in vocabularies.items()
     }
-    return _Checked(text, factorized, words, as_of, as_of_has_time, published)
+    return _Words(factorized, words)
 
 
 def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
@@ -691,65 +766,72 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
     # (removed before stripping, as the writer added it before the text); counts are
     # stripped; date and vocabulary columns stay as written and each distinct value is
     # stripped by its rule, which is cheaper than stripping a million cells that repeat.
-    # The text and count columns, and the date and vocabulary columns with the duplicate
-    # search, are independent halves: on a big table they run on two threads, since their
-    # work is in arrow and numpy, which release the GIL.
     text: dict[str, pd.Series] = {}
-    text_errors = _Collector(table.lines)
     counts: dict[str, np.ndarray] = {}
 
-    def prepare_text() -> None:
-        for name in TEXT_COLUMNS:
-            series = column(name)
-            chunks = _text_chunks(series)  # read once for both looks at first bytes
-            if _may_start_with(chunks, _APOSTROPHE):
-                series = series.str.replace(_FORMULA_ESCAPE_RE, "", regex=True)
-                chunks = None
-            text[name] = _stripped(series, chunks)
-            if name in REQUIRED_COLUMNS:
-                _missing(text[name].eq("").to_numpy(dtype=bool), name, text_errors)
-        _urls(text["url"], text_errors)
-        for name in ("value", "value_high"):
-            text[name] = _stripped(column(name))
-            if name in REQUIRED_COLUMNS:
-                _missing(text[name].eq("").to_numpy(dtype=bool), name, text_errors)
-            counts[name] = _counts(text[name], name, text_errors)
+    def check_text(name: str, errors: _Collector) -> None:
+        series = column(name)
+        chunks = _text_chunks(series)  # read once for both looks at first bytes
+        if _may_start_with(chunks, _APOSTROPHE):
+            series = series.str.replace(_FORMULA_ESCAPE_RE, "", regex=True)
+            chunks = None
+        text[name] = _stripped(series, chunks)
+        if name in REQUIRED_COLUMNS:
+            _missing(text[name].eq("").to_numpy(dtype=bool), name, errors)
+        if name == "url":
+            _urls(text[name], errors)
 
-    def check_the_rest() -> tuple[_Checked, np.ndarray]:
-        checked = _check_words(column, vocabulary, collector)
+    def check_count(name: str, errors: _Collector) -> None:
+        text[name] = _stripped(column(name))
+        if name in REQUIRED_COLUMNS:
+            _missing(text[name].eq("").to_numpy(dtype=bool), name, errors)
+        counts[name] = _counts(text[name], name, errors)
+
+    def find_repeats(words: _Words, dates: _Dates) -> np.ndarray:
         # Exact repeats of an earlier record (as written) are kept out: the first copy
-        # counts. The date and vocabulary columns were coded as written, so they are reused;
-        # the value is coded too, since the words alone leave about half the rows of a big
-        # file sharing their combination, and coding it once costs less than narrowing them.
-        coded = {
-            name: (codes, len(uniques)) for name, (codes, uniques) in checked.factorized.items()
-        }
-        if "value" in frame.columns:
-            codes, uniques = pd.factorize(frame["value"], use_na_sentinel=False)
-            coded["value"] = (codes, len(uniques))
-        first = _repeats(
-            [coded.get(name, frame[name]) for name in _REPEAT_ORDER if name in frame.columns]
+        # counts. Only rows that share their date and vocabulary codes (as written) and
+        # their value with another row can be one, and on a big file those are few.
+        factorized = {**words.factorized, **dates.factorized}
+        coded = {name: (codes, len(uniques)) for name, (codes, uniques) in factorized.items()}
+        rows = _maybe_repeated(list(coded.values()), [counts["value"]])
+        return _repeats(
+            [coded.get(name, frame[name]) for name in _REPEAT_ORDER if name in frame.columns],
+            rows,
         )
-        return checked, first
 
+    # Independent checks, each with its own errors (joined in a fixed order after), so that
+    # on a big table two threads can share them out as each comes free: their work is in
+    # arrow and numpy, which release the GIL. The duplicate search waits for the three it
+    # needs, which go first.
+    checks: dict[str, Callable[[_Collector], object]] = {
+        "dates": lambda errors: _check_dates(column, errors),
+        "vocabulary": lambda errors: _check_vocabulary(column, vocabulary, errors),
+        "value": lambda errors: check_count("value", errors),
+        **{name: functools.partial(check_text, name) for name in TEXT_COLUMNS},
+        "value_high": lambda errors: check_count("value_high", errors),
+    }
+    found = {name: _Collector(table.lines) for name in checks}
     if count >= _THREADED_ROWS:
         with ThreadPoolExecutor(max_workers=2) as pool:
-            pending = pool.submit(prepare_text)
-            checked, first = check_the_rest()
-            pending.result()
+            pending = {name: pool.submit(check, found[name]) for name, check in checks.items()}
+            results = {name: pending[name].result() for name in ("dates", "vocabulary", "value")}
+            first = find_repeats(results["vocabulary"], results["dates"])
+            results.update((name, future.result()) for name, future in pending.items())
     else:
-        prepare_text()
-        checked, first = check_the_rest()
-    collector.absorb(text_errors)
-    as_of, as_of_has_time = checked.as_of, checked.as_of_has_time
-    published, value, value_high = checked.published, counts["value"], counts["value_high"]
+        results = {name: check(found[name]) for name, check in checks.items()}
+        first = find_repeats(results["vocabulary"], results["dates"])
+    for check_errors in found.values():
+        collector.absorb(check_errors)
+    dates, words = results["dates"], results["vocabulary"]
+    assert isinstance(dates, _Dates) and isinstance(words, _Words)
+    as_of, as_of_has_time = dates.as_of, dates.as_of_has_time
+    published, value, value_high = dates.published, counts["value"], counts["value_high"]
     metric, group, qualifier, affiliation = (
-        checked.words["metric"],
-        checked.words["group"],
-        checked.words["qualifier"],
-        checked.words["affiliation"],
+        words.words["metric"],
+        words.words["group"],
+        words.words["qualifier"],
+        words.words["affiliation"],
     )
-    text.update(checked.text)
 
     # Rules across cells.
     is_range = qualifier.eq(Qualifier.RANGE.value).to_numpy(dtype=bool)

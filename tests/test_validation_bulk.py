@@ -7,8 +7,11 @@ strings picked to sit on its edges (multi-byte spaces, mixed case, sliced arrow 
 
 from __future__ import annotations
 
+import csv
+import io
 import sys
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from hypothesis import given, settings
@@ -120,3 +123,62 @@ def test_loaded_rows_have_the_typed_columns_whatever_loads() -> None:
     ):
         result = load(f"{header}\n{body}")
         assert result.rows.dtypes.to_dict() == expected, body
+
+
+# ---------------------------------------------------------------------------------------------
+# Duplicate rows: only rows that share their codes and value with another are compared.
+
+_CELLS = {
+    "as_of": st.sampled_from(["2023-09-30", "2023-09-30 ", "2023-10-01", "x"]),
+    "metric": st.sampled_from(["fled", "Fled", "arrived"]),
+    "value": st.sampled_from(["1000", "1,000", "01000", "7", "", "x", "y"]),
+    "reported_by": st.sampled_from(["A", "B", " A"]),
+    "affiliation": st.sampled_from(["un", "ngo"]),
+    "outlet": st.sampled_from(["O"]),
+    "quote": st.sampled_from(["q", "r"]),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.fixed_dictionaries(_CELLS), min_size=1, max_size=30),
+    st.sampled_from([0, 10**9]),
+)
+def test_duplicate_rows_are_the_rows_written_exactly_as_an_earlier_one(
+    records: list[dict[str, str]], threaded_rows: int
+) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(_CELLS)
+    writer.writerows(record.values() for record in records)
+    default = validation._THREADED_ROWS
+    validation._THREADED_ROWS = threaded_rows  # 0: every check shared out between threads
+    try:
+        result = load(buffer.getvalue())
+    finally:
+        validation._THREADED_ROWS = default
+    written = [tuple(record.values()) for record in records]
+    expected = {
+        (index + 2, f"this row repeats line {written.index(cells) + 2} cell for cell")
+        for index, cells in enumerate(written)
+        if written.index(cells) != index
+    }
+    found = {
+        (error.line, error.message.split(";")[0])
+        for error in result.errors
+        if error.code == "duplicate-row"
+    }
+    assert found == expected
+
+
+def test_maybe_repeated_finds_every_row_that_shares_its_codes_and_numbers() -> None:
+    rng = np.random.default_rng(5)
+    count = 5000
+    coded = [(rng.integers(0, size, count), size) for size in (3, 50, 7)]
+    numbers = [rng.choice([0.0, 1.5, np.nan, 1e12], count)]
+    rows = validation._maybe_repeated(coded, numbers)
+    keys = list(zip(*(codes for codes, _ in coded), numbers[0].view(np.uint64), strict=True))
+    seen: dict[tuple[object, ...], int] = {}
+    for key in keys:
+        seen[key] = seen.get(key, 0) + 1
+    assert rows.tolist() == [index for index, key in enumerate(keys) if seen[key] > 1]
