@@ -46,9 +46,6 @@ csv.field_size_limit(sys.maxsize)
 _BOM = b"\xef\xbb\xbf"
 _BLANK_FILE_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*\Z")
 _WHITESPACE = b" \t\r\n"
-# Columns pandas must not parse as numbers: "+5", "-0" and "007" would all become plain
-# integers there, and the rules must see the text to judge it the same way on both paths.
-_COUNT_COLUMNS = ("value", "value_high")
 _QUOTE, _COMMA, _LF, _CR = (ord(char) for char in '",\n\r')
 
 
@@ -495,7 +492,7 @@ def _as_strings(
             frame[position] = series.astype("str")
         elif not pd.api.types.is_string_dtype(series.dtype):
             reread.append(position)
-        elif series.hasnans:
+        elif _has_missing(series):
             frame[position] = series.fillna("")
     if integers and (reread or not written_as_shown(frame)):
         reread += integers
@@ -516,6 +513,13 @@ def _as_strings(
         for offset, position in enumerate(reread):
             frame[position] = again.iloc[:, offset].astype("str")
     return frame
+
+
+def _has_missing(series: pd.Series) -> bool:
+    # Arrow counts its nulls as it builds an array; Series.hasnans builds a mask to count.
+    if getattr(series.dtype, "storage", None) == "pyarrow":
+        return pa.array(series).null_count > 0
+    return bool(series.hasnans)
 
 
 def _sizes_add_up(
