@@ -14,6 +14,7 @@ import vl_convert
 
 from figures import charts
 from figures.conflicts import find_conflicts
+from figures.filters import conflicts_in_view
 from figures.validation import load_figures
 from tests.support import HEADER, VOCABULARY, load
 
@@ -466,3 +467,18 @@ def test_the_dashboards_spec_and_the_altair_chart_say_the_same():
     assert spec["title"] == chart["title"]
     table = next(frame for name, frame in spec["datasets"].items() if name.startswith("figures"))
     assert sorted(table.loc[table["kind"] == "mark", "line"]) == sorted(marks_of(chart))
+
+
+def test_the_conflict_index_finds_a_views_conflicts_as_the_filters_do():
+    rows, conflicts = shipped()
+    index = charts.ConflictIndex.of(conflicts)
+    views = [
+        rows,
+        rows[rows["metric"] == "troops"],
+        rows[rows["affiliation"] == "armenia"],
+        rows[rows["metric"] == "arrived"],
+        rows.iloc[:0],
+    ]
+    for view in views:
+        lines = view["line"].to_numpy()
+        assert index.touching(lines) == conflicts_in_view(conflicts, view)
