@@ -6,9 +6,11 @@ conflict list; the figures table; the validation report; the form to add a figur
 sidebar holds the view's filters, which live in the URL so a copied link reopens the view.
 
 Data handling, and why:
-- The parsed file is cached with `st.cache_data` keyed on (path, mtime_ns, size) and the
+- The parsed file is cached with `st.cache_resource` keyed on (path, mtime_ns, size) and the
   vocabulary files' stats: an appended row changes the key, so it shows on the next
-  interaction, and an unchanged file is never parsed again.
+  interaction, and an unchanged file is never parsed again. Resource, not data, for the
+  reason below: `cache_data` unpickled 100,000 rows on every rerun (20 ms of it). Nothing
+  changes the rows in place; every view is a new frame.
 - Conflicts are cached with `st.cache_resource` under the same key, as a Future computed on a
   worker thread. Resource, not data: `cache_data` unpickles its value on every rerun, and the
   flags of 100,000 figures took 1.7 s to unpickle, far over a 300 ms rerun; `Conflict` is a
@@ -39,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
 
 from figures import charts
 from figures.conflicts import Conflict, ConflictSettings, conflicts_by_line, find_conflicts
@@ -50,7 +53,6 @@ from figures.filters import (
     FilterChoices,
     ViewFilters,
     apply_filters,
-    conflicts_in_view,
     describe_filters,
     filter_choices,
     filters_from_query,
@@ -88,6 +90,7 @@ W = {key: f"f_{key}" for key in MULTI_KEYS}
 W_DATES, W_COLOR, W_LOG, W_CONFLICT = "f_dates", "f_color", "f_log", "f_conflict"
 URL_READ, NOTICES, DATES_EXTENT = "_url_read", "_url_notices", "_dates_extent"
 PENDING_CONFLICT = "_url_conflict"
+W_TABLE_PAGE, TABLE_VIEW = "table_page", "_table_view"
 SERVER_SECONDS = "_server_seconds"
 
 # How long a page waits for the conflict engine before drawing without its marks.
@@ -98,7 +101,9 @@ SMALL_FILE_ROWS = 20_000
 MAX_CONFLICTS_LISTED = 12
 CONFLICTS_FIRST = 3
 MAX_FIGURES_PER_CONFLICT = 12
-MAX_TABLE_ROWS = 1_000
+# The figures table shows a page at a time, latest first: a page of 1,000 rows took the
+# server 70 ms of each rerun and the browser half a megabyte to decode.
+TABLE_PAGE_ROWS = 100
 MAX_ERRORS_LISTED = 2_000
 MAX_HEADLINE_METRICS = 12
 CANVAS_FROM_FIGURES = 500
@@ -208,7 +213,7 @@ class Loaded:
     reporters: tuple[str, ...]  # every reporter in the file: the palette's domain
 
 
-@st.cache_data(show_spinner="Reading the figures file…", max_entries=4)
+@st.cache_resource(show_spinner="Reading the figures file…", max_entries=4)
 def _load_cached(path: str, mtime_ns: int, size: int, vocab: tuple) -> Loaded:
     # mtime, size and the vocabulary stats are the cache key: an edited file reloads, an
     # unchanged one never re-parses. The arguments are used only as the key.
@@ -767,18 +772,38 @@ def _conflict_box(
         st.markdown("\n".join(items))
 
 
-def figures_table(rows: pd.DataFrame, vocabulary: Vocabulary, by_line: Mapping[int, list]) -> None:
+def figures_table(
+    rows: pd.DataFrame,
+    vocabulary: Vocabulary,
+    by_line: Mapping[int, list],
+    view: object = None,
+) -> None:
+    """The figures in view, latest first, a page of TABLE_PAGE_ROWS at a time. `view` names
+    the view (its filters): a new view starts at its first page."""
     st.subheader("The figures in view")
     if rows.empty:
         st.info("No figures in this view.")
         return
-    if len(rows) > MAX_TABLE_ROWS:
-        st.caption(
-            f"The {MAX_TABLE_ROWS:,} latest of {len(rows):,} figures; narrow the filters or "
-            "download the CSV for every one."
+    pages = -(-len(rows) // TABLE_PAGE_ROWS)
+    if st.session_state.get(TABLE_VIEW) != repr(view):
+        st.session_state[TABLE_VIEW] = repr(view)
+        st.session_state[W_TABLE_PAGE] = 1
+    page = 1
+    if pages > 1:
+        st.session_state[W_TABLE_PAGE] = min(max(1, st.session_state.get(W_TABLE_PAGE, 1)), pages)
+        number, note = st.columns([1, 5], vertical_alignment="bottom")
+        page = int(
+            number.number_input("Page", min_value=1, max_value=pages, step=1, key=W_TABLE_PAGE)
+        )
+        first = (page - 1) * TABLE_PAGE_ROWS
+        note.caption(
+            f"Figures {first + 1:,} to {min(first + TABLE_PAGE_ROWS, len(rows)):,} of "
+            f"{len(rows):,}, latest first (page {page:,} of {pages:,}). Narrow the filters to "
+            "find a figure, or download the CSV for every one."
         )
     # The latest first; nlargest finds them without sorting every row.
-    shown = rows.nlargest(MAX_TABLE_ROWS, ["as_of", "line"])
+    latest = rows.nlargest(page * TABLE_PAGE_ROWS, ["as_of", "line"])
+    shown = latest.iloc[(page - 1) * TABLE_PAGE_ROWS :]
     lines = shown["line"].astype(int).to_numpy()
     urls = shown["url"].astype(str).to_numpy(dtype=object)
     metric_labels = {name: vocabulary.metric_label(name) for name in vocabulary.metrics}
@@ -979,10 +1004,10 @@ def dashboard(
     # The page top to bottom is title, view, headline, conflicts, chart controls, charts,
     # then the rest; the sidebar holds the filters. But the charts are sent first and every
     # other part is filled into its place after them: the page reads the same, and the charts,
-    # the slowest part for a browser to draw, do not wait behind the widgets, whose first
-    # drawing took the browser over a second on a big file.
-    st.title(TITLE)
-    st.markdown(DESCRIPTION)
+    # the slowest part for a browser to draw, do not wait behind the rest. A browser drawing a
+    # big file's first page spent over a second on the widgets and on its first text (the
+    # title) before it started on the charts.
+    title_slot = st.container()
     view_slot = st.container()
     headline_slot = st.container()
     conflicts_slot = st.container()
@@ -990,12 +1015,14 @@ def dashboard(
     # An unfiltered view is the rows themselves: no copy of 100,000 rows for nothing.
     in_view = apply_filters(rows, filters) if len(rows) and filters != ViewFilters() else rows
     ready = flags is not None
-    all_conflicts = flags.conflicts if flags else []
     by_line = flags.by_line if flags else {}
-    view_conflicts = conflicts_in_view(all_conflicts, in_view) if len(in_view) else []
+    view_conflicts: list[Conflict] = []
+    if flags is not None and len(in_view):
+        # `conflicts_in_view`, through the index kept with the flags.
+        view_conflicts = flags.index.touching(in_view["line"].to_numpy(np.int64))
     chosen = chosen_conflict(view_conflicts, ready)
 
-    st.subheader("The figures on charts")
+    charts_title_slot = st.container()
     controls_slot = st.container()
     color_by, log_scale, chosen = control_values()
     write_url(filters, color_by, log_scale, chosen)
@@ -1034,6 +1061,10 @@ def dashboard(
     else:
         st.caption("No figures to chart in this view.")
 
+    with title_slot:
+        st.title(TITLE)
+        st.markdown(DESCRIPTION)
+    charts_title_slot.subheader("The figures on charts")
     with controls_slot:
         chart_controls(view_conflicts)
     with view_slot:
@@ -1070,7 +1101,7 @@ def dashboard(
             headline(in_view, vocabulary, by_line)
     with conflicts_slot:
         conflict_list(view_conflicts, in_view, chosen, ready)
-    figures_table(in_view, vocabulary, by_line)
+    figures_table(in_view, vocabulary, by_line, view=filters)
     validation_report(result, path)
     add_figure_section(path, vocabulary)
     # The whole run on the server, from the first line of main(): what a benchmark reads.
@@ -1081,10 +1112,27 @@ def dashboard(
         _finish_when_flagged(future)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _arrow_bytes(name: str, _frame: pd.DataFrame) -> bytes:
+    """A chart dataset as the Arrow bytes Streamlit sends, by the dataset's name: the charts
+    name each dataset by a hash of its content, so the two charts of a view, which share
+    their table, and a rerun of the same view convert it once."""
+    return dataframe_util.convert_anything_to_arrow_bytes(_frame)
+
+
 def browser_ready(spec: dict[str, Any], figures: int) -> dict[str, Any]:
-    """The spec as the browser should draw it: past a few hundred figures, on a canvas and
-    without a screen-reader label per mark, which made the browser take seconds longer to show
-    a big view's chart. The charts' own text (titles, key, axes, legend) is unchanged."""
+    """The spec as the browser should draw it: its datasets as Arrow bytes (converted once,
+    see `_arrow_bytes`); and past a few hundred figures, on a canvas and without a
+    screen-reader label per mark, which made the browser take seconds longer to show a big
+    view's chart. The charts' own text (titles, key, axes, legend) is unchanged."""
+    if spec.get("datasets"):
+        spec = {
+            **spec,
+            "datasets": {
+                name: frame if isinstance(frame, bytes) else _arrow_bytes(name, frame)
+                for name, frame in spec["datasets"].items()
+            },
+        }
     if figures <= CANVAS_FROM_FIGURES:
         return spec
     config = dict(spec.get("config", {}))

@@ -368,3 +368,39 @@ def test_big_views_are_drawn_on_a_canvas_small_ones_as_svg():
     assert big["usermeta"] == {"embedOptions": {"renderer": "canvas"}}
     assert big["config"] == {"view": {"stroke": None}, "mark": {"aria": False}}
     assert "usermeta" not in spec, "the spec passed in is left as it was"
+
+
+def test_both_charts_send_the_same_arrow_bytes_of_their_shared_table(data_file):
+    at = app()
+    first, second = at.get("vega_lite_chart")
+    tables = [
+        {d.name: d.data.data for d in chart.proto.datasets if d.name.startswith("figures")}
+        for chart in (first, second)
+    ]
+    assert tables[0] == tables[1] and len(tables[0]) == 1
+
+
+def test_the_figures_table_shows_a_page_at_a_time_latest_first(tmp_path, monkeypatch):
+    from bench.synthetic import write_synthetic
+
+    target = write_synthetic(tmp_path / "figures.csv", 250, seed=5)
+    shutil.copy(ROOT / "data" / "metrics.csv", tmp_path / "metrics.csv")
+    shutil.copy(ROOT / "data" / "groups.csv", tmp_path / "groups.csv")
+    monkeypatch.setenv("FIGURES_DATA", str(target))
+    at = app()
+    assert not at.exception
+    first = at.dataframe[0].value
+    assert len(first) == figures.ui.TABLE_PAGE_ROWS
+    loaded = figures.ui.load(target)
+    every = loaded.result.rows
+    latest = every.sort_values(["as_of", "line"], ascending=False)["line"].tolist()
+    assert first["Line"].tolist() == latest[:100]
+    at.number_input(key=figures.ui.W_TABLE_PAGE).set_value(3).run()
+    assert at.dataframe[0].value["Line"].tolist() == latest[200:]
+    # A new view starts at its first page.
+    metric = loaded.choices.metrics[0]
+    at.multiselect(key="f_metric").set_value([metric]).run()
+    assert not at.exception
+    assert at.session_state[figures.ui.W_TABLE_PAGE] == 1
+    of_metric = every[every["metric"] == metric].sort_values(["as_of", "line"], ascending=False)
+    assert at.dataframe[0].value["Line"].tolist() == of_metric["line"].tolist()[:100]
