@@ -430,24 +430,17 @@ def _read_fast(raw: bytes, header: list[str], raw_header: list[str]) -> RawTable
 
 
 def _fast_table(source: _Bytes, header: list[str], raw_header: list[str]) -> RawTable | None:
-    survey = _survey(source)
-    if survey.odd:
+    # The survey and pandas' parse are independent until the survey's verdict decides
+    # whether the parse is kept, so they run at once: each leaves a core idle at times (the
+    # survey joining its blocks' marks, pandas gathering its chunks), which the other fills.
+    # An odd file costs a parse for nothing, next to the careful reader's own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        surveyed = pool.submit(_survey, source)
+        frame = _parse(source)
+        survey = surveyed.result()
+    if survey.odd or frame is None or len(frame.columns) != len(header):
         return None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            # "utf-8", not "utf-8-sig": pandas' C parser skips a BOM itself, while the
-            # "-sig" codec decodes the whole file in Python first (about half again the time).
-            frame = pd.read_csv(
-                source.csv_input(),
-                encoding="utf-8",
-                na_filter=False,  # empty cells stay "", as the careful reader gives them
-                index_col=False,
-                skip_blank_lines=True,
-            )
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeError):
-            return None
-    if caught or len(frame.columns) != len(header) or not source.unchanged():
+    if not source.unchanged():  # pandas may have read a newer file than the survey did
         return None
     frame.columns = pd.Index(range(len(header)))
     strings = _as_strings(
@@ -467,6 +460,25 @@ def _fast_table(source: _Bytes, header: list[str], raw_header: list[str]) -> Raw
         lines = lines[~blank]
     strings.columns = header
     return RawTable(header=header, frame=strings, lines=lines)
+
+
+def _parse(source: _Bytes) -> pd.DataFrame | None:
+    """pandas' C parser on the bytes, or None when it refuses them or warns about them."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            # "utf-8", not "utf-8-sig": pandas' C parser skips a BOM itself, while the
+            # "-sig" codec decodes the whole file in Python first (about half again the time).
+            frame = pd.read_csv(
+                source.csv_input(),
+                encoding="utf-8",
+                na_filter=False,  # empty cells stay "", as the careful reader gives them
+                index_col=False,
+                skip_blank_lines=True,
+            )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeError):
+            return None
+    return None if caught else frame
 
 
 def _as_strings(
