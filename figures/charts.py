@@ -191,16 +191,23 @@ def date_texts(
 ) -> np.ndarray:
     """'19 Sep 2023' (or '26 Sep 2023, 20:00' where `with_time`) for each moment, column-wise;
     `missing` where there is none."""
-    moments = pd.to_datetime(moments)
-    timed = np.zeros(len(moments), bool) if with_time is None else np.asarray(with_time, bool)
-    # Few distinct dates in many rows: format each distinct (moment, timed) once.
-    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([moments, timed]))
+    stamps = pd.to_datetime(moments).to_numpy("datetime64[ns]")
+    timed = np.zeros(len(stamps), bool) if with_time is None else np.asarray(with_time, bool)
+    absent = np.isnat(stamps)
+    # Few distinct dates in many rows: format each distinct (minute, timed) once. Two bits
+    # of key per minute: even without the time of day, odd with it.
+    minutes = np.where(absent, 0, stamps.view(np.int64) // 60_000_000_000)
+    keys, codes = np.unique(minutes * 2 + timed, return_inverse=True)
     texts = np.array(
-        [missing if pd.isna(moment) else _date_text(moment, bool(flag)) for moment, flag in uniques]
-        + [missing],
+        [
+            _date_text(pd.Timestamp(int(key // 2) * 60_000_000_000), bool(key % 2))
+            for key in keys.tolist()
+        ],
         dtype=object,
     )
-    return texts[codes]  # code -1 (no date) picks the trailing `missing`
+    out = texts[codes.reshape(-1)] if len(keys) else np.array([], dtype=object)
+    out[absent] = missing
+    return out
 
 
 def _texts(column: pd.Series) -> np.ndarray:
@@ -360,7 +367,7 @@ def prepare(
         if flags:
             by_line[line] = list(flags)
             touching.update((id(conflict), conflict) for conflict in flags)
-    marks = _mark_rows(known, vocabulary, by_line, highlighted, color_by, tolerance)
+    marks = _mark_rows(known, vocabulary, by_line, highlighted, color_by, tolerance, index)
     pairs, complete = _pair_rows(marks, list(touching.values()), MAX_PAIRS)
     if not complete:
         notes.append(
@@ -385,6 +392,8 @@ class ConflictIndex:
     # Each (conflict, line) membership: the line, and the conflict's position in `conflicts`.
     member_lines: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
     member_owner: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
+    # Each flagged line's tooltip text (`_conflict_text`), made the first time it is drawn.
+    texts: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, conflicts: Iterable[Conflict]) -> ConflictIndex:
@@ -402,6 +411,13 @@ class ConflictIndex:
             np.array(members, dtype=np.int64),
             np.repeat(np.arange(len(listed), dtype=np.int64), counts),
         )
+
+    def text(self, line: int) -> str:
+        """The tooltip's words on the conflicts of `line` (the same for every view)."""
+        found = self.texts.get(line)
+        if found is None:
+            found = self.texts[line] = _conflict_text(list(self.by_line.get(line, ())), line)
+        return found
 
     def touching(self, lines: np.ndarray) -> list[Conflict]:
         """The conflicts with a figure on one of `lines`, in the engine's order: what
@@ -501,6 +517,7 @@ def _mark_rows(
     highlighted: set[int],
     color_by: str,
     tolerance: float,
+    index: ConflictIndex | None = None,
 ) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=_MARK_COLUMNS)
@@ -562,7 +579,12 @@ def _mark_rows(
             "place_text": [p if p else NO_PLACE for p in place],
             "quote_short": [shorten(q) for q in _texts(rows["quote"])],
             "in_conflict": [int(n) in by_line for n in line],
-            "conflict_text": [_conflict_text(by_line.get(int(n), []), int(n)) for n in line],
+            "conflict_text": [
+                (index.text(n) if index else _conflict_text(by_line[n], n))
+                if n in by_line
+                else "none"
+                for n in line.tolist()
+            ],
             "highlighted": [int(n) in highlighted for n in line],
         }
     )
@@ -577,14 +599,14 @@ def _pair_rows(
     if marks.empty or not conflicts:
         return _NO_PAIRS.copy(), True
     where = {
-        int(line): (panel, int(t), float(y), reporter, value_text)
+        line: (panel, t, y, reporter, value_text)
         for line, panel, t, y, reporter, value_text in zip(
-            marks["line"],
-            marks["panel"],
-            marks["t"],
-            marks["y"],
-            marks["reporter"],
-            marks["value_text"],
+            marks["line"].to_numpy(np.int64).tolist(),
+            marks["panel"].to_numpy(dtype=object).tolist(),
+            marks["t"].to_numpy(np.int64).tolist(),
+            marks["y"].to_numpy(np.float64).tolist(),
+            marks["reporter"].to_numpy(dtype=object).tolist(),
+            marks["value_text"].to_numpy(dtype=object).tolist(),
             strict=True,
         )
     }
@@ -653,13 +675,13 @@ def _colour_encoding(
     while the colours come from the palette of every reporter given."""
     if color_by == "affiliation":
         palette = {AFFILIATION_LABELS[k]: c for k, c in AFFILIATION_COLOURS.items()}
-        shown = set(marks["colour"])
+        shown = set(marks["colour"].unique())
         domain = [label for label in palette if label in shown]
         title = "Reporter's side"
     else:
         everyone = list(reporters) if reporters is not None else []
-        palette = reporter_palette([*everyone, *marks["reporter"]])
-        domain = _unique_sorted(marks["colour"])
+        palette = reporter_palette([*everyone, *marks["reporter"].unique()])
+        domain = _unique_sorted(marks["colour"].unique())
         title = "Reported by"
     encoding: Spec = {
         "field": "colour",
@@ -694,8 +716,9 @@ def _colour_encoding(
 
 def _dash_encoding(marks: pd.DataFrame, reporters: Sequence[str] | None) -> Spec | None:
     everyone = list(reporters) if reporters is not None else []
-    dashes = reporter_dashes([*everyone, *marks["reporter"]])
-    domain = _unique_sorted(marks["reporter"])
+    shown = marks["reporter"].unique()
+    dashes = reporter_dashes([*everyone, *shown])
+    domain = _unique_sorted(shown)
     patterns = [dashes[name] for name in domain]
     if all(pattern == list(DASHES[0]) for pattern in patterns):
         return None
@@ -1118,7 +1141,7 @@ def _table(data: ChartData) -> pd.DataFrame:
 def _present(data: ChartData) -> dict[str, bool]:
     """Which kinds of rows the chart's table holds, so layers with nothing to draw are left
     out (see `_layers`)."""
-    forms = set(data.marks["form"])
+    forms = set(data.marks["form"].unique())
     return {
         "bars": bool(forms & set(BAR_THICKNESS)),
         "cumulative": bool(data.marks["cumulative"].any()),
@@ -1309,7 +1332,7 @@ def by_source_spec(
     emphasise = bool(highlight_set.intersection(data.marks["line"].astype(int)))
     side_rank = {label: index for index, label in enumerate(AFFILIATION_LABELS.values())}
     order = sorted(
-        set(zip(data.marks["side"], data.marks["reporter"], strict=True)),
+        data.marks[["side", "reporter"]].drop_duplicates().itertuples(index=False, name=None),
         key=lambda pair: (side_rank.get(pair[0], len(side_rank)), pair[1].casefold(), pair[1]),
     )
     reporter_axis = {
@@ -1336,7 +1359,7 @@ def by_source_spec(
     )
     # The reporters' names sit left of the panels: about 6.5 px a character, up to the
     # axis's label limit.
-    longest = max((len(name) for name in data.marks["reporter"]), default=0)
+    longest = max((len(name) for name in data.marks["reporter"].unique()), default=0)
     margin = min(320, int(6.5 * longest) + 12)
     key = _key(tolerance, True, bool(data.marks["in_conflict"].any()), width, margin)
     # Each panel lists only its own reporters and spans only its own values.

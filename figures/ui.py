@@ -705,8 +705,9 @@ def conflict_list(
     # Sources and quotes of the listed figures only: a lookup over all rows costs a rerun.
     needed = {figure.line for conflict in listed for figure in conflict.figures}
     cited = rows.loc[rows["line"].isin(needed).to_numpy(), ["line", "url", "quote"]]
-    urls = dict(zip(cited["line"].astype(int), cited["url"], strict=True))
-    quotes = dict(zip(cited["line"].astype(int), cited["quote"], strict=True))
+    cited_lines = cited["line"].to_numpy(np.int64).tolist()
+    urls = dict(zip(cited_lines, cited["url"].to_numpy(dtype=object).tolist(), strict=True))
+    quotes = dict(zip(cited_lines, cited["quote"].to_numpy(dtype=object).tolist(), strict=True))
     for conflict in listed[:CONFLICTS_FIRST]:
         _conflict_box(conflict, chosen, urls, quotes)
     rest = listed[CONFLICTS_FIRST:]
@@ -748,7 +749,6 @@ def _conflict_box(
                 args=(key,),
                 width="stretch",
             )
-        st.markdown(md(conflict.explanation))
         items = []
         # A big group of disagreeing figures can hold hundreds; the first dozen make the
         # point, and every line is still named.
@@ -769,7 +769,8 @@ def _conflict_box(
         if left_out:
             lines = ", ".join(str(figure.line) for figure in left_out)
             items.append(f"- and {plural(len(left_out), 'more figure')}: lines {lines}")
-        st.markdown("\n".join(items))
+        # The sentence and the figures in one block of text: one element, not two, per box.
+        st.markdown(md(conflict.explanation) + "\n\n" + "\n".join(items))
 
 
 def figures_table(
@@ -801,9 +802,7 @@ def figures_table(
             f"{len(rows):,}, latest first (page {page:,} of {pages:,}). Narrow the filters to "
             "find a figure, or download the CSV for every one."
         )
-    # The latest first; nlargest finds them without sorting every row.
-    latest = rows.nlargest(page * TABLE_PAGE_ROWS, ["as_of", "line"])
-    shown = latest.iloc[(page - 1) * TABLE_PAGE_ROWS :]
+    shown = rows.iloc[latest_first(rows, (page - 1) * TABLE_PAGE_ROWS, TABLE_PAGE_ROWS)]
     lines = shown["line"].astype(int).to_numpy()
     urls = shown["url"].astype(str).to_numpy(dtype=object)
     metric_labels = {name: vocabulary.metric_label(name) for name in vocabulary.metrics}
@@ -845,6 +844,22 @@ def figures_table(
             "Conflicts": st.column_config.NumberColumn(help="Conflicts this figure is part of"),
         },
     )
+
+
+def latest_first(rows: pd.DataFrame, start: int, count: int) -> np.ndarray:
+    """Positions of rows start to start + count, ordered latest as-of first (then the last
+    line first). Only rows at least as late as the last one wanted are sorted."""
+    as_of = rows["as_of"].to_numpy("datetime64[ns]").view(np.int64)
+    lines = rows["line"].to_numpy(np.int64)
+    wanted = min(start + count, len(rows))
+    if wanted <= 0:
+        return np.array([], dtype=np.int64)
+    candidates = np.arange(len(rows))
+    if wanted < len(rows):
+        cutoff = np.partition(as_of, len(rows) - wanted)[len(rows) - wanted]
+        candidates = np.flatnonzero(as_of >= cutoff)
+    order = candidates[np.lexsort((lines[candidates], as_of[candidates]))[::-1]]
+    return order[start:wanted]
 
 
 def validation_report(result: LoadResult, path: Path) -> None:
