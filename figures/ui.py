@@ -241,7 +241,12 @@ class Flags:
 
 def _find_flags(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSettings) -> Flags:
     conflicts = find_conflicts(rows, vocabulary, settings)
-    return Flags(conflicts, conflicts_by_line(conflicts), charts.ConflictIndex.of(conflicts))
+    index = charts.ConflictIndex.of(conflicts)
+    # The words each flagged figure's tooltip gives on its conflicts: made here, on the
+    # engine's thread, rather than a few thousand at a time on the reruns that draw them.
+    for line in index.lines.tolist():
+        index.text(line)
+    return Flags(conflicts, conflicts_by_line(conflicts), index)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
