@@ -348,7 +348,6 @@ def _scan(source: _Bytes) -> list[_Marks]:
     """Every block's marks, in order, scanned on two threads (numpy and reads release the
     GIL), each taking the next block when it is free, so a busy core holds up neither."""
     starts = range(source.text_start, source.size, _BLOCK)
-    marks: list[_Marks] = []
     found: dict[int, _Marks] = {}
     claims = itertools.count()  # next() on it is atomic, so a block goes to one thread
 
@@ -367,8 +366,7 @@ def _scan(source: _Bytes) -> list[_Marks]:
             other.result()
     else:
         work()
-    marks.extend(found[index] for index in range(len(starts)))
-    return marks
+    return [found[index] for index in range(len(starts))]
 
 
 class _Survey(NamedTuple):

@@ -391,6 +391,27 @@ def _bytes_as_integer(text: np.ndarray, begin: np.ndarray, width: int) -> np.nda
     return code
 
 
+def _rows_of(series: pd.Series, rows: np.ndarray) -> pd.Series:
+    """The cells at `rows` (ascending), indexed from 0.
+
+    Arrow's take on a column in chunks (as pandas reads a big file) first joins the chunks,
+    a copy of the whole column: for a few rows of the quotes that is most of the cost. Each
+    chunk gives its own rows here instead.
+    """
+    data = pa.array(series) if getattr(series.dtype, "storage", None) == "pyarrow" else None
+    if not isinstance(data, pa.ChunkedArray) or data.num_chunks < 2:
+        return series.iloc[rows].reset_index(drop=True)
+    bounds = np.cumsum([0, *(len(chunk) for chunk in data.chunks)])
+    cuts = np.searchsorted(rows, bounds)  # rows[cuts[i]:cuts[i + 1]] are in chunk i
+    pieces = [
+        data.chunk(index).take(pa.array(rows[cuts[index] : cuts[index + 1]] - bounds[index]))
+        for index in range(data.num_chunks)
+        if cuts[index + 1] > cuts[index]
+    ]
+    taken = pa.chunked_array(pieces, type=data.type)
+    return pd.Series(pd.array(taken, dtype=series.dtype))
+
+
 def _column_or_blank(frame: pd.DataFrame, name: str, count: int) -> pd.Series:
     if name in frame.columns:
         return frame[name]
@@ -422,14 +443,15 @@ def _counts(text: pd.Series, column: str, collector: _Collector) -> np.ndarray:
         out[bulk] = pc.cast(pc.filter(cells, plain), pa.int64()).to_numpy()
     rest = np.flatnonzero(~bulk & np.asarray(pc.greater(lengths, 0), dtype=bool))
     if len(rest):
-        thousands = text.iloc[rest].str.fullmatch(r"[0-9]{1,3}(?:,[0-9]{3}){1,3}")
+        thousands = _rows_of(text, rest).str.fullmatch(r"[0-9]{1,3}(?:,[0-9]{3}){1,3}")
         bulk = thousands.to_numpy(dtype=bool)
         if bulk.any():
-            digits = pc.replace_substring(pa.array(text.iloc[rest[bulk]]), ",", "")
+            digits = pc.replace_substring(pa.array(_rows_of(text, rest[bulk])), ",", "")
             out[rest[bulk]] = pc.cast(digits, pa.int64()).to_numpy()
             rest = rest[~bulk]
     if len(rest):
-        codes, parsed = _apply_rule(text.iloc[rest], check_count, column, collector, positions=rest)
+        cells = _rows_of(text, rest)
+        codes, parsed = _apply_rule(cells, check_count, column, collector, positions=rest)
         lookup = np.array([np.nan if p is None else float(p) for p in parsed])
         out[rest] = lookup[codes]
     return out
@@ -486,7 +508,7 @@ def _urls(series: pd.Series, collector: _Collector) -> None:
         plain = series.str.fullmatch(_PLAIN_URL_RE).to_numpy(dtype=bool)
     rest = np.flatnonzero(series.ne("").to_numpy(dtype=bool) & ~plain)
     if len(rest):
-        _apply_rule(series.iloc[rest], check_url, "url", collector, positions=rest)
+        _apply_rule(_rows_of(series, rest), check_url, "url", collector, positions=rest)
 
 
 # Plain printable-ASCII http(s) addresses: a subset of what check_url accepts, picked out in
@@ -579,7 +601,7 @@ def _repeats(columns: list[pd.Series | Coded], rows: np.ndarray | None = None) -
     for round_ in range(len(cells) + 1):
         if round_:  # the first round narrows by the coded columns only
             series = cells[round_ - 1]
-            values = series if len(candidates) == count else series.iloc[candidates]
+            values = series if len(candidates) == count else _rows_of(series, candidates)
             codes, uniques = pd.factorize(values, use_na_sentinel=False)
             group = group * len(uniques) + codes
         group, _ = pd.factorize(group)

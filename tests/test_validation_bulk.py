@@ -182,3 +182,19 @@ def test_maybe_repeated_finds_every_row_that_shares_its_codes_and_numbers() -> N
     for key in keys:
         seen[key] = seen.get(key, 0) + 1
     assert rows.tolist() == [index for index, key in enumerate(keys) if seen[key] > 1]
+
+
+@SETTINGS
+@given(
+    st.lists(st.text(max_size=3), min_size=1, max_size=12),
+    st.data(),
+    st.booleans(),
+)
+def test_rows_of_a_column_in_chunks_are_the_rows_iloc_gives(
+    strings: list[str], data: st.DataObject, sliced: bool
+) -> None:
+    series = arrow_text(strings, sliced)
+    rows = sorted(data.draw(st.sets(st.integers(0, len(strings) - 1))))
+    taken = validation._rows_of(series, np.array(rows, dtype=np.int64))
+    assert taken.tolist() == [strings[row] for row in rows]
+    assert taken.dtype == series.dtype
