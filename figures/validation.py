@@ -408,7 +408,8 @@ def _rows_of(series: pd.Series, rows: np.ndarray) -> pd.Series:
         for index in range(data.num_chunks)
         if cuts[index + 1] > cuts[index]
     ]
-    taken = pa.chunked_array(pieces, type=data.type)
+    # One chunk: what is taken is small, and every later arrow call pays per chunk.
+    taken = pa.concat_arrays(pieces) if pieces else pa.array([], type=data.type)
     return pd.Series(pd.array(taken, dtype=series.dtype))
 
 
@@ -427,6 +428,19 @@ _VOCABULARY_COLUMNS = ("metric", "group", "qualifier", "affiliation")
 
 def _counts(text: pd.Series, column: str, collector: _Collector) -> np.ndarray:
     """Parse a (stripped) count column into float64 (NaN where empty or invalid)."""
+    out = np.full(len(text), np.nan)
+    filled = np.flatnonzero(np.asarray(pc.greater(pc.binary_length(pa.array(text)), 0)))
+    if len(filled) < len(text) // 2:  # mostly empty, as value_high is: look at the rest only
+        out[filled] = _filled_counts(_rows_of(text, filled), column, collector, filled)
+    else:
+        out[:] = _filled_counts(text, column, collector, None)
+    return out
+
+
+def _filled_counts(
+    text: pd.Series, column: str, collector: _Collector, positions: np.ndarray | None
+) -> np.ndarray:
+    """`_counts` of cells whose table rows are `positions` (None: all of them, in order)."""
     out = np.full(len(text), np.nan)
     # Plain digits, and digits with spreadsheet thousands commas, are converted in bulk: at
     # most 12 digits is always within MAX_VALUE, so check_count would accept each of them and
@@ -450,8 +464,9 @@ def _counts(text: pd.Series, column: str, collector: _Collector) -> np.ndarray:
             out[rest[bulk]] = pc.cast(digits, pa.int64()).to_numpy()
             rest = rest[~bulk]
     if len(rest):
+        rows = rest if positions is None else positions[rest]
         cells = _rows_of(text, rest)
-        codes, parsed = _apply_rule(cells, check_count, column, collector, positions=rest)
+        codes, parsed = _apply_rule(cells, check_count, column, collector, positions=rows)
         lookup = np.array([np.nan if p is None else float(p) for p in parsed])
         out[rest] = lookup[codes]
     return out
@@ -517,11 +532,13 @@ _PLAIN_URL_RE = r"(?i)https?://[!-\"$-.0-9:->@-~]+[!-~]*"
 
 
 def _plain_urls(series: pd.Series) -> np.ndarray | None:
-    """Which cells match _PLAIN_URL_RE, read off the arrow bytes (None: not arrow text).
+    """Which cells are plain http(s) addresses, read off the arrow bytes (None: not arrow text).
 
-    A regular expression per cell costs several times what these few comparisons on the
-    bytes do: "http://" or "https://" in any case, then a byte that is not "/", "?" or "#",
-    and no byte outside printable ASCII (space excluded) anywhere.
+    These are the ASCII cells _PLAIN_URL_RE matches (its case folding also lets in a few
+    non-ASCII letters, such as the long s for "s"; those go to check_url like any other
+    cell). A regular expression per cell costs several times what these few comparisons on
+    the bytes do: "http://" or "https://" in any case, then a byte that is not "/", "?" or
+    "#", and no byte outside printable ASCII (space excluded) anywhere.
     """
     chunks = _text_chunks(series)
     if chunks is None:

@@ -100,10 +100,12 @@ _URL_PIECES = st.sampled_from(
 )
 def test_plain_urls_are_what_the_regular_expression_says(strings: list[str], sliced: bool) -> None:
     series = arrow_text(strings, sliced)
-    expected = series.str.fullmatch(validation._PLAIN_URL_RE).to_numpy(dtype=bool)
+    matched = series.str.fullmatch(validation._PLAIN_URL_RE).to_numpy(dtype=bool)
     plain = validation._plain_urls(series)
     assert plain is not None
-    assert plain.tolist() == expected.tolist()
+    # The regular expression's case folding lets "ſ" stand for "s"; the bytes take ASCII only.
+    ascii_only = [string.isascii() for string in strings]
+    assert plain.tolist() == (matched & ascii_only).tolist()
     for string, accepted in zip(strings, plain, strict=True):
         if accepted:  # a subset of what the rule accepts
             assert validation.check_url(string) == string
