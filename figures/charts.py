@@ -673,18 +673,21 @@ def _colour_encoding(
 ) -> Spec:
     """The colour channel: the domain holds only what is shown, so the legend stays short,
     while the colours come from the palette of every reporter given."""
+    # The column coloured by: the reporter, or the side's label (the same values as `colour`,
+    # which the browser is not sent twice).
+    field = "side" if color_by == "affiliation" else "reporter"
     if color_by == "affiliation":
         palette = {AFFILIATION_LABELS[k]: c for k, c in AFFILIATION_COLOURS.items()}
-        shown = set(marks["colour"].unique())
+        shown = set(marks[field].unique())
         domain = [label for label in palette if label in shown]
         title = "Reporter's side"
     else:
         everyone = list(reporters) if reporters is not None else []
         palette = reporter_palette([*everyone, *marks["reporter"].unique()])
-        domain = _unique_sorted(marks["colour"].unique())
+        domain = _unique_sorted(marks[field].unique())
         title = "Reported by"
     encoding: Spec = {
-        "field": "colour",
+        "field": field,
         "type": "nominal",
         "scale": {"domain": domain, "range": [palette[name] for name in domain]},
         "title": title,
@@ -1133,9 +1136,12 @@ def _table(data: ChartData) -> pd.DataFrame:
     table["panel_title"] = table["panel"].map(titles)
     for name in ("cumulative", "in_conflict", "highlighted"):
         table[name] = table[name].astype("boolean").fillna(False).astype(bool)
-    # What the browser needs, no more: every byte of text is decoded there before the first
-    # chart shows (the panel title is the metric; reporter and place make a line's series).
-    return table.drop(columns=["panel", "metric_text", "series"])
+    # What the browser needs, no more: every cell is decoded there before the first chart
+    # shows (the panel title is the metric; reporter and place make a line's series; colour
+    # repeats the reporter or the side; flags nobody has are left out with their layers).
+    unused = ["panel", "metric_text", "series", "colour", "severity"]
+    unused += [name for name in ("in_conflict", "highlighted") if not table[name].any()]
+    return table.drop(columns=[name for name in unused if name in table])
 
 
 def _present(data: ChartData) -> dict[str, bool]:

@@ -1074,10 +1074,9 @@ def dashboard(
         st.vega_lite_chart(
             spec=browser_ready(timeline, len(prepared.marks)), theme=None, width="content"
         )
-        by_source = charts.by_source_spec(in_view, view_conflicts, vocabulary, width=440, **options)
-        st.vega_lite_chart(
-            spec=browser_ready(by_source, len(prepared.marks)), theme=None, width="content"
-        )
+        # The by-source chart goes last of all: sent right behind the timeline, the browser
+        # worked on both charts together and showed neither until both were done.
+        by_source_slot = st.container()
     else:
         st.caption("No figures to chart in this view.")
 
@@ -1124,6 +1123,11 @@ def dashboard(
     figures_table(in_view, vocabulary, by_line, view=filters)
     validation_report(result, path)
     add_figure_section(path, vocabulary)
+    if not in_view.empty:
+        by_source = charts.by_source_spec(in_view, view_conflicts, vocabulary, width=440, **options)
+        by_source_slot.vega_lite_chart(
+            spec=browser_ready(by_source, len(prepared.marks)), theme=None, width="content"
+        )
     # The whole run on the server, from the first line of main(): what a benchmark reads.
     st.session_state[SERVER_SECONDS] = time.perf_counter() - started
     if future is None:

@@ -170,7 +170,8 @@ def test_colour_by_affiliation_uses_the_sides_palette():
     scale = colour_scale(spec)
     assert scale["Armenia"] == charts.AFFILIATION_COLOURS["armenia"]
     assert scale["Azerbaijan"] == charts.AFFILIATION_COLOURS["azerbaijan"]
-    assert marks_of(spec)[13]["colour"] == "Azerbaijan"
+    assert points_layer(spec)["encoding"]["color"]["field"] == "side"
+    assert marks_of(spec)[13]["side"] == "Azerbaijan"
     with pytest.raises(ValueError, match="color_by"):
         charts.timeline_chart(rows, conflicts, VOCABULARY, color_by="outlet")
 
@@ -341,7 +342,7 @@ def test_conflicting_figures_are_ringed_and_each_pair_joined():
 def test_without_conflicts_nothing_is_ringed_and_the_subtitle_says_so():
     rows, _ = shipped()
     spec = charts.timeline_chart(rows, [], VOCABULARY).to_dict()
-    assert not any(row["in_conflict"] for row in marks_of(spec).values())
+    assert not any(row.get("in_conflict") for row in marks_of(spec).values())
     assert pairs_of(spec) == set()
     assert "No figure in this chart is in a conflict." in spec["title"]["subtitle"]
     # Layers with nothing to draw are left out: each costs the browser work in every panel.
