@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -198,16 +198,17 @@ def date_texts(
     # of key per minute: even without the time of day, odd with it.
     minutes = np.where(absent, 0, stamps.view(np.int64) // 60_000_000_000)
     keys, codes = np.unique(minutes * 2 + timed, return_inverse=True)
-    texts = np.array(
-        [
-            _date_text(pd.Timestamp(int(key // 2) * 60_000_000_000), bool(key % 2))
-            for key in keys.tolist()
-        ],
-        dtype=object,
-    )
+    texts = np.array([_minute_text(key) for key in keys.tolist()], dtype=object)
     out = texts[codes.reshape(-1)] if len(keys) else np.array([], dtype=object)
     out[absent] = missing
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _minute_text(key: int) -> str:
+    """`_date_text` of a minute since the epoch (key // 2), with its time if key is odd: the
+    same few thousand minutes recur in every view of a file."""
+    return _date_text(pd.Timestamp(int(key // 2) * 60_000_000_000), bool(key % 2))
 
 
 def _texts(column: pd.Series) -> np.ndarray:
@@ -335,7 +336,9 @@ def prepare(
     if not len(positions):
         empty = rows.iloc[positions]
         return ChartData(
-            _mark_rows(empty, vocabulary, {}, set(), color_by, tolerance), _NO_PAIRS.copy(), []
+            _mark_rows(empty, vocabulary, ConflictIndex.of(()), set(), color_by, tolerance),
+            _NO_PAIRS.copy(),
+            [],
         )
     lines = rows["line"].to_numpy(np.int64)[positions]
     panel, panel_names = _panel_codes(rows, positions)
@@ -360,15 +363,9 @@ def prepare(
         )
         positions = positions[picked]
     known = rows.iloc[positions]
-    by_line: dict[int, list[Conflict]] = {}
-    touching: dict[int, Conflict] = {}
-    for line in known["line"].to_numpy(np.int64).tolist():
-        flags = index.by_line.get(line)
-        if flags:
-            by_line[line] = list(flags)
-            touching.update((id(conflict), conflict) for conflict in flags)
-    marks = _mark_rows(known, vocabulary, by_line, highlighted, color_by, tolerance, index)
-    pairs, complete = _pair_rows(marks, list(touching.values()), MAX_PAIRS)
+    touching = index.touching(known["line"].to_numpy(np.int64))
+    marks = _mark_rows(known, vocabulary, index, highlighted, color_by, tolerance)
+    pairs, complete = _pair_rows(marks, touching, MAX_PAIRS)
     if not complete:
         notes.append(
             f"Lines join the {MAX_PAIRS:,} disagreeing pairs of the most severe conflicts; "
@@ -513,15 +510,15 @@ _NO_PAIRS = pd.DataFrame(columns=_PAIR_COLUMNS)
 def _mark_rows(
     rows: pd.DataFrame,
     vocabulary: Vocabulary,
-    by_line: Mapping[int, list[Conflict]],
+    index: ConflictIndex,
     highlighted: set[int],
     color_by: str,
     tolerance: float,
-    index: ConflictIndex | None = None,
 ) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=_MARK_COLUMNS)
     line = rows["line"].to_numpy(np.int64)
+    flagged = np.isin(line, index.lines)
     # Text columns as numpy object arrays: iterating pyarrow-backed columns item by item in
     # Python is several times slower.
     qualifier = _texts(rows["qualifier"])
@@ -578,14 +575,12 @@ def _mark_rows(
             "metric_text": [titles[pair] for pair in zip(metric, group, strict=True)],
             "place_text": [p if p else NO_PLACE for p in place],
             "quote_short": [shorten(q) for q in _texts(rows["quote"])],
-            "in_conflict": [int(n) in by_line for n in line],
+            "in_conflict": flagged,
             "conflict_text": [
-                (index.text(n) if index else _conflict_text(by_line[n], n))
-                if n in by_line
-                else "none"
-                for n in line.tolist()
+                index.text(n) if hit else "none"
+                for n, hit in zip(line.tolist(), flagged.tolist(), strict=True)
             ],
-            "highlighted": [int(n) in highlighted for n in line],
+            "highlighted": np.isin(line, np.fromiter(highlighted, np.int64, len(highlighted))),
         }
     )
     return frame
