@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 from figures.conflicts import Conflict
@@ -83,22 +84,24 @@ def filter_choices(rows: pd.DataFrame, vocabulary: Vocabulary) -> FilterChoices:
 
 def apply_filters(rows: pd.DataFrame, filters: ViewFilters) -> pd.DataFrame:
     """The rows in view, in their original order."""
-    keep = pd.Series(True, index=rows.index)
+    # Plain boolean arrays: combining pandas Series aligned their indexes at every step.
+    keep = np.ones(len(rows), dtype=bool)
     if filters.metrics:
-        keep &= rows["metric"].isin(filters.metrics)
+        keep &= rows["metric"].isin(filters.metrics).to_numpy(bool)
     if filters.groups:
-        keep &= rows["group"].isin(filters.groups)
+        keep &= rows["group"].isin(filters.groups).to_numpy(bool)
     if filters.places:
-        keep &= rows["place"].where(rows["place"] != "", NO_PLACE).isin(filters.places)
+        places = rows["place"].where(rows["place"] != "", NO_PLACE)
+        keep &= places.isin(filters.places).to_numpy(bool)
     if filters.affiliations:
-        keep &= rows["affiliation"].isin(filters.affiliations)
+        keep &= rows["affiliation"].isin(filters.affiliations).to_numpy(bool)
     if filters.reporters:
-        keep &= rows["reported_by"].isin(filters.reporters)
+        keep &= rows["reported_by"].isin(filters.reporters).to_numpy(bool)
     if filters.start is not None:
-        keep &= rows["as_of"] >= pd.Timestamp(filters.start)
+        keep &= (rows["as_of"] >= pd.Timestamp(filters.start)).to_numpy(bool)
     if filters.end is not None:
-        keep &= rows["as_of"] < pd.Timestamp(filters.end) + pd.Timedelta(days=1)
-    return rows.loc[keep]
+        keep &= (rows["as_of"] < pd.Timestamp(filters.end) + pd.Timedelta(days=1)).to_numpy(bool)
+    return rows.iloc[np.flatnonzero(keep)]
 
 
 def conflicts_in_view(conflicts: Sequence[Conflict], rows_in_view: pd.DataFrame) -> list[Conflict]:
