@@ -286,6 +286,8 @@ _NUMBER_CELLS = st.sampled_from(
     [
         *("7", "007", "+7", "-7", "-0", " 7", "7 ", "0", "12", "", "x", '"7"', '"+7"'),
         *('"a,b"', '"q""q"', "1.5", "True"),
+        # Line breaks inside quoted cells are text, not line endings, to the byte count.
+        *('"a\nb"', '"a\r\nb"', '"7\n"', '"\n,\n"'),
     ]
 )
 
@@ -389,3 +391,25 @@ def test_a_file_that_shrinks_while_it_is_read_is_read_again_whole(tmp_path: Path
         path.write_bytes(b"as_of,value,quote\n")  # rewritten in place, shorter
         assert loading._read_file_fast(loading._OnDisk(handle, path, seen)) is None
     assert loading.read_file(path).frame.empty
+
+
+def test_integers_beside_quoted_line_breaks_are_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pandas reads "12" as an integer; the file's bytes prove it was written "12" (so no
+    # second read as text) unless it was not, and a line break inside a quoted cell is the
+    # cell's text, not a line ending, in that count.
+    reads: list[object] = []
+    read_csv = loading.pd.read_csv
+
+    def counted(*args: object, **options: object) -> pd.DataFrame:
+        reads.append(options.get("usecols"))
+        return read_csv(*args, **options)
+
+    monkeypatch.setattr(loading.pd, "read_csv", counted)
+    for ending in ("\n", "\r\n"):
+        for value, again in (("12", []), ("012", [[0, 1]])):
+            reads.clear()
+            raw = f'a,v,b{ending}7,{value},"x{ending}y"{ending}8,13,z{ending}'.encode()
+            table = loading.read_table(raw)
+            assert table.frame["v"].tolist() == [value, "13"]
+            assert list(table.lines) == [2, 4]
+            assert reads == [None, *again], (ending, value)
