@@ -480,6 +480,7 @@ _MARK_COLUMNS = [
     "side",
     "series",
     "cumulative",
+    "joined",
     "value_text",
     "outlet",
     "as_of_text",
@@ -547,6 +548,14 @@ def _mark_rows(
     kinds = {name: metric_def.kind for name, metric_def in vocabulary.metrics.items()}
     side = np.array([AFFILIATION_LABELS.get(a, a) for a in affiliation], dtype=object)
     integer_high = [None if np.isnan(h) else int(h) for h in high]
+    cumulative = np.array([kinds.get(m) == "cumulative" for m in metric], dtype=bool)
+    # A running total's line joins one source's figures for one place in one panel; a line
+    # through a single drawn figure shows nothing, so only figures with a partner are joined
+    # (in a sample most have none, and each such line still cost the browser a mark).
+    keys = zip(metric, group, reporter, place, strict=True)
+    series, _ = pd.factorize(np.array([f"{m}\x1f{g}\x1f{r}\x1f{p}" for m, g, r, p in keys]))
+    partners = np.bincount(series[cumulative], minlength=int(series.max(initial=-1)) + 1)
+    joined = cumulative & (partners[series] >= 2)
     titles: dict[tuple[str, str], str] = {}
     for pair in zip(metric, group, strict=True):
         if pair not in titles:
@@ -564,7 +573,8 @@ def _mark_rows(
             "reporter": reporter,
             "side": side,
             "series": [f"{r} · {p}" for r, p in zip(reporter, place, strict=True)],
-            "cumulative": [kinds.get(m) == "cumulative" for m in metric],
+            "cumulative": cumulative,
+            "joined": joined,
             "value_text": [
                 value_as_written(q, int(v), h)
                 for q, v, h in zip(qualifier, value, integer_high, strict=True)
@@ -997,7 +1007,7 @@ def _layers(
     Marks and conflict pairs share one table (a facet needs one); `kind` splits them. Points
     take their shape, size, outline and fill from their `form`, bars (the "about" band and
     the range) their thickness and opacity (see POINT_STYLE). `present` says which
-    kinds of rows the table holds ("bars", "cumulative", "pairs", "conflicts"): a layer with
+    kinds of rows the table holds ("bars", "joined", "pairs", "conflicts"): a layer with
     nothing to draw is left out, since each still costs the browser work in every panel.
     """
     present = present or {}
@@ -1030,7 +1040,7 @@ def _layers(
                 },
             }
         )
-    if not horizontal and present.get("cumulative", True):
+    if not horizontal and present.get("joined", True):
         line: Spec = {
             category_channel: category,
             **at_value,
@@ -1052,7 +1062,7 @@ def _layers(
             line["strokeDash"] = dash
         layers.append(
             {
-                "transform": [{"filter": "datum.kind === 'mark' && datum.cumulative"}],
+                "transform": [{"filter": "datum.kind === 'mark' && datum.joined"}],
                 "mark": {"type": "line", "strokeWidth": 1.6, "opacity": 0.5},
                 "encoding": line,
             }
@@ -1129,12 +1139,12 @@ def _table(data: ChartData) -> pd.DataFrame:
     else:
         table = marks.reset_index(drop=True)
     table["panel_title"] = table["panel"].map(titles)
-    for name in ("cumulative", "in_conflict", "highlighted"):
+    for name in ("joined", "in_conflict", "highlighted"):
         table[name] = table[name].astype("boolean").fillna(False).astype(bool)
     # What the browser needs, no more: every cell is decoded there before the first chart
     # shows (the panel title is the metric; reporter and place make a line's series; colour
     # repeats the reporter or the side; flags nobody has are left out with their layers).
-    unused = ["panel", "metric_text", "series", "colour", "severity"]
+    unused = ["panel", "metric_text", "series", "colour", "severity", "cumulative"]
     unused += [name for name in ("in_conflict", "highlighted") if not table[name].any()]
     return table.drop(columns=[name for name in unused if name in table])
 
@@ -1145,7 +1155,7 @@ def _present(data: ChartData) -> dict[str, bool]:
     forms = set(data.marks["form"].unique())
     return {
         "bars": bool(forms & set(BAR_THICKNESS)),
-        "cumulative": bool(data.marks["cumulative"].any()),
+        "joined": bool(data.marks["joined"].any()),
         "pairs": len(data.pairs) > 0,
         "conflicts": bool(data.marks["in_conflict"].any()),
     }

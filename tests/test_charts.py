@@ -266,14 +266,17 @@ def test_a_running_total_from_one_source_is_joined_by_a_line():
             "2023-09-25,arrived,,,6500,,Armenia,Gov,armenia,Out,,,a,",
             "2023-09-26,arrived,,,28000,,Armenia,Gov,armenia,Out,,,b,",
             "2023-09-25,troops,,,0,,NK,Gov,armenia,Out,,,c,",
+            "2023-09-27,arrived,,,9000,,Armenia,UN,un,Out,,,d,",
         ]
     )
     spec = charts.timeline_chart(load(text).rows, [], VOCABULARY).to_dict()
-    line = layer_for(spec, "datum.cumulative")
+    line = layer_for(spec, "datum.joined")
     assert mark(line)["type"] == "line"
     assert [d["field"] for d in line["encoding"]["detail"]] == ["reporter", "place_text"]
     drawn = marks_of(spec)
-    assert drawn[2]["cumulative"] and drawn[3]["cumulative"] and not drawn[4]["cumulative"]
+    assert drawn[2]["joined"] and drawn[3]["joined"] and not drawn[4]["joined"]
+    # A running total with a single figure drawn has no line to draw.
+    assert not drawn[5]["joined"]
 
 
 def test_dates_are_the_sources_wall_clock_dates_in_any_time_zone():
