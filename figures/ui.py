@@ -717,10 +717,17 @@ def conflict_list(
         _conflict_box(conflict, chosen, urls, quotes)
     rest = listed[CONFLICTS_FIRST:]
     if rest:
-        # The page's first screen is for the worst disagreements; the rest are a click away.
-        with st.expander(f"{plural(len(rest), 'more conflict')}, by severity"):
-            for conflict in rest:
-                _conflict_box(conflict, chosen, urls, quotes)
+        # The page's first screen is for the worst disagreements; the rest are a click away,
+        # and built only once opened (a rerun), not on every rerun of the page.
+        more = st.expander(
+            f"{plural(len(rest), 'more conflict')}, by severity",
+            key="more_conflicts",
+            on_change="rerun",
+        )
+        if more.open:
+            with more:
+                for conflict in rest:
+                    _conflict_box(conflict, chosen, urls, quotes)
     if len(conflicts) > MAX_CONFLICTS_LISTED:
         st.caption(
             f"Listing the {MAX_CONFLICTS_LISTED} most severe of {len(conflicts):,}; narrow the "
@@ -896,7 +903,11 @@ def validation_report(result: LoadResult, path: Path) -> None:
 
 
 def add_figure_section(path: Path, vocabulary: Vocabulary) -> None:
-    with st.expander("Add a figure"):
+    # Built only once opened, like the other expanders of the page.
+    section = st.expander("Add a figure", key="add_figure", on_change="rerun")
+    if not section.open:
+        return
+    with section:
         st.caption(
             "Analysts add figures with `python -m figures add` or, where an editor password "
             "is configured, with this form; see [the guide](?view=adding-figures)."
@@ -1176,7 +1187,14 @@ def downloads(
     render = optional_hook("figures.ui_downloads", "render_downloads")
     if render is None:
         return
-    with st.expander("Download these charts, the figures and a briefing note"):
+    section = st.expander(
+        "Download these charts, the figures and a briefing note",
+        key="downloads",
+        on_change="rerun",
+    )
+    if not section.open:
+        return
+    with section:
         call_accepting(
             render,
             in_view,

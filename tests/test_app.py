@@ -404,3 +404,16 @@ def test_the_figures_table_shows_a_page_at_a_time_latest_first(tmp_path, monkeyp
     assert at.session_state[figures.ui.W_TABLE_PAGE] == 1
     of_metric = every[every["metric"] == metric].sort_values(["as_of", "line"], ascending=False)
     assert at.dataframe[0].value["Line"].tolist() == of_metric["line"].tolist()[:100]
+
+
+def test_the_downloads_and_the_form_are_built_once_opened(data_file):
+    at = app()
+    assert [e.label for e in at.expander] == [
+        "Download these charts, the figures and a briefing note",
+        "Add a figure",
+    ]
+    assert not at.get("download_button"), "nothing built while the section is closed"
+    at.session_state["downloads"] = True
+    at.run()
+    assert not at.exception
+    assert len(at.get("download_button")) == 7
