@@ -109,7 +109,6 @@ MAX_ERRORS_LISTED = 2_000
 MAX_HEADLINE_METRICS = 12
 CANVAS_FROM_FIGURES = 500
 
-NBSP = "\u00a0"
 _URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
 
