@@ -15,6 +15,8 @@ Two measures (issue 4), on one synthetic file (bench/synthetic.py's `write_synth
   itself (`figures.ui.server_seconds`: from the first line of `main()` to the end of the
   page), run in-process with Streamlit's AppTest once the page is warm (file parsed and
   conflicts computed). Several different filters; median and worst. Target: under 300 ms.
+- Also printed: how many figures and conflict lines each chart of the warm page sends to the
+  browser (a sample, said so on the chart; at most a few thousand rows, never the file).
 
 The machine's load average is printed with the results: other work on a shared machine
 slows both pages and the reruns, and the numbers should be read with it.
@@ -26,6 +28,7 @@ import argparse
 import csv
 import datetime as dt
 import hashlib
+import json
 import os
 import random
 import socket
@@ -36,6 +39,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -231,8 +235,27 @@ def bench_first_chart(data: Path, repeat: int) -> dict[str, list[tuple[float, fl
 # One rerun after a filter change, on the server.
 
 
-def bench_rerun(data: Path) -> tuple[list[float], float]:
-    """Server-side seconds of one run after each filter change, and of the warm-up."""
+def chart_rows(app: Any) -> list[tuple[str, int, int]]:
+    """For each chart on the page: its title, and the figures and conflict lines its data
+    holds, read from the Arrow bytes Streamlit sends to the browser."""
+    import pyarrow as pa
+
+    found = []
+    for chart in app.get("vega_lite_chart"):
+        title = json.loads(chart.proto.spec).get("title", {}).get("text", "?")
+        marks = pairs = 0
+        for dataset in chart.proto.datasets:
+            table = pa.ipc.open_stream(dataset.data.data).read_all()
+            if "kind" in table.column_names:
+                kinds = table.column("kind").to_pylist()
+                marks, pairs = kinds.count("mark"), kinds.count("pair")
+        found.append((title, marks, pairs))
+    return found
+
+
+def bench_rerun(data: Path) -> tuple[list[float], float, list[tuple[str, int, int]]]:
+    """Server-side seconds of one run after each filter change, of the warm-up, and what the
+    warm page's charts send to the browser."""
     os.environ["FIGURES_DATA"] = str(data)
     from streamlit.testing.v1 import AppTest
 
@@ -245,13 +268,14 @@ def bench_rerun(data: Path) -> tuple[list[float], float]:
     warm_up = time.perf_counter() - started
     if app.exception:
         raise RuntimeError(app.exception[0].value)
+    sent = chart_rows(app)
     seconds = []
     for metric in RERUN_FILTERS:
         app.multiselect(key="f_metric").set_value([metric]).run()
         if app.exception:
             raise RuntimeError(app.exception[0].value)
         seconds.append(float(app.session_state[SERVER_SECONDS]))
-    return seconds, warm_up
+    return seconds, warm_up, sent
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,10 +312,14 @@ def main() -> int:
                 f"{FIRST_CHART_TARGET}x target)"
             )
 
-    reruns, warm_up = bench_rerun(data)
+    reruns, warm_up, sent = bench_rerun(data)
     median = statistics.median(reruns)
     verdict = "meets" if median < RERUN_TARGET_S else "misses"
     print(f"warm-up (parse, page, conflicts, page again), AppTest: {warm_up:.1f} s")
+    # What the browser is sent: a sample of figures and the conflict lines between them,
+    # never the whole file (issue 4: a few thousand marks at most).
+    for title, marks, pairs in sent:
+        print(f"chart data sent, {title}: {marks:,} figures + {pairs:,} conflict lines")
     print(
         "rerun after a filter change, server-side: "
         + ", ".join(
