@@ -1058,11 +1058,13 @@ def dashboard(
     filters = view_filters(loaded)
 
     # The page top to bottom is title, view, headline, conflicts, chart controls, charts,
-    # then the rest; the sidebar holds the filters. But the charts are sent first and every
-    # other part is filled into its place after them: the page reads the same, and the charts,
-    # the slowest part for a browser to draw, do not wait behind the rest. A browser drawing a
-    # big file's first page spent over a second on the widgets and on its first text (the
-    # title) before it started on the charts.
+    # then the rest; the sidebar holds the filters. But the timeline is sent first and every
+    # other part is filled into its place after it (containers made in page order, filled
+    # later): the page reads the same, and the charts, the slowest part for a browser to draw,
+    # do not wait behind the rest. A browser drawing a big file's first page spent over a
+    # second on the widgets and the text before it started on the chart. The widgets come
+    # last of all, and are drawn even if a part of the page fails: a run that does not draw
+    # a widget drops its state, and the view with it.
     title_slot = st.container()
     view_slot = st.container()
     headline_slot = st.container()
@@ -1082,94 +1084,117 @@ def dashboard(
     controls_slot = st.container()
     color_by, log_scale, chosen = control_values()
     write_url(filters, color_by, log_scale, chosen)
-    if not in_view.empty:
-        highlight: tuple[int, ...] = ()
-        if chosen:
-            picked = [c for c in view_conflicts if conflict_id(c) == chosen]
-            highlight = picked[0].lines if picked else ()
-        # One preparation serves both charts: the sample and the tooltips are the costly part.
-        prepared = charts.prepare(
-            in_view,
-            view_conflicts,
-            vocabulary,
-            color_by=color_by,
-            highlight=highlight,
-            index=flags.index if flags else None,
-        )
-        options: dict[str, Any] = {
-            "color_by": color_by,
-            "log_scale": log_scale,
-            "highlight": highlight,
-            "reporters": list(loaded.reporters),
-            "prepared": prepared,
-        }
-        # Sizes that fit the main column at 1280x800 with the sidebar open.
-        timeline = charts.timeline_spec(
-            in_view, view_conflicts, vocabulary, width=680, panel_height=100, **options
-        )
-        st.vega_lite_chart(
-            spec=browser_ready(timeline, len(prepared.marks)), theme=None, width="content"
-        )
-        # The by-source chart goes last of all: sent right behind the timeline, the browser
-        # worked on both charts together and showed neither until both were done.
-        by_source_slot = st.container()
-    else:
-        st.caption("No figures to chart in this view.")
-
-    with title_slot:
-        st.title(TITLE)
-        st.markdown(DESCRIPTION)
-    charts_title_slot.subheader("The figures on charts")
-    with controls_slot:
-        chart_controls(view_conflicts)
-    with view_slot:
-        st.caption(
-            f"**View:** {md(describe_filters(filters, vocabulary))} · "
-            f"{plural(len(in_view), 'figure')} of {len(rows):,} · "
-            + (plural(len(view_conflicts), "conflict") if ready else "conflicts being checked")
-        )
-        for notice in st.session_state.get(NOTICES, []):
-            st.warning(notice)
-        if engine_error is not None:
-            st.error(
-                "The conflict check failed, so no conflicts are marked: "
-                f"{md(type(engine_error).__name__)}: {md(engine_error)}"
+    try:
+        options: dict[str, Any] = {}
+        by_source_slot = None
+        if not in_view.empty:
+            highlight: tuple[int, ...] = ()
+            if chosen:
+                picked = [c for c in view_conflicts if conflict_id(c) == chosen]
+                highlight = picked[0].lines if picked else ()
+            # One preparation serves both charts: the sample and the tooltips are the costly
+            # part.
+            prepared = charts.prepare(
+                in_view,
+                view_conflicts,
+                vocabulary,
+                color_by=color_by,
+                highlight=highlight,
+                index=flags.index if flags else None,
             )
-        elif not ready:
-            st.info(
-                f"Checking {len(rows):,} figures for conflicts. The charts below do not mark "
-                "conflicts yet; the page completes itself when the check is done."
+            options = {
+                "color_by": color_by,
+                "log_scale": log_scale,
+                "highlight": highlight,
+                "reporters": list(loaded.reporters),
+                "prepared": prepared,
+            }
+            # Sizes that fit the main column at 1280x800 with the sidebar open.
+            timeline = charts.timeline_spec(
+                in_view, view_conflicts, vocabulary, width=680, panel_height=100, **options
             )
-    sidebar_filters(loaded)
-    sidebar_footer(path, loaded)
-    if not in_view.empty:
-        downloads(in_view, view_conflicts, filters, vocabulary, loaded, options)
-    with headline_slot:
-        if rows.empty:
-            st.info(
-                f"{md(path.name)} holds no valid figures yet. Add rows to it (see the guide "
-                "in the sidebar); they appear here on the next interaction."
+            st.vega_lite_chart(
+                spec=browser_ready(timeline, len(prepared.marks)), theme=None, width="content"
             )
-        elif in_view.empty:
-            st.info("No figures match these filters. Widen them, or use *Clear filters*.")
+            # The by-source chart is sent after the text of the page: sent right behind the
+            # timeline, the browser worked on both charts together and showed neither until
+            # both were done.
+            by_source_slot = st.container()
         else:
-            headline(in_view, vocabulary, by_line)
-    with conflicts_slot:
-        conflict_list(view_conflicts, in_view, chosen, ready)
-    figures_table(in_view, vocabulary, by_line, view=filters)
-    validation_report(result, path)
-    add_figure_section(path, vocabulary)
-    if not in_view.empty:
-        by_source = charts.by_source_spec(in_view, view_conflicts, vocabulary, width=440, **options)
-        by_source_slot.vega_lite_chart(
-            spec=browser_ready(by_source, len(prepared.marks)), theme=None, width="content"
-        )
+            st.caption("No figures to chart in this view.")
+
+        with title_slot:
+            st.title(TITLE)
+            st.markdown(DESCRIPTION)
+        charts_title_slot.subheader("The figures on charts")
+        with view_slot:
+            view_notes(filters, in_view, rows, view_conflicts, vocabulary, ready, engine_error)
+        if options:
+            downloads(in_view, view_conflicts, filters, vocabulary, loaded, options)
+        with headline_slot:
+            if rows.empty:
+                st.info(
+                    f"{md(path.name)} holds no valid figures yet. Add rows to it (see the "
+                    "guide in the sidebar); they appear here on the next interaction."
+                )
+            elif in_view.empty:
+                st.info("No figures match these filters. Widen them, or use *Clear filters*.")
+            else:
+                headline(in_view, vocabulary, by_line)
+        with conflicts_slot:
+            conflict_list(view_conflicts, in_view, chosen, ready)
+        figures_table(in_view, vocabulary, by_line, view=filters)
+        validation_report(result, path)
+        add_figure_section(path, vocabulary)
+        if by_source_slot is not None:
+            by_source = charts.by_source_spec(
+                in_view, view_conflicts, vocabulary, width=440, **options
+            )
+            by_source_slot.vega_lite_chart(
+                spec=browser_ready(by_source, len(options["prepared"].marks)),
+                theme=None,
+                width="content",
+            )
+    finally:
+        with controls_slot:
+            chart_controls(view_conflicts)
+        sidebar_filters(loaded)
+        sidebar_footer(path, loaded)
     # The whole run on the server, from the first line of main(): what a benchmark reads.
     st.session_state[SERVER_SECONDS] = time.perf_counter() - started
     if future is None:
         future = flags_future(path)
     if future is not None and not ready and engine_error is None:
         _finish_when_flagged(future)
+
+
+def view_notes(
+    filters: ViewFilters,
+    in_view: pd.DataFrame,
+    rows: pd.DataFrame,
+    view_conflicts: Sequence[Conflict],
+    vocabulary: Vocabulary,
+    ready: bool,
+    engine_error: BaseException | None,
+) -> None:
+    """The line naming the view, the URL's notices, and the state of the conflict check."""
+    st.caption(
+        f"**View:** {md(describe_filters(filters, vocabulary))} · "
+        f"{plural(len(in_view), 'figure')} of {len(rows):,} · "
+        + (plural(len(view_conflicts), "conflict") if ready else "conflicts being checked")
+    )
+    for notice in st.session_state.get(NOTICES, []):
+        st.warning(notice)
+    if engine_error is not None:
+        st.error(
+            "The conflict check failed, so no conflicts are marked: "
+            f"{md(type(engine_error).__name__)}: {md(engine_error)}"
+        )
+    elif not ready:
+        st.info(
+            f"Checking {len(rows):,} figures for conflicts. The charts below do not mark "
+            "conflicts yet; the page completes itself when the check is done."
+        )
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -443,3 +443,23 @@ def test_the_headline_shows_the_datas_text_as_text_not_html(data_file):
     (table,) = [str(e.value) for e in at.get("html") if "headline" in e.value]
     assert "<img" not in table and "<b>Goris" not in table
     assert "&lt;img src=x onerror=alert(1)&gt;" in table and "&lt;b&gt;Goris" in table
+
+
+def test_a_part_of_the_page_that_fails_leaves_the_filters_as_they_were(data_file, monkeypatch):
+    # The widgets are drawn last; a run that failed before drawing them would drop their
+    # state, and the view with it.
+    at = app(metric="troops")
+    assert at.multiselect(key="f_metric").value == ["troops"]
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a broken part of the page")
+
+    monkeypatch.setattr(figures.ui, "headline", broken)
+    at.run()
+    assert at.exception
+    assert at.multiselect(key="f_metric").value == ["troops"]
+    monkeypatch.undo()
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="f_metric").value == ["troops"]
+    assert url(at) == {"metric": ["troops"]}
