@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except VocabularyError as exc:
-        for error in exc.errors:
-            print(f"{error.line}: {error.column}: {error.message}", file=sys.stderr)
+        for line in exc.lines():
+            print(line, file=sys.stderr)
         print("the metric or group vocabulary is malformed; fix it first", file=sys.stderr)
         return 2

@@ -1005,7 +1005,11 @@ def main() -> None:
         loaded = load(path)
     except VocabularyError as exc:
         st.title(TITLE)
-        problems = "\n".join(f"- {md(error)}" for error in exc.errors)
+        problems = "\n".join(
+            f"- {md(path.name)}, line {error.line}, {md(error.column or 'file')}: "
+            f"{md(error.message)}"
+            for path, error in exc.problems
+        )
         st.error(f"The metric or group vocabulary cannot be read:\n\n{problems}")
         return
     except Exception as exc:

@@ -72,16 +72,50 @@ class Vocabulary:
 
 
 class VocabularyError(Exception):
-    """A vocabulary file is malformed; carries the errors found in it."""
+    """A vocabulary file is malformed; carries the errors found in it, each with its file."""
 
-    def __init__(self, errors: list[ValidationError]):
-        super().__init__("; ".join(str(error) for error in errors))
-        self.errors = errors
+    def __init__(self, problems: list[tuple[Path, ValidationError]]):
+        self.problems = problems
+        self.errors = [error for _, error in problems]
+        super().__init__("; ".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One line per error, as the figures checker prints them: `path:line: column: ...`."""
+        return [
+            f"{path}:{error.line}: {error.column or 'file'}: {error.message}"
+            for path, error in self.problems
+        ]
 
 
-def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    text = path.read_bytes().decode("utf-8-sig")
+class _Unreadable(Exception):
+    def __init__(self, error: ValidationError):
+        self.error = error
+
+
+def _read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """The rows with any cell filled, each with the line it starts on. Raises _Unreadable for
+    a file a person must fix before any row can be trusted: not UTF-8, or a column missing."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise _Unreadable(
+            _bad(
+                line,
+                "",
+                "",
+                f"byte 0x{data[exc.start]:02x} is not UTF-8 text; save the file as "
+                "'CSV UTF-8' from the spreadsheet",
+            )
+        ) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [(name or "").strip() for name in reader.fieldnames or []]
+    absent = [name for name in required if name not in header]
+    if absent:
+        raise _Unreadable(
+            _bad(1, absent[0], "", f"the header has no {', '.join(map(repr, absent))} column")
+        )
     rows = []
     previous_line = 1
     for row in reader:
@@ -93,37 +127,38 @@ def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def _bad(path: Path, line: int, column: str, value: str, message: str) -> ValidationError:
-    return ValidationError("bad-vocabulary", line, column, value, f"{path.name}: {message}")
+def _bad(line: int, column: str, value: str, message: str) -> ValidationError:
+    return ValidationError("bad-vocabulary", line, column, value, message)
 
 
 def parse_metrics(path: Path) -> tuple[dict[str, Metric], list[ValidationError]]:
     metrics: dict[str, Metric] = {}
     errors: list[ValidationError] = []
-    rows = _read_rows(path)
+    try:
+        rows = _read_rows(path, required=("metric", "kind"))
+    except _Unreadable as exc:
+        return metrics, [exc.error]
     for line, row in rows:
         name = row.get("metric", "")
         kind = row.get("kind", "")
         intraday_text = row.get("intraday", "").lower()
         window_text = row.get("window_days", "")
         if not name:
-            errors.append(_bad(path, line, "metric", name, "a metric needs a name"))
+            errors.append(_bad(line, "metric", name, "a metric needs a name"))
             continue
         if name in metrics:
-            errors.append(_bad(path, line, "metric", name, f"metric {name!r} is listed twice"))
+            errors.append(_bad(line, "metric", name, f"metric {name!r} is listed twice"))
             continue
         if kind not in METRIC_KINDS:
             errors.append(
-                _bad(path, line, "kind", kind, f"kind must be one of {', '.join(METRIC_KINDS)}")
+                _bad(line, "kind", kind, f"kind must be one of {', '.join(METRIC_KINDS)}")
             )
             continue
         if intraday_text not in _TRUE | _FALSE:
-            errors.append(_bad(path, line, "intraday", intraday_text, "intraday is true or false"))
+            errors.append(_bad(line, "intraday", intraday_text, "intraday is true or false"))
             continue
         if window_text and not window_text.isdigit():
-            errors.append(
-                _bad(path, line, "window_days", window_text, "window_days is a whole number")
-            )
+            errors.append(_bad(line, "window_days", window_text, "window_days is a whole number"))
             continue
         metrics[name] = Metric(
             name=name,
@@ -138,19 +173,21 @@ def parse_metrics(path: Path) -> tuple[dict[str, Metric], list[ValidationError]]
     for line, row in rows:
         bound = row.get("bounded_by", "")
         if bound and bound not in metrics:
-            errors.append(
-                _bad(path, line, "bounded_by", bound, f"bounded_by names no metric: {bound!r}")
-            )
+            errors.append(_bad(line, "bounded_by", bound, f"bounded_by names no metric: {bound!r}"))
     return metrics, errors
 
 
 def parse_groups(path: Path) -> tuple[dict[str, Group], list[ValidationError]]:
     groups: dict[str, Group] = {}
     errors: list[ValidationError] = []
-    for line, row in _read_rows(path):
+    try:
+        rows = _read_rows(path, required=("group",))
+    except _Unreadable as exc:
+        rows, errors = [], [exc.error]
+    for line, row in rows:
         name = row.get("group", "")
         if not name:
-            errors.append(_bad(path, line, "group", name, "a group needs a name"))
+            errors.append(_bad(line, "group", name, "a group needs a name"))
             continue
         groups[name] = Group(name, row.get("label") or name, row.get("description", ""))
     if WHOLE_GROUP not in groups:
@@ -174,12 +211,14 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
     change every conflict decision, so it is better to stop.
     """
     folder = folder or SHIPPED_DATA_DIR
-    metrics, errors = parse_metrics(folder / METRICS_FILE)
+    metrics_path = folder / METRICS_FILE
+    metrics, errors = parse_metrics(metrics_path)
     groups_path = folder / GROUPS_FILE
     if not groups_path.is_file():
         groups_path = SHIPPED_DATA_DIR / GROUPS_FILE
     groups, group_errors = parse_groups(groups_path)
-    errors += group_errors
-    if errors:
-        raise VocabularyError(errors)
+    problems = [(metrics_path, error) for error in errors]
+    problems += [(groups_path, error) for error in group_errors]
+    if problems:
+        raise VocabularyError(problems)
     return Vocabulary(metrics=metrics, groups=groups)

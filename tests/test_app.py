@@ -189,6 +189,20 @@ def test_a_missing_file_gives_a_clear_message(tmp_path, monkeypatch):
     assert "FIGURES_DATA" in at.error[0].value
 
 
+def test_a_metrics_file_saved_in_a_spreadsheet_encoding_is_named_not_a_traceback(data_file):
+    (data_file.parent / "metrics.csv").write_bytes(
+        "metric,label,unit,kind\nfled,Personnes d\u00e9plac\u00e9es,people,cumulative\n".encode(
+            "cp1252"
+        )
+    )
+    at = app()
+    assert not at.exception
+    message = at.error[0].value.replace("\\", "")  # as shown, without Markdown escapes
+    assert "vocabulary cannot be read" in message
+    assert "metrics.csv, line 2" in message
+    assert "not UTF-8 text" in message
+
+
 def test_a_fault_in_the_loader_is_a_message_not_a_traceback(data_file, monkeypatch):
     def broken(*_: Any, **__: Any) -> None:
         raise ValueError("too many values to unpack")

@@ -103,5 +103,25 @@ def test_a_malformed_vocabulary_beside_the_file_stops_the_check(tmp_path: Path) 
     (tmp_path / "figures.csv").write_text("as_of,metric\n")
     run = check(str(tmp_path / "figures.csv"))
     assert run.returncode == 2
-    assert "metrics.csv: kind must be one of cumulative, stock, event" in run.stderr
+    metrics = tmp_path / "metrics.csv"
+    assert f"{metrics}:2: kind: kind must be one of cumulative, stock, event" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_vocabulary_not_in_utf8_or_without_a_column_is_named_with_its_line(
+    tmp_path: Path,
+) -> None:
+    metrics = tmp_path / "metrics.csv"
+    (tmp_path / "figures.csv").write_text("as_of,metric\n")
+    metrics.write_bytes(
+        "metric,label,unit,kind\nfled,D\u00e9plac\u00e9s,people,cumulative\n".encode("cp1252")
+    )
+    run = check(str(tmp_path / "figures.csv"))
+    assert run.returncode == 2
+    assert f"{metrics}:2: file: byte 0xe9 is not UTF-8 text" in run.stderr
+    assert "Traceback" not in run.stderr
+
+    metrics.write_text("metric,label,unit\nfled,People who fled,people\n")
+    run = check(str(tmp_path / "figures.csv"))
+    assert run.returncode == 2
+    assert f"{metrics}:1: kind: the header has no 'kind' column" in run.stderr
