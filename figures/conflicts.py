@@ -205,8 +205,10 @@ class _Figures:
     day_high: np.ndarray
     moment_low: np.ndarray  # ... and of each moment_block
     moment_high: np.ndarray
-    # per bounded metric: the first day of its figures in each place (see _bound_pairs)
+    # per bounded metric: the first day of its figures above zero in each place (see
+    # _bound_pairs)
     first_day_of: dict[int, pd.Series] = field(default_factory=dict)
+    first_any_day_of: dict[int, pd.Series] = field(default_factory=dict)  # zeros included
     _source_ids: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -677,7 +679,8 @@ def _subgroup_pairs(f: _Figures) -> np.ndarray:
 
 def _bound_pairs(f: _Figures, vocabulary: Vocabulary) -> list[np.ndarray]:
     """A metric above the metric that bounds it, against the bounding figures dated before
-    the bounded metric's first figure in that place: the population before anyone left.
+    the bounded metric's first figure above zero in that place: the population before anyone
+    left.
     Later figures of the bound (people remaining) are no bound on how many left."""
     found = []
     whole = _code_of(f.group_names, WHOLE_GROUP)
@@ -688,8 +691,14 @@ def _bound_pairs(f: _Figures, vocabulary: Vocabulary) -> list[np.ndarray]:
             continue
         bounded = np.flatnonzero(f.metric == bounded_code)
         bounding = np.flatnonzero(f.metric == bounding_code)
-        first_day = pd.Series(f.day[bounded]).groupby(f.place_key[bounded]).min()
+        # The first figure that allows anyone to have gone: "0 had left" dates a population
+        # that still held everyone, so it does not move the cut-off.
+        started = bounded[f.high[bounded] > 0]
+        first_day = pd.Series(f.day[started]).groupby(f.place_key[started]).min()
         f.first_day_of[bounded_code] = first_day
+        f.first_any_day_of[bounded_code] = (
+            pd.Series(f.day[bounded]).groupby(f.place_key[bounded]).min()
+        )
         starts = first_day.reindex(f.place_key[bounding]).to_numpy(np.float64)
         bounding = bounding[f.day[bounding] < np.nan_to_num(starts, nan=-np.inf)]
         if not len(bounding):
@@ -1119,8 +1128,11 @@ def _explain_part(
         bound = vocabulary.metrics[f.metric_name(whole)].label.lower()
         if f.group_name(whole) != WHOLE_GROUP:
             bound += f" ({vocabulary.group_label(f.group_name(whole)).lower()})"
-        first = _day_label(int(f.first_day_of[int(f.metric[part])].loc[f.place_key[part]]))
+        first_day = f.first_day_of[int(f.metric[part])].loc[f.place_key[part]]
+        first = _day_label(int(first_day))
         bounded_label = vocabulary.metrics[f.metric_name(part)].label.lower()
+        if f.first_any_day_of[int(f.metric[part])].loc[f.place_key[part]] < first_day:
+            bounded_label += " above zero"
         text = (
             f"{d.who(part)} put {d.quantity(part)} at {d.written(part)} as of "
             f"{d.as_of_text(part)}, more than the {bound} of {d.written(whole)} that "

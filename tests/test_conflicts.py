@@ -287,6 +287,18 @@ def test_a_population_dated_after_departures_began_is_no_bound():
     )
 
 
+def test_a_report_that_no_one_had_left_yet_does_not_end_the_population_before():
+    # "0 fled" on the 19th: a population counted on the 20th is still everyone.
+    found = flags(
+        figure("2023-09-19", "fled", 0, reporter="A"),
+        figure("2023-09-20", "population", 40000, reporter="Media C", affiliation="media"),
+        figure("2023-09-30", "fled", 100000, "more_than", reporter="Premier"),
+    )
+    assert summary(found) == [["part-exceeds-whole", [3, 4], [[3, 4]]]]
+    assert "before anyone left" in found[0].explanation
+    assert "people who fled above zero there is dated 30 Sep 2023" in found[0].explanation
+
+
 def test_the_shipped_population_bounds_the_shipped_fled():
     assert (
         flags(
