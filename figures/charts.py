@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -1242,6 +1242,42 @@ def _assemble(
 # The charts.
 
 
+class _ChartInput(NamedTuple):
+    data: ChartData
+    highlight: set[int]  # CSV lines to emphasise
+    tolerance: float
+    emphasise: bool  # a highlighted figure is among the drawn ones
+
+
+def _chart_data(
+    rows: pd.DataFrame,
+    conflicts: Sequence[Conflict],
+    vocabulary: Vocabulary,
+    color_by: str,
+    highlight: Iterable[int],
+    tolerance: float | None,
+    max_rows: int,
+    prepared: ChartData | None,
+) -> _ChartInput:
+    """What both charts start from: the drawn marks, prepared here unless the caller already
+    did (the dashboard prepares once for both charts; `prepared` must match the arguments)."""
+    highlight_set = {int(line) for line in highlight}
+    tolerance = ConflictSettings().tolerance if tolerance is None else tolerance
+    data = prepared or prepare(
+        rows,
+        conflicts,
+        vocabulary,
+        color_by=color_by,
+        highlight=highlight_set,
+        tolerance=tolerance,
+        max_rows=max_rows,
+    )
+    emphasise = not data.marks.empty and bool(
+        highlight_set.intersection(data.marks["line"].astype(int))
+    )
+    return _ChartInput(data, highlight_set, tolerance, emphasise)
+
+
 def timeline_spec(
     rows: pd.DataFrame,
     conflicts: Sequence[Conflict],
@@ -1259,23 +1295,13 @@ def timeline_spec(
 ) -> Spec:
     """The timeline as a Vega-Lite spec whose datasets are DataFrames (see `timeline_chart`)."""
     title = "Reported figures over time"
-    highlight_set = {int(line) for line in highlight}
-    tolerance = ConflictSettings().tolerance if tolerance is None else tolerance
-    # The dashboard prepares once for both charts (`prepared`); it must match the arguments.
-    data = prepared or prepare(
-        rows,
-        conflicts,
-        vocabulary,
-        color_by=color_by,
-        highlight=highlight_set,
-        tolerance=tolerance,
-        max_rows=max_rows,
+    data, highlight_set, tolerance, emphasise = _chart_data(
+        rows, conflicts, vocabulary, color_by, highlight, tolerance, max_rows, prepared
     )
     if data.marks.empty:
         return _empty_spec(title, "No figures in this view")
     colour = _colour_encoding(data.marks, color_by, reporters, legend=True)
     dash = _dash_encoding(data.marks, reporters)
-    emphasise = bool(highlight_set.intersection(data.marks["line"].astype(int)))
     first, last = int(data.marks["t"].min()), int(data.marks["t"].max())
     pad = max((last - first) // 40, 12 * 3600 * 1000)
     time = {
@@ -1324,23 +1350,13 @@ def by_source_spec(
 ) -> Spec:
     """The by-source chart as a Vega-Lite spec whose datasets are DataFrames."""
     title = "Figures by source"
-    highlight_set = {int(line) for line in highlight}
-    tolerance = ConflictSettings().tolerance if tolerance is None else tolerance
-    # The dashboard prepares once for both charts (`prepared`); it must match the arguments.
-    data = prepared or prepare(
-        rows,
-        conflicts,
-        vocabulary,
-        color_by=color_by,
-        highlight=highlight_set,
-        tolerance=tolerance,
-        max_rows=max_rows,
+    data, highlight_set, tolerance, emphasise = _chart_data(
+        rows, conflicts, vocabulary, color_by, highlight, tolerance, max_rows, prepared
     )
     if data.marks.empty:
         return _empty_spec(title, "No figures in this view")
     # Reporters are named on the axis already; a legend repeating them would waste space.
     colour = _colour_encoding(data.marks, color_by, reporters, legend=color_by == "affiliation")
-    emphasise = bool(highlight_set.intersection(data.marks["line"].astype(int)))
     side_rank = {label: index for index, label in enumerate(AFFILIATION_LABELS.values())}
     order = sorted(
         data.marks[["side", "reporter"]].drop_duplicates().itertuples(index=False, name=None),
