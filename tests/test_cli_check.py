@@ -125,3 +125,27 @@ def test_a_vocabulary_not_in_utf8_or_without_a_column_is_named_with_its_line(
     run = check(str(tmp_path / "figures.csv"))
     assert run.returncode == 2
     assert f"{metrics}:1: kind: the header has no 'kind' column" in run.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    # `python -m figures check big.csv | head -1`: more errors than a pipe holds, and the
+    # reader closes after the first line.
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "as_of,metric,value,reported_by,affiliation,outlet,quote\n"
+        + "not-a-date,fleed,5,A,armenia,B,words\n" * 5000
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "figures", "check", str(bad)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    errors = process.stderr.read()
+    process.wait(timeout=60)
+    assert first.startswith(f"{bad}:2: ")
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors
