@@ -769,6 +769,22 @@ def digit_slip(a: int, b: int) -> str | None:
     return None
 
 
+def _first_seen_before(f: _Figures, row: int) -> tuple[int, int] | None:
+    """The earliest (day, minute) before `row`'s day at which its quantity already had the
+    same reading (value and claim), or None. A relay dated when it was published repeats
+    such a reading a day late: that is staleness, not a miscopied digit."""
+    start = int(f.quantity_start[f.quantity[row]])
+    same = np.flatnonzero(
+        (f.day[start:row] < f.day[row])
+        & (f.value[start:row] == f.value[row])
+        & (_CLAIM[f.qualifier[start:row]] == _CLAIM[f.qualifier[row]])
+    )
+    if not len(same):
+        return None
+    first = start + int(same[0])  # rows are sorted by day and minute within a quantity
+    return int(f.day[first]), int(f.minute[first])
+
+
 def _typo_groups(f: _Figures) -> tuple[np.ndarray, np.ndarray]:
     """The rows that may hold a slip, sorted by group (quantity, day, claim), and the start
     of each group among them.
@@ -802,7 +818,8 @@ def _typo_groups(f: _Figures) -> tuple[np.ndarray, np.ndarray]:
         )
         may_hold[group[stamped][hour_starts][two]] = True
     # Values never published with an hour: an untimed figure whose value no timed figure of
-    # its group has (a relay that repeats a stamped update is no evidence of a slip).
+    # its group has (a relay that repeats a stamped update is no evidence of a slip), nor any
+    # figure of its quantity on an earlier day (a relay of yesterday's update, dated today).
     untimed = np.flatnonzero(~timed)
     if len(untimed):
         if (int(group.max()) + 1) * (int(value.max()) + 1) < 2**62:
@@ -810,7 +827,13 @@ def _typo_groups(f: _Figures) -> tuple[np.ndarray, np.ndarray]:
         else:
             pair_key = group * len(value) + pd.factorize(value)[0]
         stamped_value = pd.Series(pair_key[untimed]).isin(pair_key[stamped]).to_numpy(bool)
-        may_hold[group[untimed][~stamped_value]] = True
+        unexplained = untimed[~stamped_value]
+        # Few rows reach this point (the slips and the late relays), so one look each.
+        late = np.array(
+            [_first_seen_before(f, int(row)) is not None for row in rows[unexplained].tolist()],
+            dtype=bool,
+        )
+        may_hold[group[unexplained[~late]]] = True
     keep = may_hold[group]
     rows, group = rows[keep], group[keep]
     return rows, _starts(group)
@@ -829,10 +852,16 @@ def typo_pairs(f: _Figures) -> dict[Pair, str]:
         by_value: dict[int, list[int]] = defaultdict(list)
         for row in members.tolist():
             by_value[int(f.value[row])].append(row)
-        hours = {
+        # When each reading was published with an hour that day; a reading the quantity
+        # already had on an earlier day counts as stamped then (the earlier moment itself).
+        hours: dict[int, set[object]] = {
             value: {int(f.minute[r]) for r in rows_of if f.minute[r] != _UNTIMED}
             for value, rows_of in by_value.items()
         }
+        for value, rows_of in by_value.items():
+            seen = _first_seen_before(f, rows_of[0])
+            if seen is not None:
+                hours[value].add(seen)
         ordered_values = sorted(by_value)
         for i, a_value in enumerate(ordered_values):
             for b_value in ordered_values[i + 1 :]:
@@ -981,6 +1010,14 @@ class _Describer:
     def written(self, row: int) -> str:
         return self._written[row]
 
+    def speaker(self, row: int) -> str:
+        """Whose words a figure is: the reporter, or the reporter as an outlet relayed it
+        (a relay's two readings are the relay's inconsistency, not the originator's)."""
+        outlet = self.cell("outlet", row)
+        if not outlet or str(outlet).casefold() == self.reporter(row).casefold():
+            return self.reporter(row)
+        return f"{self.reporter(row)}, as reported by {outlet},"
+
     def as_of_text(self, row: int) -> str:
         return self._as_of_text[row]
 
@@ -1066,9 +1103,7 @@ def _explain_contradiction(d: _Describer, rows: list[int], same_source: str | No
     sentence = "; ".join([first, *clauses[1:]])
     every = "both" if len(rows) == 2 else "all"
     sentence += f". The figures describe {d.time_span(rows)} and cannot {every} be true."
-    if same_source:
-        sentence += f" {same_source} gave figures that contradict each other."
-    return sentence
+    return sentence + _late_relay_note(d.f, rows) + _self_sentence(same_source)
 
 
 def _more(count: int) -> str:
@@ -1096,19 +1131,32 @@ def _explain_decrease(d: _Describer, pairs: np.ndarray, same_source: str | None)
         f"{d.as_of_text(later)}, below the {d.figure_of(earlier)} that {d.who(earlier)} gave "
         f"as of {d.as_of_text(earlier)}; a running total cannot fall."
     )
-    # An earlier figure relayed later and dated when it was published looks like a fall.
-    quantity_rows = f.rows_of_quantity(int(f.quantity[later]))
-    repeats = quantity_rows[
-        (f.value[quantity_rows] == f.value[later])
-        & (f.qualifier[quantity_rows] == f.qualifier[later])
-        & certainly_before(f, quantity_rows, later)
-    ]
-    if len(repeats):
-        text += (
-            f" The lower figure repeats one given as of {_day_label(int(f.day[repeats[0]]))} "
-            f"(line {int(f.line[repeats[0]])}): perhaps an earlier figure relayed later."
-        )
-    return text + _more(len(np.unique(pairs)) - 2) + _self_sentence(same_source)
+    return (
+        text
+        + _late_relay_note(f, [later], "The lower figure")
+        + _more(len(np.unique(pairs)) - 2)
+        + _self_sentence(same_source)
+    )
+
+
+def _late_relay_note(f: _Figures, rows: list[int], subject: str = "") -> str:
+    """' Line 9 repeats one given as of 26 Sep 2023 (line 4): perhaps an earlier figure
+    relayed later.' An earlier figure relayed later and dated when it was published looks
+    like a fall, or like a second figure for its day; the first such row is named."""
+    for row in sorted(rows, key=lambda r: int(f.line[r])):
+        quantity_rows = f.rows_of_quantity(int(f.quantity[row]))
+        repeats = quantity_rows[
+            (f.value[quantity_rows] == f.value[row])
+            & (f.qualifier[quantity_rows] == f.qualifier[row])
+            & certainly_before(f, quantity_rows, row)
+        ]
+        if len(repeats):
+            who = subject or f"Line {int(f.line[row])}"
+            return (
+                f" {who} repeats one given as of {_day_label(int(f.day[repeats[0]]))} "
+                f"(line {int(f.line[repeats[0]])}): perhaps an earlier figure relayed later."
+            )
+    return ""
 
 
 def _explain_part(
@@ -1210,13 +1258,25 @@ def _explain_typo(
         row = next(r for r in rows if int(f.value[r]) == verdict.value)
         probable = d.written(row)
         text += f" {probable} is probably right: {verdict.reason}."
+        if f.intraday[row] and f.timed[row] and not f.timed[rows].all():
+            # Updated several times a day: a reading without an hour may be another update.
+            text += " A reading given without an hour may instead be another of that day's updates."
+    others = len({int(f.value[r]) for r in rows}) - 1
+    other = "the other reading" if others == 1 else "the other readings"
     if len(explained):
         lines = sorted({int(line) for line in f.line[explained].ravel()} - set(f.line[rows]))
-        listed = ", ".join(str(line) for line in lines)
-        text += (
-            f" Read as written, the other reading would also disagree with line(s) {listed}; "
-            "those disagreements are listed here, not as flags of their own."
-        )
+        if lines:
+            listed = ", ".join(str(line) for line in lines)
+            text += (
+                f" Read as written, {other} would also disagree with line(s) {listed}; "
+                "those disagreements are listed here, not as flags of their own."
+            )
+        else:
+            every = "both" if others == 1 else "all"
+            text += (
+                f" Read as written, the readings also cannot {every} be true at that moment; "
+                "that is told here, not as a flag of its own."
+            )
     return text + _self_sentence(same_source), probable
 
 
@@ -1279,7 +1339,7 @@ def find_conflicts(
     for index, (code, pairs) in enumerate(flags):
         rows = numbers.rows[index].tolist()
         self_row = numbers.self_row[index]
-        same_source = d.reporter(self_row) if self_row >= 0 else None
+        same_source = d.speaker(self_row) if self_row >= 0 else None
         probable = None
         folded_lines: tuple[tuple[int, int], ...] = ()
         if code == CONTRADICTION:

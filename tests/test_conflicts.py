@@ -163,7 +163,17 @@ def test_a_source_that_contradicts_itself_is_flagged_and_said_so():
     )
     assert summary(found) == [["contradiction", [2, 3], [[2, 3]]]]
     assert found[0].self_contradiction
-    assert "Ministry A gave figures that contradict each other" in found[0].explanation
+    # Both came through Outlet A: the inconsistency may be the outlet's, so it is named.
+    assert "Ministry A, as reported by Outlet A, gave figures that contradict each other" in (
+        found[0].explanation
+    )
+    in_its_own_words = flags(
+        figure("2023-09-19", "troops", 0, reporter="Ministry A", outlet="Ministry A"),
+        figure("2023-09-20", "troops", 500, reporter="Ministry A", outlet="Ministry A"),
+    )
+    assert in_its_own_words[0].explanation.endswith(
+        " Ministry A gave figures that contradict each other."
+    )
 
 
 def test_figures_that_disagree_are_grouped_with_every_pair_listed():
@@ -536,3 +546,62 @@ def test_a_stale_relay_dated_when_published_is_a_decrease_that_says_so():
     assert summary(found) == [["decrease", [3, 4], [[3, 4]]]]
     assert "repeats one given as of 27 Sep 2023 (line 2)" in found[0].explanation
     assert "contradict each other" not in found[0].explanation
+
+
+def test_a_relay_dated_the_next_day_that_repeats_the_last_update_is_not_a_miscopy():
+    # 100,627 was the 20:00 update of 1 Oct; a wire dated 2 Oct repeats it beside the 11:00
+    # update of 2 Oct, 100,637: one digit apart, but stale, not miscopied.
+    gov = {"place": "Armenia", "reporter": "Gov", "outlet": "Gov"}
+    found = flags(
+        figure("2023-10-01T20:00", "arrived", 100627, **gov),
+        figure("2023-10-02T11:00", "arrived", 100637, **gov),
+        figure("2023-10-02", "arrived", 100627, place="Armenia", reporter="Gov", outlet="Wire"),
+    )
+    assert found == []
+
+
+def test_a_miscopy_of_a_stale_reading_is_still_a_miscopy():
+    # The wire repeats yesterday's 19,308 late; another prints it as 19,380, which nobody
+    # ever published: that reading is still a slip of the other.
+    found = flags(
+        figure("2023-09-26T20:00", "arrived", 19308, place="Armenia", reporter="Gov", outlet="Gov"),
+        figure("2023-09-27", "arrived", 19308, place="Armenia", reporter="Gov", outlet="Wire A"),
+        figure("2023-09-27", "arrived", 19380, place="Armenia", reporter="Gov", outlet="Wire B"),
+    )
+    assert summary(found) == [["likely-typo", [3, 4], [[3, 4]]]]
+
+
+def test_an_untimed_reading_beside_a_stamped_update_may_be_another_update_and_says_so():
+    found = flags(
+        figure(
+            "2023-10-01T11:00", "arrived", 100617, place="Armenia", reporter="Gov", outlet="Gov"
+        ),
+        figure("2023-10-01", "arrived", 100627, place="Armenia", reporter="Gov", outlet="AP"),
+    )
+    assert summary(found) == [["likely-typo", [2, 3], [[2, 3]]]]
+    assert found[0].probable_value == "100,617"
+    assert "may instead be another of that day's updates" in found[0].explanation
+
+
+def test_a_slip_at_the_same_hour_says_the_readings_cannot_both_be_true_not_an_empty_list():
+    found = flags(
+        figure("2023-09-27T20:00", "arrived", 50243, place="Armenia", reporter="Gov", outlet="Gov"),
+        figure("2023-09-27T20:00", "arrived", 50423, place="Armenia", reporter="Gov", outlet="AP"),
+    )
+    assert summary(found) == [["likely-typo", [2, 3], [[2, 3]]]]
+    sentence = found[0].explanation
+    assert "line(s) ;" not in sentence
+    assert "the readings also cannot both be true at that moment" in sentence
+
+
+def test_a_contradiction_says_when_one_side_repeats_an_earlier_figure():
+    found = flags(
+        figure("2023-09-26", "killed", 68, place="Stepanakert", outlet="Ministry"),
+        figure("2023-09-27", "killed", 125, place="Stepanakert", outlet="Armenpress"),
+        figure("2023-09-27", "killed", 68, place="Stepanakert", outlet="AP"),
+    )
+    assert summary(found) == [["contradiction", [3, 4], [[3, 4]]]]
+    assert (
+        "Line 4 repeats one given as of 26 Sep 2023 (line 2): perhaps an earlier figure "
+        "relayed later." in found[0].explanation
+    )
