@@ -1266,7 +1266,10 @@ def _explain_typo(
     if len(explained):
         lines = sorted({int(line) for line in f.line[explained].ravel()} - set(f.line[rows]))
         if lines:
-            listed = ", ".join(str(line) for line in lines)
+            # A sentence to read aloud names a few; explained_pairs holds every one.
+            listed = ", ".join(str(line) for line in lines[:5])
+            if len(lines) > 5:
+                listed += f" and {len(lines) - 5} more"
             text += (
                 f" Read as written, {other} would also disagree with line(s) {listed}; "
                 "those disagreements are listed here, not as flags of their own."

@@ -605,3 +605,20 @@ def test_a_contradiction_says_when_one_side_repeats_an_earlier_figure():
         "Line 4 repeats one given as of 26 Sep 2023 (line 2): perhaps an earlier figure "
         "relayed later." in found[0].explanation
     )
+
+
+def test_a_miscopy_that_upsets_many_figures_names_a_few_and_keeps_every_pair():
+    # 10,417 for 100,417 sits below every earlier update of the running total.
+    gov = {"place": "Armenia", "reporter": "Gov", "outlet": "Gov"}
+    earlier = [
+        figure(f"2023-09-{day:02d}T20:00", "arrived", 10000 * (day - 20), **gov)
+        for day in range(22, 30)
+    ]
+    found = flags(
+        *earlier,
+        figure("2023-09-30T20:00", "arrived", 100417, **gov),
+        figure("2023-09-30T20:00", "arrived", 10417, place="Armenia", reporter="Gov", outlet="AP"),
+    )
+    assert [flag.code for flag in found] == ["likely-typo"]
+    assert "line(s) 2, 3, 4, 5, 6 and 3 more" in found[0].explanation
+    assert {(line, 11) for line in range(2, 10)} <= set(found[0].explained_pairs)
