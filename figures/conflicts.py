@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from figures.contract import Qualifier, value_as_written
-from figures.vocabulary import METRIC_KINDS, WHOLE_GROUP, Metric, Vocabulary
+from figures.vocabulary import METRIC_KINDS, WHOLE_GROUP, Metric, Vocabulary, compare_place
 
 CONTRADICTION = "contradiction"
 DECREASE = "decrease"
@@ -150,15 +150,12 @@ def interval(
             return float(value), float(value)
 
 
-_DASHES_TO_SPACES = str.maketrans(dict.fromkeys("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212", " "))
-
-
-def normalise_places(places: list[str]) -> list[str]:
-    """'Nagorno-Karabakh' and 'nagorno karabakh' are one place; spelling variants are not.
-
-    Dashes become spaces, runs of spaces one space (str.split splits on the same Unicode
-    whitespace as a regex's \\s, at a fraction of the cost per place)."""
-    return [" ".join(place.translate(_DASHES_TO_SPACES).split()).casefold() for place in places]
+def normalise_places(places: list[str], vocabulary: Vocabulary | None = None) -> list[str]:
+    """The name each place is compared under: 'Nagorno-Karabakh' and 'nagorno karabakh' are
+    one place, and so are the names places.csv declares one place; other spellings are not."""
+    if vocabulary is None or not vocabulary.places:
+        return [compare_place(place) for place in places]
+    return [vocabulary.same_place_key(compare_place(place)) for place in places]
 
 
 # Qualifiers and kinds as small integer codes: whole-column comparisons of integers are
@@ -327,7 +324,7 @@ def _prepare(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSetti
         )
         qualifier_code, qualifier_names = qualifiers.result()
         day, minute = moments.result()
-    normalised = normalise_places(place_names.tolist())
+    normalised = normalise_places(place_names.tolist(), vocabulary)
     rank = {name: index for index, name in enumerate(sorted(set(normalised)))}
     place_key = np.array([rank[name] for name in normalised], dtype=np.int64)[place_code]
     place_span = int(place_key.max()) + 1 if len(place_key) else 1

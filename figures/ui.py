@@ -73,6 +73,7 @@ from figures.validation import LoadResult, load_figures
 from figures.vocabulary import (
     GROUPS_FILE,
     METRICS_FILE,
+    PLACES_FILE,
     WHOLE_GROUP,
     Vocabulary,
     VocabularyError,
@@ -185,7 +186,7 @@ def file_key(path: Path) -> FileKey | None:
         return None
     folder = vocabulary_dir_for(path)
     stats = []
-    for name in (METRICS_FILE, GROUPS_FILE):
+    for name in (METRICS_FILE, GROUPS_FILE, PLACES_FILE):
         try:
             vocab_stat = (folder / name).stat()
             stats.append((str(folder / name), vocab_stat.st_mtime_ns, vocab_stat.st_size))

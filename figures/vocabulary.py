@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -24,6 +24,7 @@ METRIC_KINDS: tuple[MetricKind, ...] = ("cumulative", "stock", "event")
 SHIPPED_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 METRICS_FILE = "metrics.csv"
 GROUPS_FILE = "groups.csv"
+PLACES_FILE = "places.csv"
 WHOLE_GROUP = "all"
 
 _TRUE = {"true", "yes", "1", "y"}
@@ -58,6 +59,13 @@ class Group:
 class Vocabulary:
     metrics: dict[str, Metric]
     groups: dict[str, Group]
+    # Names that are one place (see places.csv): each name, in compare_place form, to the one
+    # name that stands for its place when figures are compared. Empty: every name its own.
+    places: dict[str, str] = field(default_factory=dict)
+
+    def same_place_key(self, normalised_place: str) -> str:
+        """The name a place is compared under (the input is in `compare_place` form)."""
+        return self.places.get(normalised_place, normalised_place)
 
     def metric(self, name: str) -> Metric:
         return self.metrics[name]
@@ -114,7 +122,13 @@ def _read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[st
     absent = [name for name in required if name not in header]
     if absent:
         raise _Unreadable(
-            _bad(1, absent[0], "", f"the header has no {', '.join(map(repr, absent))} column")
+            _bad(
+                1,
+                absent[0],
+                "",
+                f"the header has no {', '.join(map(repr, absent))} "
+                + ("column" if len(absent) == 1 else "columns"),
+            )
         )
     rows = []
     previous_line = 1
@@ -204,8 +218,49 @@ def vocabulary_dir_for(figures_path: Path | None) -> Path:
     return SHIPPED_DATA_DIR
 
 
+_DASHES_TO_SPACES = str.maketrans(dict.fromkeys("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212", " "))
+
+
+def compare_place(place: str) -> str:
+    """The form in which place names are compared: 'Nagorno-Karabakh' and 'nagorno karabakh'
+    are one place (dashes become spaces, runs of spaces one space, case folded); spellings
+    that differ otherwise are one place only when places.csv says so."""
+    return " ".join(place.translate(_DASHES_TO_SPACES).split()).casefold()
+
+
+def parse_places(path: Path) -> tuple[dict[str, str], list[ValidationError]]:
+    """places.csv: rows `name,same_place_as,description`, each saying two names are one
+    place. The pairs link into sets; each set is compared under its alphabetically first
+    name (in compare_place form), so which name a row puts first carries no meaning."""
+    errors: list[ValidationError] = []
+    try:
+        rows = _read_rows(path, required=("name", "same_place_as"))
+    except _Unreadable as exc:
+        return {}, [exc.error]
+    parent: dict[str, str] = {}
+
+    def root(name: str) -> str:
+        while parent.setdefault(name, name) != name:
+            name = parent[name]
+        return name
+
+    for line, row in rows:
+        name, other = (
+            compare_place(row.get("name", "")),
+            compare_place(row.get("same_place_as", "")),
+        )
+        if not name or not other:
+            column = "name" if not name else "same_place_as"
+            errors.append(_bad(line, column, "", "a row names two places: name and same_place_as"))
+            continue
+        first, second = sorted((root(name), root(other)))
+        parent[second] = first
+    return {name: root(name) for name in parent}, errors
+
+
 def load_vocabulary(folder: Path | None = None) -> Vocabulary:
-    """Load metrics.csv and groups.csv from `folder` (default: the shipped `data/`).
+    """Load metrics.csv, groups.csv and places.csv from `folder` (default: the shipped
+    `data/`); groups.csv and places.csv fall back to the shipped ones when `folder` has none.
 
     Raises VocabularyError when either file is malformed: a wrong vocabulary would silently
     change every conflict decision, so it is better to stop.
@@ -217,8 +272,13 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
     if not groups_path.is_file():
         groups_path = SHIPPED_DATA_DIR / GROUPS_FILE
     groups, group_errors = parse_groups(groups_path)
+    places_path = folder / PLACES_FILE
+    if not places_path.is_file():
+        places_path = SHIPPED_DATA_DIR / PLACES_FILE
+    places, place_errors = parse_places(places_path) if places_path.is_file() else ({}, [])
     problems = [(metrics_path, error) for error in errors]
     problems += [(groups_path, error) for error in group_errors]
+    problems += [(places_path, error) for error in place_errors]
     if problems:
         raise VocabularyError(problems)
-    return Vocabulary(metrics=metrics, groups=groups)
+    return Vocabulary(metrics=metrics, groups=groups, places=places)

@@ -227,6 +227,29 @@ def test_bad_rows_are_reported_and_the_good_rows_still_charted(data_file):
     assert "3 problems in 3 rows" in at.warning[0].value
 
 
+def test_two_names_declared_one_place_while_the_app_runs_are_compared_on_the_next_run(
+    tmp_path, monkeypatch
+):
+    for name in ("metrics.csv", "groups.csv"):
+        shutil.copy(ROOT / "data" / name, tmp_path / name)
+    (tmp_path / "places.csv").write_text("name,same_place_as,description\n")
+    target = tmp_path / "figures.csv"
+    target.write_text(
+        "as_of,metric,value,place,reported_by,affiliation,outlet,quote\n"
+        "2023-09-19,troops,0,Nagorno-Karabakh,MFA,armenia,MFA,none\n"
+        "2023-09-19,troops,10000,Artsakh,Envoy,azerbaijan,Paper,10000\n"
+    )
+    monkeypatch.setenv("FIGURES_DATA", str(target))
+    at = app()
+    assert "0 conflicts" in page_text(at)
+    (tmp_path / "places.csv").write_text(
+        "name,same_place_as,description\nArtsakh,Nagorno-Karabakh,an example link\n"
+    )
+    at.run()
+    assert not at.exception
+    assert "1 conflict" in page_text(at)
+
+
 def test_rows_appended_while_the_app_runs_appear_on_the_next_run(data_file, monkeypatch):
     calls: list[str] = []
     real = figures.ui.load_figures
