@@ -1335,6 +1335,16 @@ def find_conflicts(
         vocabulary,
         np.unique(np.concatenate([*numbers.rows, *(pairs.ravel() for pairs in folded)])).tolist(),
     )
+    # Where a slip's pairs are also flagged by an interval check (the reading is not firmly
+    # known, so nothing was folded), the slip's sentence points at that flag.
+    interval_flag_of: dict[Pair, int] = {}
+    typo_flag_of: dict[Pair, int] = {}
+    first_typo = len(flags) - len(slips)
+    if slips:
+        for index, (_, pairs) in enumerate(flags):
+            linked = interval_flag_of if index < first_typo else typo_flag_of
+            for pair in map(tuple, pairs.tolist()):
+                linked.setdefault(pair, index)
     found: list[Conflict] = []
     for index, (code, pairs) in enumerate(flags):
         rows = numbers.rows[index].tolist()
@@ -1348,10 +1358,30 @@ def find_conflicts(
             text = _explain_decrease(d, pairs, same_source)
         elif code == PART_EXCEEDS_WHOLE:
             text = _explain_part(d, vocabulary, pairs, same_source)
-        else:
-            slip = index - (len(flags) - len(slips))
+        if code != LIKELY_TYPO and typo_flag_of:
+            related = {
+                typo_flag_of[pair] for pair in map(tuple, pairs.tolist()) if pair in typo_flag_of
+            }
+            for other in sorted(related):
+                text += (
+                    f" Lines {numbers.lines_text(f, other)} also look like one number copied "
+                    "wrongly; if it is a slip, this flag is its symptom."
+                )
+        if code == LIKELY_TYPO:
+            slip = index - first_typo
             hows = "; ".join(sorted({typos[(a, b)] for a, b in pairs.tolist()}))
             text, probable = _explain_typo(d, rows, hows, verdicts[slip], folded[slip], same_source)
+            related = {
+                interval_flag_of[pair]
+                for pair in map(tuple, pairs.tolist())
+                if pair in interval_flag_of
+            }
+            for other in sorted(related):
+                text += (
+                    f" The same figures are also flagged as {CODE_TITLES[flags[other][0]].lower()}"
+                    f" (lines {numbers.lines_text(f, other)}); if this is a slip, that flag is "
+                    "its symptom."
+                )
             ends = f.line[folded[slip]]
             folded_lines = _line_pairs(ends.min(axis=1), ends.max(axis=1))
         by_line = numbers.by_line[index]
@@ -1425,6 +1455,10 @@ class _FlagNumbers:
                 _line_pairs(smaller[start:end], larger[start:end])
                 for start, end in zip(starts.tolist(), (starts + sizes).tolist(), strict=True)
             ]
+
+    def lines_text(self, f: _Figures, flag: int) -> str:
+        """'103, 104, 105': a flag's CSV lines, for a sentence that points at it."""
+        return ", ".join(map(str, f.line[self.by_line[flag]].tolist()))
 
     @staticmethod
     def _split(

@@ -622,3 +622,21 @@ def test_a_miscopy_that_upsets_many_figures_names_a_few_and_keeps_every_pair():
     assert [flag.code for flag in found] == ["likely-typo"]
     assert "line(s) 2, 3, 4, 5, 6 and 3 more" in found[0].explanation
     assert {(line, 11) for line in range(2, 10)} <= set(found[0].explained_pairs)
+
+
+def test_a_slip_whose_reading_is_not_known_and_its_contradiction_point_at_each_other():
+    found = flags(
+        figure("2023-09-27", "killed", 125, place="Stepanakert", outlet="Armenpress"),
+        figure("2023-09-27", "killed", 152, place="Stepanakert", outlet="news.am"),
+    )
+    by_code = {flag.code: flag for flag in found}
+    assert set(by_code) == {"contradiction", "likely-typo"}
+    assert by_code["likely-typo"].probable_value is None
+    assert (
+        "The same figures are also flagged as figures that cannot both be true (lines 2, 3); "
+        "if this is a slip, that flag is its symptom." in by_code["likely-typo"].explanation
+    )
+    assert (
+        "Lines 2, 3 also look like one number copied wrongly; if it is a slip, this flag is its "
+        "symptom." in by_code["contradiction"].explanation
+    )
