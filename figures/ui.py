@@ -581,18 +581,10 @@ def headline(rows: pd.DataFrame, vocabulary: Vocabulary, by_line: Mapping[int, l
     body: list[str] = []
     order = {code: rank for rank, code in enumerate(AFFILIATION_LABELS)}
     newest = rows.iloc[latest_positions(rows)]
-    for metric in metrics:
-        of_metric = newest[newest["metric"] == metric]
-        groups = of_metric["group"]
-        # The whole count when the view has it; otherwise the group reported most often.
-        if (groups == WHOLE_GROUP).any():
-            group = WHOLE_GROUP
-        else:
-            counts = rows.loc[rows["metric"] == metric, "group"].value_counts(sort=False)
-            group = str(counts.sort_values(ascending=False, kind="stable").index[0])
-        latest = of_metric.loc[groups == group].sort_values(
-            "affiliation", key=lambda col: col.map(order), kind="stable"
-        )
+    group_rank = {name: rank for rank, name in enumerate([WHOLE_GROUP, *vocabulary.groups])}
+    for metric, group in _headline_blocks(newest, metrics, group_rank):
+        of_block = newest[(newest["metric"] == metric) & (newest["group"] == group)]
+        latest = of_block.sort_values("affiliation", key=lambda col: col.map(order), kind="stable")
         title = vocabulary.metric_label(metric)
         if group != WHOLE_GROUP:
             title += f" ({vocabulary.group_label(group).lower()})"
@@ -615,6 +607,19 @@ def headline(rows: pd.DataFrame, vocabulary: Vocabulary, by_line: Mapping[int, l
         f'{HEADLINE_STYLE}<table class="headline"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
     )
+
+
+def _headline_blocks(
+    newest: pd.DataFrame, metrics: list[str], group_rank: Mapping[str, int]
+) -> list[tuple[str, str]]:
+    """(metric, group) blocks of the headline: every group in view, the whole count first.
+    A side that reported only a subgroup (combatants killed) still gets its row."""
+    blocks = []
+    for metric in metrics:
+        groups = set(newest.loc[newest["metric"] == metric, "group"])
+        for group in sorted(groups, key=lambda name: (group_rank.get(name, len(group_rank)), name)):
+            blocks.append((metric, str(group)))
+    return blocks
 
 
 def latest_positions(rows: pd.DataFrame) -> np.ndarray:

@@ -115,6 +115,21 @@ def test_the_shipped_data_gives_the_whole_page(data_file):
     assert not at.error
 
 
+def test_the_headline_shows_every_group_and_a_side_that_gave_only_a_subgroup(data_file):
+    with data_file.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "2023-09-20,killed,combatants,,32,,Nagorno-Karabakh,Ministry of Defence of "
+            "Azerbaijan,azerbaijan,APA,,,32 servicemen killed,\n"
+        )
+    at = app()
+    assert not at.exception
+    cells = [row[:3] for row in headline_rows(at)]
+    # The 102 children stand under the 311 evacuated, each block with its title once.
+    evacuated = cells.index(["People evacuated", "Russia", "up to 311"])
+    assert cells[evacuated + 1] == ["People evacuated (children)", "Russia", "102"]
+    assert ["People killed (combatants)", "Azerbaijan", "32"] in cells
+
+
 def test_the_troops_conflict_is_listed_with_its_rows_and_sources(data_file):
     at = app()
     text = page_text(at)
