@@ -1204,6 +1204,28 @@ def _empty_spec(title: str, message: str) -> Spec:
     }
 
 
+def _utc_text(epoch_ms: int) -> str:
+    """A time-scale bound as ISO text: Streamlit's browser side misplaced every mark of a
+    one-day view when the bounds were numbers (vl-convert drew them right)."""
+    return pd.Timestamp(epoch_ms, unit="ms", tz="UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _day_step(first_ms: int, last_ms: int, ticks: int = 8) -> int:
+    """Days between ticks so that a span shows about `ticks` of them."""
+    days = (last_ms - first_ms) / 86_400_000
+    return max(1, int(np.ceil(days / ticks)))
+
+
+def _browser_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with 64-bit integer columns as floats. Streamlit hands a chart's data to the
+    browser as Arrow, where a 64-bit integer arrives as a JavaScript BigInt that Vega cannot
+    place on a scale: a view whose times were all integers drew no time axis at all."""
+    wide = [name for name, dtype in frame.dtypes.items() if str(dtype) in ("int64", "Int64")]
+    if not wide:
+        return frame
+    return frame.astype({name: "float64" for name in wide})
+
+
 def _assemble(
     title: str,
     subtitle: list[str],
@@ -1232,7 +1254,7 @@ def _assemble(
     return {
         "$schema": SCHEMA,
         "title": _title(title, subtitle),
-        "datasets": {key_name: key_frame, figures_name: table},
+        "datasets": {key_name: _browser_numbers(key_frame), figures_name: _browser_numbers(table)},
         "vconcat": [{"data": {"name": key_name}, **key_spec}, facet],
         "spacing": 14,
     }
@@ -1307,8 +1329,15 @@ def timeline_spec(
     time = {
         "field": "t",
         "type": "temporal",
-        "scale": {"type": "utc", "domain": [first - pad, last + pad]},
-        "axis": _axis(None, format="%-d %b", labelAngle=0, tickCount=8),
+        "scale": {"type": "utc", "domain": [_utc_text(first - pad), _utc_text(last + pad)]},
+        # Ticks on whole days, about eight of them: a view of one or two days otherwise
+        # gets several ticks a day, each labelled with the same date.
+        "axis": _axis(
+            None,
+            format="%-d %b",
+            labelAngle=0,
+            tickCount={"interval": "day", "step": _day_step(first, last)},
+        ),
     }
     value = {
         "field": "y",

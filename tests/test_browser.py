@@ -107,6 +107,33 @@ def test_the_conflict_list_shows_the_troops_conflict(page, server):
     assert button.count() == 1
 
 
+# The time axis's tick labels of the timeline's panels (its first chart).
+TIME_LABELS = """(chart) => [...chart.querySelectorAll('g[aria-label^="X-axis"] text')]
+  .map(text => text.textContent)"""
+# Where each figure's dot sits across its panel, 0 (left edge) to 1 (right edge).
+DOT_PLACES = """(chart) => {
+  const axis = chart.querySelector('g[aria-label^="X-axis"] .role-axis-domain line');
+  const panel = axis.getBoundingClientRect();
+  return [...chart.querySelectorAll('g.role-mark [role="graphics-symbol"]')]
+    .filter(mark => (mark.getAttribute("aria-roledescription") || "").includes("point"))
+    .filter(mark => !mark.closest('g[class*="concat_0_"]'))
+    .map(mark => {
+      const box = mark.getBoundingClientRect();
+      return (box.x + box.width / 2 - panel.x) / panel.width;
+    });
+}"""
+
+
+def test_a_view_of_one_day_has_one_date_on_its_axis_and_its_figures_on_that_date(page, server):
+    # All three troops figures describe 19 September; Armenia's two are both 0. The browser
+    # once drew such a view with no time axis and every figure on the left edge.
+    page.goto(f"{server}/?metric=troops&affiliation=armenia")
+    timeline = _wait_for_charts(page, marks=2)[0]
+    assert timeline.evaluate(TIME_LABELS) == ["19 Sep"]
+    places = timeline.evaluate(DOT_PLACES)
+    assert places and all(0.3 < place < 0.7 for place in places), places
+
+
 def test_a_shared_link_restores_its_filter(page, server):
     page.goto(f"{server}/?metric=troops")
     _wait_for_charts(page, marks=3)

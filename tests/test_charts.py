@@ -486,3 +486,19 @@ def test_the_conflict_index_finds_a_views_conflicts_as_the_filters_do():
     for view in views:
         lines = view["line"].to_numpy()
         assert index.touching(lines) == conflicts_in_view(conflicts, view)
+
+
+def test_chart_data_sends_no_64_bit_integers_and_the_time_axis_ticks_on_whole_days():
+    rows, conflicts = shipped()
+    troops = rows[rows["metric"] == "troops"]
+    for build in (charts.timeline_spec, charts.by_source_spec):
+        spec = build(troops, conflicts, VOCABULARY)
+        for name, frame in spec["datasets"].items():
+            # Arrow hands a 64-bit integer to the browser as a BigInt, which Vega cannot scale.
+            assert "int64" not in {str(dtype).lower() for dtype in frame.dtypes}, name
+    time = points_layer(charts.timeline_spec(troops, conflicts, VOCABULARY))["encoding"]["x"]
+    assert time["axis"]["tickCount"] == {"interval": "day", "step": 1}
+    low, high = time["scale"]["domain"]
+    assert low < "2023-09-19T00:00:00Z" < high  # ISO text, around the one day of the view
+    every = points_layer(charts.timeline_spec(rows, conflicts, VOCABULARY))["encoding"]["x"]
+    assert every["axis"]["tickCount"] == {"interval": "day", "step": 2}  # 19-30 Sep: 6 ticks
