@@ -52,14 +52,14 @@ FIRST_CHART_TARGET = 1.5
 RERUN_TARGET_S = 0.300
 RERUN_FILTERS = ("fled", "arrived", "population", "killed", "troops")
 
-# A chart is drawn when its SVG holds a data mark. The dashboard's key strip (the first part
-# of its charts, concat_0) is drawn from constants and does not count.
+# A chart is drawn when its SVG holds a data mark. The dashboard's key strip (the part
+# named "key") is drawn from constants and does not count.
 FIRST_CHART_DRAWN = """() => {
   for (const chart of document.querySelectorAll('[data-testid="stVegaLiteChart"]')) {
     const svg = chart.querySelector("svg.marks");
     if (svg) {
       const marks = [...svg.querySelectorAll('[role="graphics-symbol"]')]
-        .filter(mark => !mark.closest('g[class*="concat_0_"]'));
+        .filter(mark => !mark.closest('g[class*="key_"]'));
       if (marks.length > 0) return true;
     }
     const canvas = chart.querySelector("canvas");

@@ -22,6 +22,7 @@ dashboard draws the spec directly; exports use the Altair chart (`.save`, `.to_d
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -97,6 +98,15 @@ PANEL_TITLE_SIZE = 15
 LABEL_SIZE = 12
 AXIS_TITLE_SIZE = 13
 FONT = "Helvetica, Arial, sans-serif"
+# Footnotes in images list sources up to this many; a longer list would bury the chart, and
+# the CSV export lists every figure with its source anyway.
+MAX_SOURCES_IN_IMAGE = 40
+# Average glyph width of an 11 px sans-serif font (measured on Liberation Sans, vl-convert's
+# sans-serif here), used to wrap footnotes to the chart's width.
+FOOTNOTE_FONT_SIZE = 11
+_CHAR_WIDTH_PX = 5.2
+# A footnote line is never shorter than this, so a narrow chart does not get a tall footnote.
+_MIN_FOOTNOTE_CHARS = 80
 
 # Point shapes as SVG paths in Vega's unit square (y grows downwards): a bound is a line at
 # the value with an arrow into the open side, so "more than 2,900" reads "2,900 and up".
@@ -1216,6 +1226,13 @@ def _day_step(first_ms: int, last_ms: int, ticks: int = 8) -> int:
     return max(1, int(np.ceil(days / ticks)))
 
 
+def _wrapped(lines: Sequence[str], width_px: int) -> list[str]:
+    """Subtitle lines wrapped at words to about `width_px` (an average glyph of the subtitle
+    font is about half its size wide)."""
+    chars = max(40, int(width_px / (SUBTITLE_SIZE * 0.52)))
+    return [piece for line in lines for piece in (textwrap.wrap(line, chars) or [line])]
+
+
 def _browser_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with 64-bit integer columns as floats. Streamlit hands a chart's data to the
     browser as Arrow, where a 64-bit integer arrives as a JavaScript BigInt that Vega cannot
@@ -1236,6 +1253,8 @@ def _assemble(
 ) -> Spec:
     figures_name, table = data.table
     key_spec, key_frame = key
+    # Vega cuts a title line wider than the chart with an ellipsis; wrap at words instead.
+    subtitle = _wrapped(subtitle, int(panel.get("width", 400)) + 50)
     key_name = _dataset_name("key", key_frame)
     facet = {
         "data": {"name": figures_name},
@@ -1255,7 +1274,7 @@ def _assemble(
         "$schema": SCHEMA,
         "title": _title(title, subtitle),
         "datasets": {key_name: _browser_numbers(key_frame), figures_name: _browser_numbers(table)},
-        "vconcat": [{"data": {"name": key_name}, **key_spec}, facet],
+        "vconcat": [{"name": "key", "data": {"name": key_name}, **key_spec}, facet],
         "spacing": 14,
     }
 
@@ -1422,6 +1441,79 @@ def by_source_spec(
     resolve = {"scale": {"y": "independent", "x": "independent"}}
     subtitle = _subtitle(data, lead, highlight_set, log_scale)
     return _assemble(title, subtitle, key, data, panel, resolve)
+
+
+def footnote_lines(sources: Sequence[str], width_px: int) -> list[str]:
+    """'Sources: a; b; c' wrapped to about width_px, never breaking inside one source's label,
+    so every name stays whole and searchable in the SVG."""
+    if not sources:
+        return ["Sources: none (no figures in this view)."]
+    shown = list(sources[:MAX_SOURCES_IN_IMAGE])
+    left_out = len(sources) - len(shown)
+    entries = [f"{label};" for label in shown[:-1]] + [f"{shown[-1]}."]
+    if left_out:
+        entries.append(f"… and {left_out} more (the CSV export lists every figure's source).")
+    limit = max(_MIN_FOOTNOTE_CHARS, int(width_px / _CHAR_WIDTH_PX))
+    lines: list[str] = []
+    current = "Sources:"
+    for entry in entries:
+        if len(current) + 1 + len(entry) <= limit:
+            current = f"{current} {entry}"
+            continue
+        lines.append(current)
+        if len(entry) <= limit * 1.3:
+            # A label a little longer than the line overflows it rather than being split.
+            current = entry
+            continue
+        pieces = textwrap.wrap(entry, limit) or [entry]
+        lines.extend(pieces[:-1])
+        current = pieces[-1]
+    lines.append(current)
+    return lines
+
+
+def drawn_sources(data: ChartData) -> list[str]:
+    """'Reporter (Outlet, 25 Sep 2023)' for each source of the figures a chart draws, the
+    style of the conflict sentences and the exports' footnotes; dated by publication, else
+    by the figure's own day. Read off the drawn marks (at most a few thousand), so it costs
+    nothing on a big file."""
+    marks = data.marks
+    if marks.empty:
+        return []
+    days = marks["published_text"].where(marks["published_text"] != "", marks["as_of_text"])
+    found = set()
+    for reporter, outlet, day in zip(
+        marks["reporter"].tolist(), marks["outlet"].tolist(), days.tolist(), strict=True
+    ):
+        where = [outlet] if outlet and outlet != reporter else []
+        if day:
+            where.append(str(day).split(",")[0])
+        found.add(f"{reporter} ({', '.join(where)})" if where else str(reporter))
+    return sorted(found, key=lambda label: (label.casefold(), label))
+
+
+def for_the_page(spec: Spec, *, dated: str, sources: Sequence[str], width: int) -> Spec:
+    """The chart as the dashboard draws it: the view's date line first under its title and
+    its sources under its panels, so that a screenshot of the chart alone is titled, dated
+    and sourced (the image exports frame theirs the same way)."""
+    if "vconcat" not in spec:
+        return spec  # the empty state: a message, nothing to date or source
+    title = dict(spec["title"])
+    title["subtitle"] = [dated, *title.get("subtitle", [])]
+    footnote = {
+        "text": footnote_lines(sources, width),
+        "orient": "bottom",
+        "anchor": "start",
+        "fontSize": FOOTNOTE_FONT_SIZE,
+        "fontWeight": "normal",
+        "font": FONT,
+        "color": "#3a3a3a",
+        "lineHeight": 14,
+        "offset": 14,
+    }
+    inner = {"vconcat": spec["vconcat"], "spacing": spec.get("spacing", 14), "title": footnote}
+    rest = {k: v for k, v in spec.items() if k not in ("vconcat", "title", "spacing")}
+    return {**rest, "title": title, "vconcat": [inner]}
 
 
 def _layer_chart(spec: Spec) -> alt.LayerChart:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -22,6 +21,7 @@ import altair as alt
 import pandas as pd
 
 from figures.append import encode_record
+from figures.charts import FOOTNOTE_FONT_SIZE, footnote_lines
 from figures.conflicts import Conflict
 from figures.contract import (
     AFFILIATION_LABELS,
@@ -81,15 +81,6 @@ HXL_TAG_PATTERN = re.compile(r"^#[A-Za-z][_0-9A-Za-z]*(?:\+[A-Za-z][_0-9A-Za-z]*
 # text gets one more apostrophe in front: safe to open, and read back unchanged ("=1" is
 # written "'=1", and "'=1" is written "''=1").
 
-# Footnotes in images list sources up to this many; a longer list would bury the chart, and
-# the CSV export lists every figure with its source anyway.
-MAX_SOURCES_IN_IMAGE = 40
-# Average glyph width of an 11 px sans-serif font (measured on Liberation Sans, vl-convert's
-# sans-serif here), used to wrap footnotes to the chart's width.
-_FOOTNOTE_FONT_SIZE = 11
-_CHAR_WIDTH_PX = 5.2
-# A footnote line is never shorter than this, so a narrow chart does not get a tall footnote.
-_MIN_FOOTNOTE_CHARS = 80
 _DEFAULT_CHART_WIDTH = 640
 
 
@@ -448,35 +439,6 @@ def _declared_width(chart: alt.TopLevelMixin) -> int:
     return _DEFAULT_CHART_WIDTH
 
 
-def footnote_lines(sources: Sequence[str], width_px: int) -> list[str]:
-    """'Sources: a; b; c' wrapped to about width_px, never breaking inside one source's label,
-    so every name stays whole and searchable in the SVG."""
-    if not sources:
-        return ["Sources: none (no figures in this view)."]
-    shown = list(sources[:MAX_SOURCES_IN_IMAGE])
-    left_out = len(sources) - len(shown)
-    entries = [f"{label};" for label in shown[:-1]] + [f"{shown[-1]}."]
-    if left_out:
-        entries.append(f"… and {left_out} more (the CSV export lists every figure's source).")
-    limit = max(_MIN_FOOTNOTE_CHARS, int(width_px / _CHAR_WIDTH_PX))
-    lines: list[str] = []
-    current = "Sources:"
-    for entry in entries:
-        if len(current) + 1 + len(entry) <= limit:
-            current = f"{current} {entry}"
-            continue
-        lines.append(current)
-        if len(entry) <= limit * 1.3:
-            # A label a little longer than the line overflows it rather than being split.
-            current = entry
-            continue
-        pieces = textwrap.wrap(entry, limit) or [entry]
-        lines.extend(pieces[:-1])
-        current = pieces[-1]
-    lines.append(current)
-    return lines
-
-
 def _without_top_level_settings(chart: alt.TopLevelMixin) -> tuple[Any, dict[str, Any]]:
     """A copy of the chart that can sit inside a composition, and what had to come off it.
 
@@ -540,7 +502,7 @@ def briefing_chart(
             footnote_lines(sources, wrap_width),
             orient="bottom",
             anchor="start",
-            fontSize=_FOOTNOTE_FONT_SIZE,
+            fontSize=FOOTNOTE_FONT_SIZE,
             fontWeight="normal",
             color="#3a3a3a",
             lineHeight=14,

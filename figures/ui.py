@@ -1097,6 +1097,7 @@ def dashboard(
     try:
         options: dict[str, Any] = {}
         by_source_slot = None
+        page_frame: dict[str, Any] = {}
         if not in_view.empty:
             highlight: tuple[int, ...] = ()
             if chosen:
@@ -1119,9 +1120,21 @@ def dashboard(
                 "reporters": list(loaded.reporters),
                 "prepared": prepared,
             }
+            # A chart screenshotted alone must say what it shows, as of when, from whom.
+            page_frame = {
+                "dated": (
+                    f"{describe_filters(filters, vocabulary)} · figures as reported up to "
+                    f"{day_text(in_view['as_of'].max())}"
+                ),
+                "sources": charts.drawn_sources(prepared),
+            }
             # Sizes that fit the main column at 1280x800 with the sidebar open.
-            timeline = charts.timeline_spec(
-                in_view, view_conflicts, vocabulary, width=680, panel_height=100, **options
+            timeline = charts.for_the_page(
+                charts.timeline_spec(
+                    in_view, view_conflicts, vocabulary, width=680, panel_height=100, **options
+                ),
+                width=680,
+                **page_frame,
             )
             st.vega_lite_chart(
                 spec=browser_ready(timeline, len(prepared.marks)), theme=None, width="content"
@@ -1157,8 +1170,10 @@ def dashboard(
         validation_report(result, path)
         add_figure_section(path, vocabulary)
         if by_source_slot is not None:
-            by_source = charts.by_source_spec(
-                in_view, view_conflicts, vocabulary, width=440, **options
+            by_source = charts.for_the_page(
+                charts.by_source_spec(in_view, view_conflicts, vocabulary, width=440, **options),
+                width=680,
+                **page_frame,
             )
             by_source_slot.vega_lite_chart(
                 spec=browser_ready(by_source, len(options["prepared"].marks)),

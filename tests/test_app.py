@@ -66,8 +66,16 @@ def chart_rows(at: AppTest, index: int = 0) -> pd.DataFrame:
     raise AssertionError("the chart has no figures table")
 
 
+def chart_parts(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The key and the panels of a chart, inside the frame the page puts round them."""
+    parts = spec["vconcat"]
+    while len(parts) == 1 and "vconcat" in parts[0]:
+        parts = parts[0]["vconcat"]
+    return parts
+
+
 def panel_titles(spec: dict[str, Any]) -> list[str]:
-    facet = next(part for part in spec["vconcat"] if "facet" in part)
+    facet = next(part for part in chart_parts(spec) if "facet" in part)
     return facet["facet"]["row"]["sort"]
 
 
@@ -113,6 +121,11 @@ def test_the_shipped_data_gives_the_whole_page(data_file):
     assert headline_rows(at)[0][:3] == ["People who fled", "Armenia", "more than 100,000"]
     assert "Every row of figures.csv passes the data contract." in page_text(at).replace("\\", "")
     assert not at.error
+    # Each chart, screenshotted alone, says when and from whom.
+    for spec in specs(at):
+        assert spec["title"]["subtitle"][0] == "All metrics · figures as reported up to 30 Sep 2023"
+        footnote = " ".join(spec["vconcat"][0]["title"]["text"])
+        assert "Nikol Pashinyan, Prime Minister of Armenia (AFP, 30 Sep 2023)" in footnote
 
 
 def test_the_headline_shows_every_group_and_a_side_that_gave_only_a_subgroup(data_file):
@@ -334,7 +347,7 @@ def test_dates_colour_and_log_scale_live_in_the_url(data_file):
     timeline = specs(at)[0]
     points = next(
         layer
-        for layer in next(p for p in timeline["vconcat"] if "facet" in p)["spec"]["layer"]
+        for layer in next(p for p in chart_parts(timeline) if "facet" in p)["spec"]["layer"]
         if charts.POINTS_FILTER in str(layer.get("transform"))
     )
     assert points["encoding"]["y"]["scale"]["type"] == "symlog"

@@ -22,14 +22,14 @@ pytestmark = pytest.mark.browser
 TROOPS_SENTENCE = "put troops in Nagorno-Karabakh at about 10,000"
 # What a chart has drawn: its size, and how many data marks are in it. Streamlit draws Vega as
 # SVG, where each mark is an element; on a canvas, count non-white pixels instead. The key
-# strip at the top (the first part of the chart, concat_0) does not count: axes and the key
+# strip at the top (the chart part named "key") does not count: axes and the key
 # alone must not pass for a drawn chart.
 DRAWN = """(chart) => {
   const svg = chart.querySelector("svg.marks");
   if (svg) {
     const box = svg.getBoundingClientRect();
     const marks = [...svg.querySelectorAll('g.role-mark [role="graphics-symbol"]')]
-      .filter(mark => !mark.closest('g[class*="concat_0_"]'));
+      .filter(mark => !mark.closest('g[class*="key_"]'));
     return {width: box.width, height: box.height, marks: marks.length};
   }
   const canvas = chart.querySelector("canvas");
@@ -116,7 +116,7 @@ DOT_PLACES = """(chart) => {
   const panel = axis.getBoundingClientRect();
   return [...chart.querySelectorAll('g.role-mark [role="graphics-symbol"]')]
     .filter(mark => (mark.getAttribute("aria-roledescription") || "").includes("point"))
-    .filter(mark => !mark.closest('g[class*="concat_0_"]'))
+    .filter(mark => !mark.closest('g[class*="key_"]'))
     .map(mark => {
       const box = mark.getBoundingClientRect();
       return (box.x + box.width / 2 - panel.x) / panel.width;

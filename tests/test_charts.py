@@ -339,7 +339,7 @@ def test_conflicting_figures_are_ringed_and_each_pair_joined():
         assert mark(ring)["color"] == charts.CONFLICT_RED and mark(ring)["filled"] is False
         rule = layer_for(spec, "datum.kind === 'pair'")
         assert mark(rule)["type"] == "rule" and mark(rule)["color"] == charts.CONFLICT_RED
-        assert any("cannot both be true" in line for line in spec["title"]["subtitle"])
+        assert "cannot both be true" in " ".join(spec["title"]["subtitle"])
 
 
 def test_without_conflicts_nothing_is_ringed_and_the_subtitle_says_so():
@@ -502,3 +502,29 @@ def test_chart_data_sends_no_64_bit_integers_and_the_time_axis_ticks_on_whole_da
     assert low < "2023-09-19T00:00:00Z" < high  # ISO text, around the one day of the view
     every = points_layer(charts.timeline_spec(rows, conflicts, VOCABULARY))["encoding"]["x"]
     assert every["axis"]["tickCount"] == {"interval": "day", "step": 2}  # 19-30 Sep: 6 ticks
+
+
+def test_the_page_frames_a_chart_with_its_date_and_the_sources_of_what_it_draws():
+    rows, conflicts = shipped()
+    troops = rows[rows["metric"] == "troops"]
+    data = charts.prepare(troops, conflicts, VOCABULARY)
+    sources = charts.drawn_sources(data)
+    assert sources == [
+        "Government of Armenia (TASS, 28 Sep 2023)",
+        "Ministry of Foreign Affairs of Armenia (19 Sep 2023)",
+        "Vagif Sadigov, Azerbaijan's Ambassador to the EU (Brussels Signal, 25 Sep 2023)",
+    ]
+    spec = charts.timeline_spec(troops, conflicts, VOCABULARY, prepared=data)
+    framed = charts.for_the_page(
+        spec, dated="Troops · up to 19 Sep 2023", sources=sources, width=680
+    )
+    assert framed["title"]["text"] == "Reported figures over time"
+    assert framed["title"]["subtitle"][0] == "Troops · up to 19 Sep 2023"
+    footnote = " ".join(framed["vconcat"][0]["title"]["text"])
+    assert footnote.startswith("Sources: Government of Armenia (TASS, 28 Sep 2023);")
+    assert all(source in footnote for source in sources)
+    # The chart inside is unchanged, and its data still sits at the top level.
+    assert framed["vconcat"][0]["vconcat"] == spec["vconcat"]
+    assert framed["datasets"] is spec["datasets"]
+    # Every subtitle line fits the chart rather than being cut short by Vega.
+    assert all(len(line) <= 120 for line in framed["title"]["subtitle"])

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from figures import exports
+from figures import charts, exports
 from figures.conflicts import find_conflicts
 from figures.contract import COLUMNS
 from figures.filters import ViewFilters, apply_filters, conflicts_in_view
@@ -264,13 +264,13 @@ def test_framing_keeps_the_charts_own_settings():
 
 def test_footnote_lines_keep_each_source_whole_and_say_how_many_were_left_out():
     labels = [f"Reporter number {i} of a long list (Outlet {i}, 30 Sep 2023)" for i in range(60)]
-    lines = exports.footnote_lines(labels, 600)
+    lines = charts.footnote_lines(labels, 600)
     joined = " ".join(lines)
-    shown = labels[: exports.MAX_SOURCES_IN_IMAGE]
+    shown = labels[: charts.MAX_SOURCES_IN_IMAGE]
     assert all(any(label in line for line in lines) for label in shown)
     assert f"and {60 - len(shown)} more" in joined
     assert all(len(line) <= 1.3 * 600 / 5.2 for line in lines)
-    assert exports.footnote_lines([], 600) == ["Sources: none (no figures in this view)."]
+    assert charts.footnote_lines([], 600) == ["Sources: none (no figures in this view)."]
 
 
 def test_file_names_follow_the_view():
