@@ -22,6 +22,8 @@ PASSWORD_ENV = "FIGURES_EDITOR_PASSWORD"
 PASSWORD_SECRET = "editor_password"
 FORM_KEY = "add_figure"
 _FLASH_KEY = "add_figure_flash"
+# Choices the form leaves empty until the analyst makes them, with how the error names them.
+_CHOICES = {"qualifier": "qualifier", "affiliation": "reporter's side"}
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "adding-figures.md"
 
 QUALIFIER_WORDS = {
@@ -66,7 +68,7 @@ def render_add_form(path: Path, vocabulary: Vocabulary) -> None:
             st.markdown(GUIDE.read_text(encoding="utf-8"))
     with st.form(FORM_KEY, clear_on_submit=False):
         st.markdown("Add one figure as one source reported it.")
-        fields: dict[str, str] = {}
+        fields: dict[str, str | None] = {}
         fields["as_of"] = st.text_input(
             "As of (YYYY-MM-DD, or YYYY-MM-DDTHH:MM if the source gives the hour)",
             key="add_as_of",
@@ -78,10 +80,14 @@ def render_add_form(path: Path, vocabulary: Vocabulary) -> None:
         fields["group"] = st.selectbox(
             "Group", groups, format_func=vocabulary.group_label, key="add_group"
         )
+        # No side and no qualifier is preselected: a default would be saved unread, and a
+        # figure filed under the wrong side, or "more than" filed as exact, misleads.
         fields["qualifier"] = st.selectbox(
             "Qualifier",
             [q.value for q in Qualifier],
             format_func=QUALIFIER_WORDS.get,
+            index=None,
+            placeholder="How the source bounded it (exact if it gave the number as is)",
             key="add_qualifier",
         )
         fields["value"] = st.text_input("Value (digits, e.g. 100000)", key="add_value")
@@ -94,6 +100,8 @@ def render_add_form(path: Path, vocabulary: Vocabulary) -> None:
             "Reporter's side",
             list(AFFILIATION_LABELS),
             format_func=AFFILIATION_LABELS.get,
+            index=None,
+            placeholder="The side of who gave the figure",
             key="add_affiliation",
         )
         fields["outlet"] = st.text_input("Outlet (where it was published)", key="add_outlet")
@@ -108,8 +116,12 @@ def render_add_form(path: Path, vocabulary: Vocabulary) -> None:
     if not _password_matches(given, expected):
         st.error("Wrong editor password: nothing was written.")
         return
+    unchosen = [label for name, label in _CHOICES.items() if not fields.get(name)]
+    if unchosen:
+        st.error(f"Nothing was written: choose the {' and the '.join(unchosen)}.")
+        return
     try:
-        result = append_figure(path, {name: fields.get(name, "") for name in COLUMNS})
+        result = append_figure(path, {name: fields.get(name) or "" for name in COLUMNS})
     except AppendError as exc:
         st.error(f"Nothing was written: {exc}")
         return

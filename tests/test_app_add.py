@@ -95,3 +95,21 @@ def test_an_invalid_row_is_refused_with_the_checkers_message(data_file, monkeypa
     at = _fill(_run(data_file), password="s3cret", value="4k")
     assert data_file.read_bytes() == before
     assert "'4k' is not a whole number" in at.error[0].value
+
+
+def test_the_side_and_the_qualifier_must_be_chosen_not_defaulted(data_file, monkeypatch):
+    monkeypatch.setenv("FIGURES_EDITOR_PASSWORD", "s3cret")
+    before = data_file.read_bytes()
+    at = _run(data_file)
+    assert at.selectbox(key="add_affiliation").value is None
+    assert at.selectbox(key="add_qualifier").value is None
+    at.text_input(key="add_as_of").input("2023-09-26")
+    at.text_input(key="add_value").input("100500")
+    at.text_input(key="add_reported_by").input("UNHCR")
+    at.text_input(key="add_outlet").input("UNHCR")
+    at.text_area(key="add_quote").input("More than 100,500 refugees")
+    at.text_input(key="add_password").input("s3cret")
+    at = at.button[0].click().run()
+    assert not at.exception
+    assert "choose the qualifier and the reporter's side" in at.error[0].value
+    assert data_file.read_bytes() == before
