@@ -1078,30 +1078,41 @@ def _layers(
             }
         )
     if present.get("pairs", True):
+        pair_tooltip = [{"field": "pair_text", "type": "nominal", "title": "Cannot both be true"}]
+        pair_look = {"color": CONFLICT_RED, "strokeWidth": 1.8, "strokeDash": [5, 3]}
         if horizontal:
-            rule = {
-                "x": {**value, "field": "y"},
-                "x2": {"field": "y2"},
-                "y": category,
-                "y2": {"field": "reporter2"},
-            }
+            # Each pair as a two-point line in the `reporter` field itself: a rule's y2 is a
+            # second field with no sort, and Vega-Lite then dropped the rows' order by side.
+            ends = [
+                {"filter": "datum.kind === 'pair'"},
+                {"calculate": "datum.line + '-' + datum.line2", "as": "pair_id"},
+                {"calculate": "[datum.reporter, datum.reporter2]", "as": "end_reporter"},
+                {"calculate": "[datum.y, datum.y2]", "as": "end_value"},
+                {"flatten": ["end_reporter", "end_value"]},
+                {"calculate": "datum.end_reporter", "as": "reporter"},
+                {"calculate": "datum.end_value", "as": "y"},
+            ]
+            layers.append(
+                {
+                    "transform": ends,
+                    "mark": {"type": "line", **pair_look},
+                    "encoding": {
+                        "x": {**value, "field": "y"},
+                        "y": category,
+                        "detail": {"field": "pair_id", "type": "nominal"},
+                        "tooltip": pair_tooltip,
+                    },
+                }
+            )
         else:
             rule = {"x": category, "x2": {"field": "t2"}, "y": value, "y2": {"field": "y2"}}
-        rule["tooltip"] = [
-            {"field": "pair_text", "type": "nominal", "title": "Cannot both be true"}
-        ]
-        layers.append(
-            {
-                "transform": [{"filter": "datum.kind === 'pair'"}],
-                "mark": {
-                    "type": "rule",
-                    "color": CONFLICT_RED,
-                    "strokeWidth": 1.8,
-                    "strokeDash": [5, 3],
-                },
-                "encoding": rule,
-            }
-        )
+            layers.append(
+                {
+                    "transform": [{"filter": "datum.kind === 'pair'"}],
+                    "mark": {"type": "rule", **pair_look},
+                    "encoding": {**rule, "tooltip": pair_tooltip},
+                }
+            )
     # Filled: the colour fills an exact figure's dot; every other form is an outline in the
     # same colour (`stroke`, on a scale of its own without a legend) over no fill.
     layers.append(

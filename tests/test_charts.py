@@ -338,7 +338,9 @@ def test_conflicting_figures_are_ringed_and_each_pair_joined():
         ring = layer_for(spec, "datum.in_conflict")
         assert mark(ring)["color"] == charts.CONFLICT_RED and mark(ring)["filled"] is False
         rule = layer_for(spec, "datum.kind === 'pair'")
-        assert mark(rule)["type"] == "rule" and mark(rule)["color"] == charts.CONFLICT_RED
+        # A rule over time; across the reporters' rows, a two-point line (see the next test).
+        joining = "rule" if build is charts.timeline_chart else "line"
+        assert mark(rule)["type"] == joining and mark(rule)["color"] == charts.CONFLICT_RED
         assert "cannot both be true" in " ".join(spec["title"]["subtitle"])
 
 
@@ -528,3 +530,19 @@ def test_the_page_frames_a_chart_with_its_date_and_the_sources_of_what_it_draws(
     assert framed["datasets"] is spec["datasets"]
     # Every subtitle line fits the chart rather than being cut short by Vega.
     assert all(len(line) <= 120 for line in framed["title"]["subtitle"])
+
+
+def test_by_source_rows_stay_grouped_by_side_when_pairs_join_them():
+    # Vega-Lite drops an explicit row order when another channel (a rule's y2) brings the
+    # same rows unsorted; every layer must place rows by the one sorted `reporter` field.
+    rows, conflicts = shipped()
+    spec = charts.by_source_chart(rows[rows["metric"] == "troops"], conflicts, VOCABULARY)
+    layers = panel_layers(spec.to_dict())
+    orders = [layer["encoding"]["y"].get("sort") for layer in layers if "y" in layer["encoding"]]
+    assert orders and all(order == orders[0] for order in orders)
+    assert orders[0] == [
+        "Government of Armenia",
+        "Ministry of Foreign Affairs of Armenia",
+        "Vagif Sadigov, Azerbaijan's Ambassador to the EU",
+    ]
+    assert not any("y2" in layer["encoding"] for layer in layers)
