@@ -724,8 +724,10 @@ def _highlight(conflict_key: str) -> None:
 
 
 def conflict_list(
-    conflicts: Sequence[Conflict], rows: pd.DataFrame, chosen: str, ready: bool
+    conflicts: Sequence[Conflict], all_rows: pd.DataFrame, chosen: str, ready: bool
 ) -> None:
+    """The conflicts in view. A flag may name figures outside the view (the other side of a
+    dispute), so their links and quotes come from all rows, not only those in view."""
     st.subheader("Where the reports disagree")
     if not ready:
         st.info("Still checking the figures for conflicts; the list appears when that is done.")
@@ -738,9 +740,9 @@ def conflict_list(
         "Each is decided on all figures, so hiding one side never hides a dispute."
     )
     listed = list(conflicts[:MAX_CONFLICTS_LISTED])
-    # Sources and quotes of the listed figures only: a lookup over all rows costs a rerun.
+    # Sources and quotes of the listed figures only, looked up by line in one pass.
     needed = {figure.line for conflict in listed for figure in conflict.figures}
-    cited = rows.loc[rows["line"].isin(needed).to_numpy(), ["line", "url", "quote"]]
+    cited = all_rows.loc[all_rows["line"].isin(needed).to_numpy(), ["line", "url", "quote"]]
     cited_lines = cited["line"].to_numpy(np.int64).tolist()
     urls = dict(zip(cited_lines, cited["url"].to_numpy(dtype=object).tolist(), strict=True))
     quotes = dict(zip(cited_lines, cited["quote"].to_numpy(dtype=object).tolist(), strict=True))
@@ -1165,7 +1167,7 @@ def dashboard(
             else:
                 headline(in_view, vocabulary, by_line)
         with conflicts_slot:
-            conflict_list(view_conflicts, in_view, chosen, ready)
+            conflict_list(view_conflicts, rows, chosen, ready)
         figures_table(in_view, vocabulary, by_line, view=filters)
         validation_report(result, path)
         add_figure_section(path, vocabulary)

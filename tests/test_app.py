@@ -154,6 +154,14 @@ def test_the_troops_conflict_is_listed_with_its_rows_and_sources(data_file):
     assert set(rows.loc[rows["in_conflict"], "line"]) == {12, 13, 14}
 
 
+def test_a_conflict_quotes_its_figures_outside_the_view_too(data_file):
+    # Armenia's side only: the ambassador's figure is out of view but still in the dispute.
+    at = app(metric="troops", affiliation="armenia")
+    text = page_text(at).replace("\\", "")
+    assert "line 13: **about 10,000**" in text
+    assert "talking about the presence of the 10,000 heavily armed people" in text
+
+
 def test_choosing_a_conflict_highlights_its_figures_and_goes_into_the_url(data_file):
     at = app()
     at.button(key="highlight-contradiction:12").click().run()
