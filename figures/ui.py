@@ -884,7 +884,7 @@ def figures_table(
         hide_index=True,
         column_config={
             "Line": st.column_config.NumberColumn(help="Line in the CSV file", format="%d"),
-            "Source": st.column_config.LinkColumn(display_text="open source"),
+            "Source": st.column_config.LinkColumn(display_text="open source", width="medium"),
             "Quote": st.column_config.TextColumn(width="large"),
             "Conflicts": st.column_config.NumberColumn(help="Conflicts this figure is part of"),
         },
