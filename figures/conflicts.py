@@ -1336,15 +1336,9 @@ def find_conflicts(
         np.unique(np.concatenate([*numbers.rows, *(pairs.ravel() for pairs in folded)])).tolist(),
     )
     # Where a slip's pairs are also flagged by an interval check (the reading is not firmly
-    # known, so nothing was folded), the slip's sentence points at that flag.
-    interval_flag_of: dict[Pair, int] = {}
-    typo_flag_of: dict[Pair, int] = {}
+    # known, so nothing was folded), the two flags point at each other.
+    related = _shared_pairs(len(f), [pairs for _, pairs in flags], len(flags) - len(slips))
     first_typo = len(flags) - len(slips)
-    if slips:
-        for index, (_, pairs) in enumerate(flags):
-            linked = interval_flag_of if index < first_typo else typo_flag_of
-            for pair in map(tuple, pairs.tolist()):
-                linked.setdefault(pair, index)
     found: list[Conflict] = []
     for index, (code, pairs) in enumerate(flags):
         rows = numbers.rows[index].tolist()
@@ -1358,11 +1352,8 @@ def find_conflicts(
             text = _explain_decrease(d, pairs, same_source)
         elif code == PART_EXCEEDS_WHOLE:
             text = _explain_part(d, vocabulary, pairs, same_source)
-        if code != LIKELY_TYPO and typo_flag_of:
-            related = {
-                typo_flag_of[pair] for pair in map(tuple, pairs.tolist()) if pair in typo_flag_of
-            }
-            for other in sorted(related):
+        if code != LIKELY_TYPO:
+            for other in related.get(index, ()):
                 text += (
                     f" Lines {numbers.lines_text(f, other)} also look like one number copied "
                     "wrongly; if it is a slip, this flag is its symptom."
@@ -1371,12 +1362,7 @@ def find_conflicts(
             slip = index - first_typo
             hows = "; ".join(sorted({typos[(a, b)] for a, b in pairs.tolist()}))
             text, probable = _explain_typo(d, rows, hows, verdicts[slip], folded[slip], same_source)
-            related = {
-                interval_flag_of[pair]
-                for pair in map(tuple, pairs.tolist())
-                if pair in interval_flag_of
-            }
-            for other in sorted(related):
+            for other in related.get(index, ()):
                 text += (
                     f" The same figures are also flagged as {CODE_TITLES[flags[other][0]].lower()}"
                     f" (lines {numbers.lines_text(f, other)}); if this is a slip, that flag is "
@@ -1407,6 +1393,28 @@ def find_conflicts(
 _NO_PAIRS = np.empty((0, 2), dtype=np.int64)
 # Below this many rows the checks take milliseconds; threads would only add noise.
 _PARALLEL_ROWS = 100_000
+
+
+def _shared_pairs(rows: int, flags: list[np.ndarray], first_typo: int) -> dict[int, list[int]]:
+    """For each flag, the flags of the other family (slips from `first_typo` on, interval
+    flags before) that hold one of its pairs. Whole-array: a big file has a million pairs
+    and only a few slips."""
+    if first_typo == len(flags):
+        return {}
+    sizes = np.array([len(pairs) for pairs in flags])
+    flag = np.repeat(np.arange(len(flags)), sizes)
+    pairs = np.concatenate(flags)
+    keys = pairs[:, 0] * rows + pairs[:, 1]
+    is_typo = flag >= first_typo
+    typo_keys, typo_flag = keys[is_typo], flag[is_typo]
+    shared = np.flatnonzero(~is_typo & np.isin(keys, typo_keys))
+    order = np.argsort(typo_keys, kind="stable")
+    where = np.searchsorted(typo_keys[order], keys[shared])
+    found: dict[int, set[int]] = defaultdict(set)
+    for interval, slip in zip(flag[shared].tolist(), typo_flag[order][where].tolist(), strict=True):
+        found[interval].add(slip)
+        found[slip].add(interval)
+    return {index: sorted(others) for index, others in found.items()}
 
 
 def _line_pairs(smaller: np.ndarray, larger: np.ndarray) -> tuple[tuple[int, int], ...]:
