@@ -1510,7 +1510,7 @@ def for_the_page(spec: Spec, *, dated: str, sources: Sequence[str], width: int) 
     if "vconcat" not in spec:
         return spec  # the empty state: a message, nothing to date or source
     title = dict(spec["title"])
-    title["subtitle"] = [dated, *title.get("subtitle", [])]
+    title["subtitle"] = [*_wrapped([dated], width + 50), *title.get("subtitle", [])]
     footnote = {
         "text": footnote_lines(sources, width),
         "orient": "bottom",

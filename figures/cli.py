@@ -131,7 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        status = args.handler(args)
+        sys.stdout.flush()  # inside the try: with buffered output the pipe breaks here
+        return status
     except BrokenPipeError:
         # The reader went away (`... | head`): what it wanted it has; say nothing more. Python
         # would print a second error flushing stdout at exit, so stdout points at devnull.
@@ -140,5 +142,5 @@ def main(argv: list[str] | None = None) -> int:
     except VocabularyError as exc:
         for line in exc.lines():
             print(line, file=sys.stderr)
-        print("the metric or group vocabulary is malformed; fix it first", file=sys.stderr)
+        print("the metric, group or place vocabulary is malformed; fix it first", file=sys.stderr)
         return 2

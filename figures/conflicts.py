@@ -766,20 +766,28 @@ def digit_slip(a: int, b: int) -> str | None:
     return None
 
 
-def _first_seen_before(f: _Figures, row: int) -> tuple[int, int] | None:
-    """The earliest (day, minute) before `row`'s day at which its quantity already had the
-    same reading (value and claim), or None. A relay dated when it was published repeats
-    such a reading a day late: that is staleness, not a miscopied digit."""
-    start = int(f.quantity_start[f.quantity[row]])
-    same = np.flatnonzero(
-        (f.day[start:row] < f.day[row])
-        & (f.value[start:row] == f.value[row])
-        & (_CLAIM[f.qualifier[start:row]] == _CLAIM[f.qualifier[row]])
-    )
-    if not len(same):
-        return None
-    first = start + int(same[0])  # rows are sorted by day and minute within a quantity
-    return int(f.day[first]), int(f.minute[first])
+def _first_of_reading(f: _Figures, rows: np.ndarray) -> np.ndarray:
+    """For each of `rows`, the first figure (earliest day and minute) of its quantity with the
+    same reading: value and claim. A relay dated when it was published repeats such a
+    reading a day late: that is staleness, not a miscopied digit.
+
+    One sort over the figures of the quantities asked about, not a scan per row: late
+    relays are common in real reporting."""
+    if not len(rows):
+        return rows
+    pool = np.flatnonzero(np.isin(f.quantity, np.unique(f.quantity[rows])))
+    # A reading is its value, its upper end (ranges) and its claim.
+    value_code, _ = pd.factorize(f.value[pool])
+    high_code, highs = pd.factorize(f.value_high[pool], use_na_sentinel=False)
+    # Dense codes keep the key small: at most (rows x 7) x rows.
+    reading, readings = pd.factorize(value_code.astype(np.int64) * len(highs) + high_code)
+    claims = len(_QUALIFIERS)
+    key = (f.quantity[pool] * claims + _CLAIM[f.qualifier[pool]]) * len(readings) + reading
+    # The pool is in sorted order (quantity, day, minute), so a key's first occurrence is its
+    # earliest figure.
+    distinct, first = np.unique(key, return_index=True)
+    where = np.searchsorted(pool, rows)  # rows are among the pool
+    return pool[first[np.searchsorted(distinct, key[where])]]
 
 
 def _typo_groups(f: _Figures) -> tuple[np.ndarray, np.ndarray]:
@@ -825,11 +833,8 @@ def _typo_groups(f: _Figures) -> tuple[np.ndarray, np.ndarray]:
             pair_key = group * len(value) + pd.factorize(value)[0]
         stamped_value = pd.Series(pair_key[untimed]).isin(pair_key[stamped]).to_numpy(bool)
         unexplained = untimed[~stamped_value]
-        # Few rows reach this point (the slips and the late relays), so one look each.
-        late = np.array(
-            [_first_seen_before(f, int(row)) is not None for row in rows[unexplained].tolist()],
-            dtype=bool,
-        )
+        asked = rows[unexplained]
+        late = f.day[_first_of_reading(f, asked)] < f.day[asked]
         may_hold[group[unexplained[~late]]] = True
     keep = may_hold[group]
     rows, group = rows[keep], group[keep]
@@ -844,6 +849,7 @@ def typo_pairs(f: _Figures) -> dict[Pair, str]:
     one of them is no evidence of a slip.
     """
     rows, starts = _typo_groups(f)
+    first_of = dict(zip(rows.tolist(), _first_of_reading(f, rows).tolist(), strict=True))
     pairs: dict[Pair, str] = {}
     for members in np.split(rows, starts[1:]) if len(starts) else []:
         by_value: dict[int, list[int]] = defaultdict(list)
@@ -856,9 +862,9 @@ def typo_pairs(f: _Figures) -> dict[Pair, str]:
             for value, rows_of in by_value.items()
         }
         for value, rows_of in by_value.items():
-            seen = _first_seen_before(f, rows_of[0])
-            if seen is not None:
-                hours[value].add(seen)
+            first = first_of[rows_of[0]]
+            if f.day[first] < f.day[rows_of[0]]:
+                hours[value].add((int(f.day[first]), int(f.minute[first])))
         ordered_values = sorted(by_value)
         for i, a_value in enumerate(ordered_values):
             for b_value in ordered_values[i + 1 :]:
@@ -957,6 +963,9 @@ class _Describer:
     def __init__(self, f: _Figures, vocabulary: Vocabulary, members: Iterable[int]):
         self.f = f
         self.vocabulary = vocabulary
+        # Each figure's first appearance with its reading (see _first_of_reading); filled in
+        # by find_conflicts for the flagged figures.
+        self.first_reading: dict[int, int] = {}
         # Only flagged rows are ever described: read their cells (column by column, since
         # selecting columns first would copy them whole), word their values and format their
         # dates in one take, since a figure is described in several sentences and flags.
@@ -1077,6 +1086,10 @@ class _Describer:
                 names = [*names[:2], f"{len(names) - 2} others"]
             subject = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
             clauses.append(f"{subject} {self.claim(reading_rows[0])}")
+        if len(clauses) > 5:
+            # Sixty readings are no sentence: the two highest, the two lowest, and a count.
+            between = len(clauses) - 4
+            clauses = [*clauses[:2], f"{between} other readings lie between", *clauses[-2:]]
         return clauses
 
     def time_span(self, rows: list[int]) -> str:
@@ -1100,7 +1113,7 @@ def _explain_contradiction(d: _Describer, rows: list[int], same_source: str | No
     sentence = "; ".join([first, *clauses[1:]])
     every = "both" if len(rows) == 2 else "all"
     sentence += f". The figures describe {d.time_span(rows)} and cannot {every} be true."
-    return sentence + _late_relay_note(d.f, rows) + _self_sentence(same_source)
+    return sentence + _late_relay_note(d, rows) + _self_sentence(same_source)
 
 
 def _more(count: int) -> str:
@@ -1130,28 +1143,25 @@ def _explain_decrease(d: _Describer, pairs: np.ndarray, same_source: str | None)
     )
     return (
         text
-        + _late_relay_note(f, [later], "The lower figure")
+        + _late_relay_note(d, [later], "The lower figure")
         + _more(len(np.unique(pairs)) - 2)
         + _self_sentence(same_source)
     )
 
 
-def _late_relay_note(f: _Figures, rows: list[int], subject: str = "") -> str:
+def _late_relay_note(d: _Describer, rows: list[int], subject: str = "") -> str:
     """' Line 9 repeats one given as of 26 Sep 2023 (line 4): perhaps an earlier figure
-    relayed later.' An earlier figure relayed later and dated when it was published looks
-    like a fall, or like a second figure for its day; the first such row is named."""
+    relayed later.' For a running total, an earlier figure relayed later and dated when it
+    was published looks like a fall, or like a second figure for its day; the first such row
+    is named. (A stock's estimate may well come back to an earlier level.)"""
+    f = d.f
     for row in sorted(rows, key=lambda r: int(f.line[r])):
-        quantity_rows = f.rows_of_quantity(int(f.quantity[row]))
-        repeats = quantity_rows[
-            (f.value[quantity_rows] == f.value[row])
-            & (f.qualifier[quantity_rows] == f.qualifier[row])
-            & certainly_before(f, quantity_rows, row)
-        ]
-        if len(repeats):
+        first = d.first_reading.get(row, row)
+        if f.kind[row] == _CUMULATIVE and certainly_before(f, first, row):
             who = subject or f"Line {int(f.line[row])}"
             return (
-                f" {who} repeats one given as of {_day_label(int(f.day[repeats[0]]))} "
-                f"(line {int(f.line[repeats[0]])}): perhaps an earlier figure relayed later."
+                f" {who} repeats one given as of {_day_label(int(f.day[first]))} "
+                f"(line {int(f.line[first])}): perhaps an earlier figure relayed later."
             )
     return ""
 
@@ -1255,7 +1265,10 @@ def _explain_typo(
         row = next(r for r in rows if int(f.value[r]) == verdict.value)
         probable = d.written(row)
         text += f" {probable} is probably right: {verdict.reason}."
-        if f.intraday[row] and f.timed[row] and not f.timed[rows].all():
+        probable_rows = [r for r in rows if int(f.value[r]) == verdict.value]
+        other_rows = [r for r in rows if int(f.value[r]) != verdict.value]
+        stamped = f.timed[probable_rows].any()
+        if f.intraday[row] and stamped and not f.timed[other_rows].all():
             # Updated several times a day: a reading without an hour may be another update.
             text += " A reading given without an hour may instead be another of that day's updates."
     others = len({int(f.value[r]) for r in rows}) - 1
@@ -1330,10 +1343,11 @@ def find_conflicts(
     if not flags:
         return []
     numbers = _FlagNumbers(f, [pairs for _, pairs in flags])
-    d = _Describer(
-        f,
-        vocabulary,
-        np.unique(np.concatenate([*numbers.rows, *(pairs.ravel() for pairs in folded)])).tolist(),
+    members = np.unique(np.concatenate([*numbers.rows, *(pairs.ravel() for pairs in folded)]))
+    d = _Describer(f, vocabulary, members.tolist())
+    # Each flagged figure's first appearance, for the notes on late relays: one pass.
+    d.first_reading = dict(
+        zip(members.tolist(), _first_of_reading(f, members).tolist(), strict=True)
     )
     # Where a slip's pairs are also flagged by an interval check (the reading is not firmly
     # known, so nothing was folded), the two flags point at each other.
@@ -1352,20 +1366,28 @@ def find_conflicts(
             text = _explain_decrease(d, pairs, same_source)
         elif code == PART_EXCEEDS_WHOLE:
             text = _explain_part(d, vocabulary, pairs, same_source)
-        if code != LIKELY_TYPO:
-            for other in related.get(index, ()):
-                text += (
-                    f" Lines {numbers.lines_text(f, other)} also look like one number copied "
-                    "wrongly; if it is a slip, this flag is its symptom."
-                )
+        if code != LIKELY_TYPO and index in related:
+            lines = numbers.lines_text(f, related[index])
+            text += (
+                f" Lines {lines} also look like one number copied wrongly; if it is a slip, "
+                "this flag is its symptom."
+                if len(related[index]) == 1
+                else f" Lines {lines} also look like numbers copied wrongly; if they are "
+                "slips, this flag is their symptom."
+            )
         if code == LIKELY_TYPO:
             slip = index - first_typo
             hows = "; ".join(sorted({typos[(a, b)] for a, b in pairs.tolist()}))
             text, probable = _explain_typo(d, rows, hows, verdicts[slip], folded[slip], same_source)
-            for other in related.get(index, ()):
+            if index in related:
+                titles = sorted({CODE_TITLES[flags[other][0]].lower() for other in related[index]})
                 text += (
-                    f" The same figures are also flagged as {CODE_TITLES[flags[other][0]].lower()}"
-                    f" (lines {numbers.lines_text(f, other)}); if this is a slip, that flag is "
+                    f" The same figures are also flagged as {' and as '.join(titles)} (lines "
+                    f"{numbers.lines_text(f, related[index])}); if this is a slip, those flags "
+                    "are its symptoms."
+                    if len(related[index]) > 1
+                    else f" The same figures are also flagged as {titles[0]} (lines "
+                    f"{numbers.lines_text(f, related[index])}); if this is a slip, that flag is "
                     "its symptom."
                 )
             ends = f.line[folded[slip]]
@@ -1464,9 +1486,12 @@ class _FlagNumbers:
                 for start, end in zip(starts.tolist(), (starts + sizes).tolist(), strict=True)
             ]
 
-    def lines_text(self, f: _Figures, flag: int) -> str:
-        """'103, 104, 105': a flag's CSV lines, for a sentence that points at it."""
-        return ", ".join(map(str, f.line[self.by_line[flag]].tolist()))
+    def lines_text(self, f: _Figures, flags: list[int], shown: int = 5) -> str:
+        """'103, 104, 105 and 12 more': the CSV lines of some flags, for a sentence that points
+        at them; a sentence read aloud names a few (each flag lists all of its own)."""
+        lines = np.unique(np.concatenate([f.line[self.by_line[flag]] for flag in flags]))
+        text = ", ".join(map(str, lines[:shown].tolist()))
+        return text + (f" and {len(lines) - shown} more" if len(lines) > shown else "")
 
     @staticmethod
     def _split(

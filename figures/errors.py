@@ -48,7 +48,7 @@ _CATALOGUE: tuple[ErrorType, ...] = (
     ErrorType(
         "bad-vocabulary",
         "Bad vocabulary file",
-        "A row of the metric or group vocabulary is malformed.",
+        "A row of the metric, group or place vocabulary is malformed.",
         file_level=True,
     ),
     # Header-level, but the rows still load

@@ -74,6 +74,7 @@ from figures.vocabulary import (
     GROUPS_FILE,
     METRICS_FILE,
     PLACES_FILE,
+    SHIPPED_DATA_DIR,
     WHOLE_GROUP,
     Vocabulary,
     VocabularyError,
@@ -187,11 +188,13 @@ def file_key(path: Path) -> FileKey | None:
     folder = vocabulary_dir_for(path)
     stats = []
     for name in (METRICS_FILE, GROUPS_FILE, PLACES_FILE):
+        # The file the vocabulary is read from: the folder's own, else the shipped one.
+        used = folder / name if (folder / name).is_file() else SHIPPED_DATA_DIR / name
         try:
-            vocab_stat = (folder / name).stat()
-            stats.append((str(folder / name), vocab_stat.st_mtime_ns, vocab_stat.st_size))
+            vocab_stat = used.stat()
+            stats.append((str(used), vocab_stat.st_mtime_ns, vocab_stat.st_size))
         except OSError:
-            stats.append((str(folder / name), 0, 0))
+            stats.append((str(used), 0, 0))
     return FileKey(str(path), stat.st_mtime_ns, stat.st_size, tuple(stats))
 
 
@@ -1018,7 +1021,7 @@ def main() -> None:
             f"{md(error.message)}"
             for path, error in exc.problems
         )
-        st.error(f"The metric or group vocabulary cannot be read:\n\n{problems}")
+        st.error(f"The metric, group or place vocabulary cannot be read:\n\n{problems}")
         return
     except Exception as exc:
         # A fault in the loader itself, not in the file: the file's problems come back as

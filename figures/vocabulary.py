@@ -107,13 +107,15 @@ def _read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[st
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        # The decoder counts from after a byte-order mark: index what it decoded.
+        decoded = bytes(exc.object)
+        line = decoded[: exc.start].count(b"\n") + 1
         raise _Unreadable(
             _bad(
                 line,
                 "",
                 "",
-                f"byte 0x{data[exc.start]:02x} is not UTF-8 text; save the file as "
+                f"byte 0x{decoded[exc.start]:02x} is not UTF-8 text; save the file as "
                 "'CSV UTF-8' from the spreadsheet",
             )
         ) from None

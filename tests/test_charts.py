@@ -528,8 +528,12 @@ def test_the_page_frames_a_chart_with_its_date_and_the_sources_of_what_it_draws(
     # The chart inside is unchanged, and its data still sits at the top level.
     assert framed["vconcat"][0]["vconcat"] == spec["vconcat"]
     assert framed["datasets"] is spec["datasets"]
-    # Every subtitle line fits the chart rather than being cut short by Vega.
+    # Every subtitle line fits the chart rather than being cut short by Vega, the view's
+    # description too, however many filters it lists.
     assert all(len(line) <= 120 for line in framed["title"]["subtitle"])
+    long_view = "Troops · " + ", ".join(f"Reporter number {n}" for n in range(20))
+    narrow = charts.for_the_page(spec, dated=long_view, sources=sources, width=300)
+    assert all(len(line) <= 60 for line in narrow["title"]["subtitle"][:3])
 
 
 def test_by_source_rows_stay_grouped_by_side_when_pairs_join_them():

@@ -581,6 +581,32 @@ def test_an_untimed_reading_beside_a_stamped_update_may_be_another_update_and_sa
     assert summary(found) == [["likely-typo", [2, 3], [[2, 3]]]]
     assert found[0].probable_value == "100,617"
     assert "may instead be another of that day's updates" in found[0].explanation
+    # An untimed relay of the stamped reading changes nothing.
+    with_relay = flags(
+        figure(
+            "2023-10-01T11:00", "arrived", 100617, place="Armenia", reporter="Gov", outlet="Gov"
+        ),
+        figure("2023-10-01", "arrived", 100627, place="Armenia", reporter="Gov", outlet="AP"),
+        figure("2023-10-01", "arrived", 100617, place="Armenia", reporter="Gov", outlet="Wire"),
+    )
+    assert "may instead be another of that day's updates" in with_relay[0].explanation
+
+
+def test_a_running_total_is_said_to_repeat_an_earlier_figure_but_a_stock_is_not():
+    # A stock's estimate may come back to an earlier level; that is no late relay.
+    population = flags(
+        figure("2023-09-19", "population", 120000, outlet="A"),
+        figure("2023-09-21", "population", 40000, outlet="B"),
+        figure("2023-09-23", "population", 120000, outlet="C"),
+    )
+    assert population and all("repeats one given" not in f.explanation for f in population)
+    # A range repeats another only when both ends agree.
+    killed = flags(
+        figure("2023-09-26", "killed", 60, "range", high="70", place="Stepanakert", outlet="A"),
+        figure("2023-09-27", "killed", 200, place="Stepanakert", outlet="B"),
+        figure("2023-09-27", "killed", 60, "range", high="90", place="Stepanakert", outlet="C"),
+    )
+    assert killed and all("repeats one given" not in f.explanation for f in killed)
 
 
 def test_a_slip_at_the_same_hour_says_the_readings_cannot_both_be_true_not_an_empty_list():
@@ -640,3 +666,18 @@ def test_a_slip_whose_reading_is_not_known_and_its_contradiction_point_at_each_o
         "Lines 2, 3 also look like one number copied wrongly; if it is a slip, this flag is its "
         "symptom." in by_code["contradiction"].explanation
     )
+
+
+def test_sentences_stay_short_when_many_slips_touch_one_large_dispute():
+    # Two sources a day for 60 days, always one digit apart: one large contradiction and 60
+    # slips that point at each other. Every sentence names a few lines and counts the rest.
+    days = [f"2023-{month:02d}-{day:02d}" for month in (10, 11) for day in range(1, 31)]
+    rows = [
+        figure(day, "troops", 10294 + 1000 * index + shift, outlet=outlet)
+        for index, day in enumerate(days)
+        for shift, outlet in ((0, "A"), (600, "B"))  # 11,294 and 11,894: one digit apart
+    ]
+    found = flags(*rows)
+    assert sum(flag.code == "likely-typo" for flag in found) == 60
+    assert max(len(flag.explanation) for flag in found) < 1200
+    assert any("and 115 more" in flag.explanation for flag in found)

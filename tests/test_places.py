@@ -98,3 +98,14 @@ def test_a_places_file_without_its_columns_is_an_error(tmp_path):
     with pytest.raises(VocabularyError) as caught:
         load_vocabulary(tmp_path)
     assert "the header has no 'name', 'same_place_as' columns" in caught.value.lines()[0]
+
+
+def test_a_vocabulary_file_with_a_byte_order_mark_names_the_right_byte_and_line(tmp_path):
+    from figures.vocabulary import parse_metrics
+
+    path = tmp_path / "metrics.csv"
+    path.write_bytes(b"\xef\xbb\xbfmetric,label,unit,kind\nfled,Tu\xe9s,people,cumulative\n")
+    _, errors = parse_metrics(path)
+    assert [(error.line, error.message[:24]) for error in errors] == [
+        (2, "byte 0xe9 is not UTF-8 t")
+    ]
