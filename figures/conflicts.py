@@ -1268,7 +1268,8 @@ def _explain_typo(
         probable_rows = [r for r in rows if int(f.value[r]) == verdict.value]
         other_rows = [r for r in rows if int(f.value[r]) != verdict.value]
         stamped = f.timed[probable_rows].any()
-        if f.intraday[row] and stamped and not f.timed[other_rows].all():
+        # ... unless, read as written, the other reading clashes with other figures too.
+        if f.intraday[row] and stamped and not f.timed[other_rows].all() and not len(explained):
             # Updated several times a day: a reading without an hour may be another update.
             text += " A reading given without an hour may instead be another of that day's updates."
     others = len({int(f.value[r]) for r in rows}) - 1

@@ -681,3 +681,15 @@ def test_sentences_stay_short_when_many_slips_touch_one_large_dispute():
     assert sum(flag.code == "likely-typo" for flag in found) == 60
     assert max(len(flag.explanation) for flag in found) < 1200
     assert any("and 115 more" in flag.explanation for flag in found)
+
+
+def test_a_dropped_digit_that_clashes_with_earlier_figures_is_not_called_a_possible_update():
+    gov = {"place": "Armenia", "reporter": "Gov", "outlet": "Gov"}
+    found = flags(
+        figure("2023-09-29T20:00", "arrived", 93000, **gov),
+        figure("2023-09-30T20:00", "arrived", 100417, **gov),
+        figure("2023-09-30", "arrived", 10417, place="Armenia", reporter="Gov", outlet="TASS"),
+    )
+    assert [flag.code for flag in found] == ["likely-typo"]
+    assert "another of that day's updates" not in found[0].explanation
+    assert "would also disagree with line(s) 2" in found[0].explanation
