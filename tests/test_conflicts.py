@@ -693,3 +693,20 @@ def test_a_dropped_digit_that_clashes_with_earlier_figures_is_not_called_a_possi
     assert [flag.code for flag in found] == ["likely-typo"]
     assert "another of that day's updates" not in found[0].explanation
     assert "would also disagree with line(s) 2" in found[0].explanation
+
+
+def test_people_remaining_move_during_the_day_as_people_leave():
+    # 'About 30,000 remain' without an hour and 'about 22,000' at 21:00 the same day can both be
+    # true; two readings at the same hour cannot.
+    assert (
+        flags(
+            figure("2023-09-29", "remaining", 30000, "about", outlet="A"),
+            figure("2023-09-29T21:00", "remaining", 22000, "about", outlet="B"),
+        )
+        == []
+    )
+    same_hour = flags(
+        figure("2023-09-29T21:00", "remaining", 30000, "about", outlet="A"),
+        figure("2023-09-29T21:00", "remaining", 22000, "about", outlet="B"),
+    )
+    assert [flag.code for flag in same_hour] == ["contradiction"]
