@@ -1492,15 +1492,22 @@ def drawn_sources(data: ChartData) -> list[str]:
     if marks.empty:
         return []
     days = marks["published_text"].where(marks["published_text"] != "", marks["as_of_text"])
-    found = set()
-    for reporter, outlet, day in zip(
-        marks["reporter"].tolist(), marks["outlet"].tolist(), days.tolist(), strict=True
-    ):
-        where = [outlet] if outlet and outlet != reporter else []
-        if day:
-            where.append(str(day).split(",")[0])
-        found.add(f"{reporter} ({', '.join(where)})" if where else str(reporter))
+    found = {
+        source_label(str(reporter), str(outlet), str(day).split(",")[0])
+        for reporter, outlet, day in zip(
+            marks["reporter"].tolist(), marks["outlet"].tolist(), days.tolist(), strict=True
+        )
+    }
     return sorted(found, key=lambda label: (label.casefold(), label))
+
+
+def source_label(reporter: str, outlet: str, day: str) -> str:
+    """'Nikol Pashinyan (AFP, 30 Sep 2023)', the style of the conflict sentences: the outlet
+    where it is not the reporter, and the day when there is one."""
+    where = [outlet] if outlet and outlet != reporter else []
+    if day:
+        where.append(day)
+    return f"{reporter} ({', '.join(where)})" if where else reporter
 
 
 def for_the_page(spec: Spec, *, dated: str, sources: Sequence[str], width: int) -> Spec:

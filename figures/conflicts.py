@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -1116,6 +1116,13 @@ def _explain_contradiction(d: _Describer, rows: list[int], same_source: str | No
     return sentence + _late_relay_note(d, rows) + _self_sentence(same_source)
 
 
+def _some(lines: Sequence[int] | np.ndarray, shown: int = 5) -> str:
+    """'103, 104, 105 and 12 more': a sentence read aloud names a few lines; the flag itself
+    (lines, pairs, explained_pairs) lists every one."""
+    listed = ", ".join(str(int(line)) for line in lines[:shown])
+    return listed + (f" and {len(lines) - shown} more" if len(lines) > shown else "")
+
+
 def _more(count: int) -> str:
     if count <= 0:
         return ""
@@ -1262,11 +1269,11 @@ def _explain_typo(
     if verdict.value is None:
         text += " The data does not show which reading is right."
     else:
-        row = next(r for r in rows if int(f.value[r]) == verdict.value)
-        probable = d.written(row)
-        text += f" {probable} is probably right: {verdict.reason}."
         probable_rows = [r for r in rows if int(f.value[r]) == verdict.value]
         other_rows = [r for r in rows if int(f.value[r]) != verdict.value]
+        row = probable_rows[0]
+        probable = d.written(row)
+        text += f" {probable} is probably right: {verdict.reason}."
         stamped = f.timed[probable_rows].any()
         # ... unless, read as written, the other reading clashes with other figures too.
         if f.intraday[row] and stamped and not f.timed[other_rows].all() and not len(explained):
@@ -1277,12 +1284,8 @@ def _explain_typo(
     if len(explained):
         lines = sorted({int(line) for line in f.line[explained].ravel()} - set(f.line[rows]))
         if lines:
-            # A sentence to read aloud names a few; explained_pairs holds every one.
-            listed = ", ".join(str(line) for line in lines[:5])
-            if len(lines) > 5:
-                listed += f" and {len(lines) - 5} more"
             text += (
-                f" Read as written, {other} would also disagree with line(s) {listed}; "
+                f" Read as written, {other} would also disagree with line(s) {_some(lines)}; "
                 "those disagreements are listed here, not as flags of their own."
             )
         else:
@@ -1352,8 +1355,8 @@ def find_conflicts(
     )
     # Where a slip's pairs are also flagged by an interval check (the reading is not firmly
     # known, so nothing was folded), the two flags point at each other.
-    related = _shared_pairs(len(f), [pairs for _, pairs in flags], len(flags) - len(slips))
     first_typo = len(flags) - len(slips)
+    related = _shared_pairs(len(f), [pairs for _, pairs in flags], first_typo)
     found: list[Conflict] = []
     for index, (code, pairs) in enumerate(flags):
         rows = numbers.rows[index].tolist()
@@ -1368,13 +1371,11 @@ def find_conflicts(
         elif code == PART_EXCEEDS_WHOLE:
             text = _explain_part(d, vocabulary, pairs, same_source)
         if code != LIKELY_TYPO and index in related:
-            lines = numbers.lines_text(f, related[index])
-            text += (
-                f" Lines {lines} also look like one number copied wrongly; if it is a slip, "
-                "this flag is its symptom."
-                if len(related[index]) == 1
-                else f" Lines {lines} also look like numbers copied wrongly; if they are "
-                "slips, this flag is their symptom."
+            one = len(related[index]) == 1
+            text += f" Lines {numbers.lines_text(f, related[index])} also look like " + (
+                "one number copied wrongly; if it is a slip, this flag is its symptom."
+                if one
+                else "numbers copied wrongly; if they are slips, this flag is their symptom."
             )
         if code == LIKELY_TYPO:
             slip = index - first_typo
@@ -1382,14 +1383,11 @@ def find_conflicts(
             text, probable = _explain_typo(d, rows, hows, verdicts[slip], folded[slip], same_source)
             if index in related:
                 titles = sorted({CODE_TITLES[flags[other][0]].lower() for other in related[index]})
+                one = len(related[index]) == 1
                 text += (
                     f" The same figures are also flagged as {' and as '.join(titles)} (lines "
-                    f"{numbers.lines_text(f, related[index])}); if this is a slip, those flags "
-                    "are its symptoms."
-                    if len(related[index]) > 1
-                    else f" The same figures are also flagged as {titles[0]} (lines "
-                    f"{numbers.lines_text(f, related[index])}); if this is a slip, that flag is "
-                    "its symptom."
+                    f"{numbers.lines_text(f, related[index])}); if this is a slip, "
+                    + ("that flag is its symptom." if one else "those flags are its symptoms.")
                 )
             ends = f.line[folded[slip]]
             folded_lines = _line_pairs(ends.min(axis=1), ends.max(axis=1))
@@ -1487,12 +1485,9 @@ class _FlagNumbers:
                 for start, end in zip(starts.tolist(), (starts + sizes).tolist(), strict=True)
             ]
 
-    def lines_text(self, f: _Figures, flags: list[int], shown: int = 5) -> str:
-        """'103, 104, 105 and 12 more': the CSV lines of some flags, for a sentence that points
-        at them; a sentence read aloud names a few (each flag lists all of its own)."""
-        lines = np.unique(np.concatenate([f.line[self.by_line[flag]] for flag in flags]))
-        text = ", ".join(map(str, lines[:shown].tolist()))
-        return text + (f" and {len(lines) - shown} more" if len(lines) > shown else "")
+    def lines_text(self, f: _Figures, flags: list[int]) -> str:
+        """The CSV lines of some flags, for a sentence that points at them."""
+        return _some(np.unique(np.concatenate([f.line[self.by_line[flag]] for flag in flags])))
 
     @staticmethod
     def _split(

@@ -21,7 +21,7 @@ import altair as alt
 import pandas as pd
 
 from figures.append import encode_record
-from figures.charts import FOOTNOTE_FONT_SIZE, footnote_lines
+from figures.charts import FOOTNOTE_FONT_SIZE, footnote_lines, source_label
 from figures.conflicts import Conflict
 from figures.contract import (
     AFFILIATION_LABELS,
@@ -164,10 +164,8 @@ class Source:
     @property
     def label(self) -> str:
         """'Nikol Pashinyan (AFP, 30 Sep 2023)', the style of the conflict sentences."""
-        where = [self.outlet] if self.outlet and self.outlet != self.reported_by else []
-        if self.date is not None:
-            where.append(_day(self.date))
-        return f"{self.reported_by} ({', '.join(where)})" if where else self.reported_by
+        day = _day(self.date) if self.date is not None else ""
+        return source_label(self.reported_by, self.outlet, day)
 
 
 def sources_in(rows: pd.DataFrame) -> list[Source]:
