@@ -31,9 +31,11 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from figures.contract import Qualifier, value_as_written
-from figures.vocabulary import METRIC_KINDS, WHOLE_GROUP, Metric, Vocabulary, compare_place
+from figures.vocabulary import METRIC_KINDS, WHOLE_GROUP, Metric, Vocabulary, compare_places
 
 CONTRADICTION = "contradiction"
 DECREASE = "decrease"
@@ -150,12 +152,23 @@ def interval(
             return float(value), float(value)
 
 
-def normalise_places(places: list[str], vocabulary: Vocabulary | None = None) -> list[str]:
-    """The name each place is compared under: 'Nagorno-Karabakh' and 'nagorno karabakh' are
-    one place, and so are the names places.csv declares one place; other spellings are not."""
-    if vocabulary is None or not vocabulary.places:
-        return [compare_place(place) for place in places]
-    return [vocabulary.same_place_key(compare_place(place)) for place in places]
+def _place_keys(places: pd.Series, vocabulary: Vocabulary) -> np.ndarray:
+    """Each row's place as an integer: the rank of the name it is compared under, so the ids
+    never depend on row order. 'Nagorno-Karabakh' and 'nagorno karabakh' are one place, and
+    so are the names places.csv declares one place; other spellings are not.
+
+    Only the distinct names are normalised and ranked, in pyarrow: a big file names tens of
+    thousands of places, and a Python loop over them cost more than the factorising."""
+    code, names = pd.factorize(places, use_na_sentinel=False)
+    compared = compare_places(pa.array(np.asarray(names, dtype=object), type=pa.string()))
+    if vocabulary.places:
+        linked = pc.index_in(compared, value_set=pa.array(list(vocabulary.places)))
+        joined = pc.take(pa.array(list(vocabulary.places.values())), linked)
+        compared = pc.if_else(pc.is_null(linked), compared, joined)
+    if not len(compared):
+        return np.zeros(len(code), dtype=np.int64)
+    rank = pc.rank(compared, sort_keys="ascending", tiebreaker="dense")
+    return (rank.to_numpy().astype(np.int64) - 1)[code]
 
 
 # Qualifiers and kinds as small integer codes: whole-column comparisons of integers are
@@ -316,17 +329,16 @@ def _prepare(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSetti
     # Hashing the text columns dominates; pandas and pyarrow release the interpreter lock
     # while they hash, so on a big table the columns are factorised side by side.
     with ThreadPoolExecutor(max_workers=2 if len(rows) >= _PARALLEL_ROWS else 1) as pool:
-        coded = [pool.submit(_codes, rows[name]) for name in ("metric", "group", "place")]
+        places = pool.submit(_place_keys, rows["place"], vocabulary)
+        coded = [pool.submit(_codes, rows[name]) for name in ("metric", "group")]
         qualifiers = pool.submit(pd.factorize, rows["qualifier"])
         moments = pool.submit(_moments, rows)
-        (metric_code, metric_names), (group_code, group_names), (place_code, place_names) = (
+        (metric_code, metric_names), (group_code, group_names) = (
             future.result() for future in coded
         )
         qualifier_code, qualifier_names = qualifiers.result()
         day, minute = moments.result()
-    normalised = normalise_places(place_names.tolist(), vocabulary)
-    rank = {name: index for index, name in enumerate(sorted(set(normalised)))}
-    place_key = np.array([rank[name] for name in normalised], dtype=np.int64)[place_code]
+        place_key = places.result()
     place_span = int(place_key.max()) + 1 if len(place_key) else 1
     # One integer per (metric, group, place): built from sorted ranks, so it does not depend
     # on the order of the rows.

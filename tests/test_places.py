@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from figures.conflicts import find_conflicts
 from figures.vocabulary import (
     VocabularyError,
     compare_place,
+    compare_places,
     load_vocabulary,
     parse_places,
 )
@@ -108,4 +112,22 @@ def test_a_vocabulary_file_with_a_byte_order_mark_names_the_right_byte_and_line(
     _, errors = parse_metrics(path)
     assert [(error.line, error.message[:24]) for error in errors] == [
         (2, "byte 0xe9 is not UTF-8 t")
+    ]
+
+
+# Names as spreadsheets hold them: mostly ASCII with dashes and odd spaces, sometimes Armenian,
+# Azerbaijani or Cyrillic letters, Unicode dashes and spaces, or letters whose case folding
+# is not lower-casing (ß, ſ, Σ).
+_NAME_CHARACTERS = st.sampled_from(
+    list("aZ -\t\n\x0b\x1c\x1f\r") + list("ß\u017fΣςİəƏԱաНн\u2013\u2212\u00a0\u2009\u3000")
+)
+
+
+@given(st.lists(st.one_of(st.text(_NAME_CHARACTERS, max_size=8), st.text(max_size=8))))
+def test_names_compared_in_bulk_as_one_at_a_time(names):
+    """The engine normalises a file's distinct places in one pyarrow pass; a place must be
+    compared under the same name as compare_place gives it, or figures of one place would
+    not meet (or figures of two places would)."""
+    assert compare_places(pa.array(names, type=pa.string())).to_pylist() == [
+        compare_place(name) for name in names
     ]
