@@ -249,8 +249,9 @@ class _Figures:
         A source contradicts itself only in its own words: the same originator through the
         same outlet. Two wires relaying one ministry differently is a relay error, not the
         ministry's."""
-        wanted = np.unique(np.fromiter(rows, dtype=np.int64))
-        missing = wanted[self.source_id[wanted] < 0] if len(wanted) else wanted
+        wanted = np.asarray(rows if isinstance(rows, np.ndarray) else list(rows), np.int64)
+        # Most calls ask about figures already numbered: find that out before any sorting.
+        missing = np.unique(wanted[self.source_id[wanted] < 0]) if len(wanted) else wanted
         if not len(missing):
             return
         positions = self.position[missing]
@@ -1242,7 +1243,10 @@ def _probable_reading(f: _Figures, rows: list[int]) -> _Verdict:
         return _Verdict(primary[0], "the source itself published it", True)
     if f.kind[rows[0]] == _CUMULATIVE:
         others = f.rows_of_quantity(int(f.quantity[rows[0]]))
-        others = others[~np.isin(others, rows)]
+        # The quantity's rows are one run: mark the slip's own rows by their offset in it.
+        outside = np.ones(len(others), dtype=bool)
+        outside[np.asarray(rows) - others[0]] = False
+        others = others[outside]
         fits = []
         for value, value_rows in by_value.items():
             row = value_rows[0]
