@@ -750,6 +750,11 @@ def digit_slip(a: int, b: int) -> str | None:
     least three significant digits (round figures such as 45,000 and 48,000 are estimates, not
     copies); or one exactly ten times the other, a zero dropped or added, when the smaller has
     at least two (1,000 and 10,000 are two round estimates as often as one slip).
+
+    Two figures rounded to the same hundred or coarser that differ only in their last
+    significant digit ("more than 100,400" and "more than 100,500") are two roundings, of two
+    updates or by two outlets, not one number miscopied: the digit that differs is the one
+    rounding sets.
     """
     if a == b:
         return None
@@ -762,6 +767,8 @@ def digit_slip(a: int, b: int) -> str | None:
     if len(x) == len(y):
         differ = [i for i in range(len(x)) if x[i] != y[i]]
         if len(differ) == 1:
+            if _rounded_at(x, differ[0]) and _rounded_at(y, differ[0]):
+                return None
             return "one digit changed"
         if (
             len(differ) == 2
@@ -777,6 +784,13 @@ def digit_slip(a: int, b: int) -> str | None:
             if longer[:i] + longer[i + 1 :] == shorter:
                 return "one digit dropped or added"
     return None
+
+
+def _rounded_at(digits: str, position: int) -> bool:
+    """Whether a number's last significant digit is at `position` and at least two zeros
+    follow it: a figure rounded to the hundred or coarser."""
+    zeros = len(digits) - len(digits.rstrip("0"))
+    return zeros >= 2 and position == len(digits) - zeros - 1
 
 
 def _first_of_reading(f: _Figures, rows: np.ndarray) -> np.ndarray:
@@ -796,11 +810,14 @@ def _first_of_reading(f: _Figures, rows: np.ndarray) -> np.ndarray:
     reading, readings = pd.factorize(value_code.astype(np.int64) * len(highs) + high_code)
     claims = len(_QUALIFIERS)
     key = (f.quantity[pool] * claims + _CLAIM[f.qualifier[pool]]) * len(readings) + reading
-    # The pool is in sorted order (quantity, day, minute), so a key's first occurrence is its
-    # earliest figure.
-    distinct, first = np.unique(key, return_index=True)
+    # Earliest day first; within that day a figure with its hour before one without, so a
+    # note can name the update itself rather than a relay of it.
+    minute = f.minute[pool]
+    order = np.lexsort((np.where(minute == _UNTIMED, 1441, minute), f.day[pool], key))
+    starts = _starts(key[order])
+    distinct = key[order][starts]
     where = np.searchsorted(pool, rows)  # rows are among the pool
-    return pool[first[np.searchsorted(distinct, key[where])]]
+    return pool[order[starts[np.searchsorted(distinct, key[where])]]]
 
 
 def _typo_groups(f: _Figures) -> tuple[np.ndarray, np.ndarray]:
@@ -1179,9 +1196,13 @@ def _late_relay_note(d: _Describer, rows: list[int], subject: str = "") -> str:
         first = d.first_reading.get(row, row)
         if f.kind[row] == _CUMULATIVE and certainly_before(f, first, row):
             who = subject or f"Line {int(f.line[row])}"
+            when = _day_label(int(f.day[first]))
+            if f.timed[first]:
+                minute = int(f.minute[first])
+                when += f", {minute // 60:02d}:{minute % 60:02d}"
             return (
-                f" {who} repeats one given as of {_day_label(int(f.day[first]))} "
-                f"(line {int(f.line[first])}): perhaps an earlier figure relayed later."
+                f" {who} repeats one given as of {when} (line {int(f.line[first])}): perhaps an "
+                "earlier figure relayed later."
             )
     return ""
 
@@ -1227,12 +1248,36 @@ class _Verdict:
     firm: bool
 
 
-def _probable_reading(f: _Figures, rows: list[int]) -> _Verdict:
+def _evidence(f: _Figures, slips: list[np.ndarray], interval_pairs: list[np.ndarray]) -> np.ndarray:
+    """Which figures may serve as evidence of a running total's course, when a slip's right
+    reading is judged by which reading fits it: not a figure that itself clashes with a figure
+    outside every slip (a total that seems to fall, two readings at one moment), and not a
+    late relay (its reading first appeared on an earlier day, so its date is when it was
+    relayed, not when the total stood there). Judged on such figures, the right reading
+    would be blamed."""
+    usable = np.ones(len(f), dtype=bool)
+    in_slip = np.zeros(len(f), dtype=bool)
+    in_slip[np.concatenate(slips).ravel()] = True
+    for pairs in interval_pairs:
+        if len(pairs):
+            a, b = pairs[:, 0], pairs[:, 1]
+            usable[a[~in_slip[b]]] = False
+            usable[b[~in_slip[a]]] = False
+    quantities = np.unique(f.quantity[[int(pairs[0, 0]) for pairs in slips]])
+    totals = quantities[f.kind[f.quantity_start[quantities]] == _CUMULATIVE]
+    if len(totals):
+        pool = np.concatenate([f.rows_of_quantity(int(q)) for q in totals.tolist()])
+        first = _first_of_reading(f, pool)
+        usable[pool[f.day[first] < f.day[pool]]] = False
+    return usable
+
+
+def _probable_reading(f: _Figures, rows: list[int], evidence: np.ndarray) -> _Verdict:
     """The reading other figures support, if any.
 
     In order: the only reading the originator published itself (relays copy each other, so
     they are no independent support); the only reading that fits the running total's other
-    figures; the reading most outlets give.
+    figures (those `evidence` allows); the reading most outlets give.
     """
     by_value: dict[int, list[int]] = defaultdict(list)
     for row in rows:
@@ -1246,7 +1291,7 @@ def _probable_reading(f: _Figures, rows: list[int]) -> _Verdict:
         # The quantity's rows are one run: mark the slip's own rows by their offset in it.
         outside = np.ones(len(others), dtype=bool)
         outside[np.asarray(rows) - others[0]] = False
-        others = others[outside]
+        others = others[outside & evidence[others]]
         fits = []
         for value, value_rows in by_value.items():
             row = value_rows[0]
@@ -1289,7 +1334,7 @@ def _explain_typo(
         other_rows = [r for r in rows if int(f.value[r]) != verdict.value]
         row = probable_rows[0]
         probable = d.written(row)
-        text += f" {probable} is probably right: {verdict.reason}."
+        text += f" {probable[:1].upper()}{probable[1:]} is probably right: {verdict.reason}."
         stamped = f.timed[probable_rows].any()
         # ... unless, read as written, the other reading clashes with other figures too.
         if f.intraday[row] and stamped and not f.timed[other_rows].all() and not len(explained):
@@ -1310,7 +1355,10 @@ def _explain_typo(
                 f" Read as written, the readings also cannot {every} be true at that moment; "
                 "that is told here, not as a flag of its own."
             )
-    return text + _self_sentence(same_source), probable
+    # Two readings of one source are a slip in its copy or two of its updates, not a
+    # contradiction: say whose they are.
+    mine = f" {same_source} gave more than one of these readings." if same_source else ""
+    return text + mine, probable
 
 
 def find_conflicts(
@@ -1333,11 +1381,14 @@ def find_conflicts(
             (PART_EXCEEDS_WHOLE, pool.submit(part_exceeds_whole_pairs, f, vocabulary)),
         ]
         typos = found_typos.result()
-        # Meanwhile, which reading of each slip other figures support.
         slips = _components(np.array(sorted(typos), dtype=np.int64).reshape(-1, 2))
-        if slips:
-            f.fetch_sources(np.concatenate(slips).ravel())
-        verdicts = [_probable_reading(f, np.unique(pairs).tolist()) for pairs in slips]
+        found_pairs = [(code, future.result()) for code, future in interval_pairs]
+    # Which reading of each slip other figures support.
+    verdicts: list[_Verdict] = []
+    if slips:
+        f.fetch_sources(np.concatenate(slips).ravel())
+        evidence = _evidence(f, slips, [pairs for _, pairs in found_pairs])
+        verdicts = [_probable_reading(f, np.unique(pairs).tolist(), evidence) for pairs in slips]
     # A miscopied figure makes the interval checks fire too (a total that seems to fall, two
     # figures that cannot both be true); when the right reading is firmly known, those are
     # symptoms of the one slip and are told in its flag instead of as flags of their own.
@@ -1348,12 +1399,9 @@ def find_conflicts(
             miscopy_of[rows_of_slip[f.value[rows_of_slip] != verdict.value]] = index
     explained: list[list[np.ndarray]] = [[] for _ in slips]
     flags: list[tuple[str, np.ndarray]] = []
-    for code, future in interval_pairs:
-        pairs = future.result()
+    for code, pairs in found_pairs:
         if verdicts and len(pairs):
-            slip = np.where(
-                miscopy_of[pairs[:, 0]] >= 0, miscopy_of[pairs[:, 0]], miscopy_of[pairs[:, 1]]
-            )
+            slip = _symptom_of(f, pairs, miscopy_of, verdicts)
             for index in np.unique(slip[slip >= 0]).tolist():
                 explained[index].append(pairs[slip == index])
             pairs = pairs[slip < 0]
@@ -1430,6 +1478,31 @@ def find_conflicts(
 _NO_PAIRS = np.empty((0, 2), dtype=np.int64)
 # Below this many rows the checks take milliseconds; threads would only add noise.
 _PARALLEL_ROWS = 100_000
+
+
+def _symptom_of(
+    f: _Figures, pairs: np.ndarray, miscopy_of: np.ndarray, verdicts: list[_Verdict]
+) -> np.ndarray:
+    """For each pair, the slip it is a symptom of (-1 for none): the slip of a miscopied
+    figure in it whose right reading would not clash. A miscopy's clash that its right reading
+    has too (a stale relay below both) is no symptom and stays a flag of its own; when both
+    figures are miscopies, the pair goes to the one whose right reading ends the clash."""
+    slip = np.full(len(pairs), -1, dtype=np.int64)
+    for end, other in ((1, 0), (0, 1)):  # the first end wins where both would
+        mine = miscopy_of[pairs[:, end]]
+        where = np.flatnonzero(mine >= 0)
+        if not len(where):
+            continue
+        a, b = pairs[where, end], pairs[where, other]
+        right = np.array([verdicts[index].value for index in mine[where].tolist()], float)
+        # Every interval a typo can have scales with its value (ranges never slip).
+        scale = np.divide(right, f.value[a], out=np.ones(len(a)), where=f.value[a] > 0)
+        # Every flagged pair has one figure wholly above the other; read right, the miscopy
+        # either stays on its side (the clash is not its doing) or does not.
+        above = f.low[a] > f.high[b]
+        still = np.where(above, f.low[a] * scale > f.high[b], f.high[a] * scale < f.low[b])
+        slip[where[~still]] = mine[where[~still]]
+    return slip
 
 
 def _shared_pairs(rows: int, flags: list[np.ndarray], first_typo: int) -> dict[int, list[int]]:

@@ -328,6 +328,9 @@ def test_the_shipped_population_bounds_the_shipped_fled():
         (1294, 1924, "two adjacent digits swapped"),
         (3107, 3017, "two adjacent digits swapped"),
         (28120, 28170, "one digit changed"),
+        (100417, 100517, "one digit changed"),
+        (100400, 100410, "one digit changed"),  # one rounded to the hundred, one to the ten
+        (100400, 104000, "two adjacent digits swapped"),
         (2906, 29060, "ten times the other"),
         (12906, 2906, "one digit dropped or added"),
         (350, 35, "ten times the other"),
@@ -348,6 +351,9 @@ def test_digit_slips(a, b, how):
         (40, 4000),
         (120000, 102000),
         (100000, 10000),  # round figures: estimates as often as slips
+        (100400, 100500),  # two roundings to the hundred, of two updates or by two outlets
+        (12300, 12400),
+        (2190000, 2180000),
         (1, 10),
     ],
 )
@@ -386,6 +392,62 @@ def test_typos_need_the_same_day_and_qualifier_and_no_distinct_hours():
         )
         == []
     )
+
+
+def test_rounded_lower_bounds_of_two_updates_are_not_a_slip():
+    # Reuters rounds the 14:00 update down to the hundred, AP the 20:00 one: both true.
+    assert (
+        flags(
+            figure("2023-10-01", "arrived", 100400, "more_than", place="Armenia", outlet="Reuters"),
+            figure("2023-10-01", "arrived", 100500, "more_than", place="Armenia", outlet="AP"),
+        )
+        == []
+    )
+
+
+def test_an_originators_two_readings_are_not_called_a_contradiction_in_a_typo_flag():
+    gov = {"place": "Armenia", "reporter": "Gov", "outlet": "Gov"}
+    found = flags(
+        figure("2023-09-26", "arrived", 28120, **gov),
+        figure("2023-09-26T20:00", "arrived", 28720, **gov),
+    )
+    assert summary(found) == [["likely-typo", [2, 3], [[2, 3]]]]
+    assert "Gov gave more than one of these readings." in found[0].explanation
+    assert "contradict each other" not in found[0].explanation
+
+
+def test_a_slip_is_not_judged_on_figures_that_are_themselves_disputed_or_stale():
+    # The 20:00 update was 100,514; Interfax miscopied it as 100,414. The later figures that
+    # sit below 100,514 are a stale roundup (repeating the 11:00 update a day late) and a
+    # figure that itself falls below the 11:00 update: no evidence against 100,514.
+    found = flags(
+        figure("2023-10-01T11:00", "arrived", 100483, place="Armenia", outlet="Gov"),
+        figure("2023-10-01", "arrived", 100514, place="Armenia", outlet="AP"),
+        figure("2023-10-01", "arrived", 100414, place="Armenia", outlet="Interfax"),
+        figure("2023-10-02", "arrived", 100483, place="Armenia", outlet="Wikipedia"),
+        figure("2023-10-02", "arrived", 100471, place="Armenia", outlet="AFP"),
+    )
+    typo = [flag for flag in found if flag.code == "likely-typo"]
+    assert summary(typo) == [["likely-typo", [3, 4], [[3, 4]]]]
+    assert typo[0].probable_value is None
+    assert "does not show which reading is right" in typo[0].explanation
+
+
+def test_a_clash_the_right_reading_has_too_stays_a_flag_of_its_own():
+    # 50,234 is a swap of the 20:00 update 50,243; a roundup dated the next day repeats the
+    # morning's 42,500. Both readings sit above it: that decrease is not the slip's doing.
+    gov = {"place": "Armenia", "reporter": "Gov", "outlet": "Gov"}
+    found = flags(
+        figure("2023-09-27T05:00", "arrived", 42500, **gov),
+        figure("2023-09-27T20:00", "arrived", 50243, **gov),
+        figure("2023-09-27", "arrived", 50234, place="Armenia", reporter="Gov", outlet="AFP"),
+        figure("2023-09-28", "arrived", 42500, place="Armenia", reporter="Gov", outlet="Wiki"),
+    )
+    assert summary(found) == [
+        ["decrease", [3, 4, 5], [[3, 5], [4, 5]]],
+        ["likely-typo", [3, 4], [[3, 4]]],
+    ]
+    assert found[1].explained_pairs == ()
 
 
 def test_a_running_total_shows_which_reading_fits():
@@ -544,8 +606,21 @@ def test_a_stale_relay_dated_when_published_is_a_decrease_that_says_so():
         figure("2023-09-29", "arrived", 42500, place="Armenia", reporter="Gov", outlet="Wire X"),
     )
     assert summary(found) == [["decrease", [3, 4], [[3, 4]]]]
-    assert "repeats one given as of 27 Sep 2023 (line 2)" in found[0].explanation
+    assert "repeats one given as of 27 Sep 2023, 20:00 (line 2)" in found[0].explanation
     assert "contradict each other" not in found[0].explanation
+
+
+def test_a_late_relay_note_names_the_update_not_an_earlier_relay_of_it():
+    # The relay without an hour comes first in the file and sorts first in its day; the note
+    # must still name the government's 20:00 update that both repeat.
+    found = flags(
+        figure("2023-09-27", "arrived", 42500, place="Armenia", reporter="Gov", outlet="Wire Y"),
+        figure("2023-09-27T20:00", "arrived", 42500, place="Armenia", reporter="Gov", outlet="Gov"),
+        figure("2023-09-28T20:00", "arrived", 50243, place="Armenia", reporter="Gov", outlet="Gov"),
+        figure("2023-09-29", "arrived", 42500, place="Armenia", reporter="Gov", outlet="Wire X"),
+    )
+    assert summary(found) == [["decrease", [4, 5], [[4, 5]]]]
+    assert "repeats one given as of 27 Sep 2023, 20:00 (line 3)" in found[0].explanation
 
 
 def test_a_relay_dated_the_next_day_that_repeats_the_last_update_is_not_a_miscopy():
