@@ -1073,9 +1073,10 @@ class _Describer:
         return self.f.high[row] == 0
 
     def figure_of(self, row: int) -> str:
-        """For 'more than the …': '4,000', 'the figure of up to 311', 'none'."""
+        """For 'more than the …': '4,000', 'figure of up to 311', 'figure of zero' (a source
+        that said there were none)."""
         if self.none(row):
-            return "none"
+            return "figure of zero"
         if self.f.qualifier_name(row) == "exact":
             return self.written(row)
         return f"figure of {self.written(row)}"
@@ -1084,21 +1085,39 @@ class _Describer:
         source = self.source(row)
         return f"{self.reporter(row)} {source}" if source else self.reporter(row)
 
-    def quantity(self, row: int, include_group: bool = True) -> str:
+    def quantity(self, row: int, include_group: bool = True, article: bool = True) -> str:
+        """'children who fled Nagorno-Karabakh', 'the population of Nagorno-Karabakh',
+        'people killed in Stepanakert': the metric's label, the group in place of 'people'
+        (or after the label), and the place with the metric's preposition."""
         f = self.f
         metric = self.vocabulary.metrics[f.metric_name(row)]
         text = metric.label[:1].lower() + metric.label[1:]
+        counts_people = text.startswith("people ")
         if include_group and f.group_name(row) != WHOLE_GROUP:
-            text += f" ({self.vocabulary.group_label(f.group_name(row)).lower()})"
+            group = self.vocabulary.group_label(f.group_name(row)).lower()
+            text = group + text[len("people") :] if counts_people else f"{text} ({group})"
+        elif article and metric.place_preposition == "of":
+            # Something the place has: 'put the population of …', but 'put troops in …'.
+            text = f"the {text}"
         place = self.cell("place", row)
         if place:
-            text += f" in {place}"
+            text += f" {metric.place_preposition} {place}"
         return text
+
+    def at(self, row: int) -> str:
+        """'at 4,000', 'at about 10,000', 'at no fewer than 7' (not 'at at least 7'), 'at
+        zero'."""
+        if self.none(row):
+            return "at zero"
+        written = self.written(row)
+        if written.startswith("at least "):
+            return f"at no fewer than {written[len('at least ') :]}"
+        return f"at {written}"
 
     def claim(self, row: int) -> str:
         if self.none(row):
             return "said there were none"
-        return f"put it at {self.written(row)}"
+        return f"put it {self.at(row)}"
 
     def ref(self, row: int) -> FigureRef:
         return self._refs[row]
@@ -1139,7 +1158,9 @@ def _explain_contradiction(d: _Describer, rows: list[int], same_source: str | No
     clauses = d.claims_by_value(rows)
     first = clauses[0].replace(" put it at ", f" put {d.quantity(rows[0])} at ", 1)
     if " said there were none" in first:
-        first = first.replace(" said there were none", f" said there were no {d.quantity(rows[0])}")
+        first = first.replace(
+            " said there were none", f" said there were no {d.quantity(rows[0], article=False)}"
+        )
     sentence = "; ".join([first, *clauses[1:]])
     every = "both" if len(rows) == 2 else "all"
     sentence += f". The figures describe {d.time_span(rows)} and cannot {every} be true."
@@ -1172,9 +1193,8 @@ def _explain_decrease(d: _Describer, pairs: np.ndarray, same_source: str | None)
     f = d.f
     a, b = _widest(f, pairs)
     earlier, later = (a, b) if certainly_before(f, a, b) else (b, a)
-    later_claim = "none" if d.none(later) else d.written(later)
     text = (
-        f"{d.who(later)} put {d.quantity(later)} at {later_claim} as of "
+        f"{d.who(later)} put {d.quantity(later)} {d.at(later)} as of "
         f"{d.as_of_text(later)}, below the {d.figure_of(earlier)} that {d.who(earlier)} gave "
         f"as of {d.as_of_text(earlier)}; a running total cannot fall."
     )
@@ -1215,7 +1235,7 @@ def _explain_part(
     part, whole = (a, b) if f.low[a] > f.high[b] else (b, a)
     if f.metric[part] == f.metric[whole]:
         text = (
-            f"{d.who(part)} put {d.quantity(part)} at {d.written(part)} as of "
+            f"{d.who(part)} put {d.quantity(part)} {d.at(part)} as of "
             f"{d.as_of_text(part)}, more than the {d.figure_of(whole)} that {d.who(whole)} "
             f"gave for {d.quantity(whole)} as of {d.as_of_text(whole)}; a part cannot exceed "
             "its whole."
@@ -1230,7 +1250,7 @@ def _explain_part(
         if f.first_any_day_of[int(f.metric[part])].loc[f.place_key[part]] < first_day:
             bounded_label += " above zero"
         text = (
-            f"{d.who(part)} put {d.quantity(part)} at {d.written(part)} as of "
+            f"{d.who(part)} put {d.quantity(part)} {d.at(part)} as of "
             f"{d.as_of_text(part)}, more than the {bound} of {d.written(whole)} that "
             f"{d.who(whole)} gave as of {d.as_of_text(whole)}, before anyone left (the first "
             f"figure of {bounded_label} there is dated {first})."

@@ -50,6 +50,9 @@ class Metric:
     # the engine's default. A stock that moves daily (missing, remaining) sets 0.
     window_days: int | None = None
     description: str = ""
+    # The word that puts a place after the metric in a sentence: people who fled *from* a
+    # place, the population *of* it, people killed *in* it.
+    place_preposition: str = "in"
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,7 @@ def parse_metrics(path: Path) -> tuple[dict[str, Metric], list[ValidationError]]
             bounded_by=row.get("bounded_by") or None,
             window_days=int(window_text) if window_text else None,
             description=row.get("description", ""),
+            place_preposition=row.get("place_preposition", "").strip() or "in",
         )
     for line, row in rows:
         bound = row.get("bounded_by", "")

@@ -785,3 +785,34 @@ def test_people_remaining_move_during_the_day_as_people_leave():
         figure("2023-09-29T21:00", "remaining", 22000, "about", outlet="B"),
     )
     assert [flag.code for flag in same_hour] == ["contradiction"]
+
+
+# --- the words of a sentence -----------------------------------------------------------------
+
+
+def test_sentences_name_the_group_the_place_and_the_claim_as_a_person_would():
+    children = flags(
+        figure("2023-09-25T20:00", "arrived", 30000, "at_least", group="children", place="Armenia"),
+        figure("2023-09-25T20:00", "arrived", 13350, place="Armenia", reporter="B"),
+    )
+    assert "put children who arrived in Armenia at no fewer than 30,000" in (
+        children[0].explanation
+    )
+    population = flags(
+        figure("2023-09-19", "population", 120000, reporter="A"),
+        figure("2023-09-19", "population", 50000, reporter="B"),
+    )
+    assert "put the population of Nagorno-Karabakh at 120,000" in population[0].explanation
+    fled = flags(
+        figure("2023-09-25", "fled", 5000, reporter="A"),
+        figure("2023-09-26", "fled", 0, reporter="B"),
+    )
+    assert "put people who fled from Nagorno-Karabakh at zero as of 26 Sep 2023" in (
+        fled[0].explanation
+    )
+    troops = flags(TROOPS_NONE, TROOPS_MANY)
+    assert "put troops in Nagorno-Karabakh at about 10,000" in troops[0].explanation
+    assert "said there were none" in troops[0].explanation
+    for flag in (*children, *population, *fled, *troops):
+        assert " at at " not in flag.explanation
+        assert "at none" not in flag.explanation
