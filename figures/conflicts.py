@@ -1347,8 +1347,13 @@ def _explain_typo(
         f"number copied wrongly ({how})."
     )
     probable = None
+    # Updated several times a day: a reading without an hour may be another update. Not
+    # said of a reading that, read as written, clashes with other figures too.
+    hedge = " A reading given without an hour may instead be another of that day's updates."
     if verdict.value is None:
         text += " The data does not show which reading is right."
+        if f.intraday[rows[0]] and not f.timed[rows].all() and not len(explained):
+            text += hedge
     else:
         probable_rows = [r for r in rows if int(f.value[r]) == verdict.value]
         other_rows = [r for r in rows if int(f.value[r]) != verdict.value]
@@ -1356,10 +1361,8 @@ def _explain_typo(
         probable = d.written(row)
         text += f" {probable[:1].upper()}{probable[1:]} is probably right: {verdict.reason}."
         stamped = f.timed[probable_rows].any()
-        # ... unless, read as written, the other reading clashes with other figures too.
         if f.intraday[row] and stamped and not f.timed[other_rows].all() and not len(explained):
-            # Updated several times a day: a reading without an hour may be another update.
-            text += " A reading given without an hour may instead be another of that day's updates."
+            text += hedge
     others = len({int(f.value[r]) for r in rows}) - 1
     other = "the other reading" if others == 1 else "the other readings"
     if len(explained):

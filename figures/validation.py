@@ -41,6 +41,13 @@ MAX_VALUE = 10**12  # far above any count of people; larger is a slip of the key
 _DATE_RE = re.compile(
     r"^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?$"
 )
+# A moment with a time zone ('2023-09-30T20:00+04:00', '…Z'): group 1 is it without the zone.
+_ZONED_RE = re.compile(
+    r"^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)"
+    r"\s*(?:Z|[+-][0-9]{2}:?[0-9]{2})$"
+)
+# Two counts with a dash between them: a range typed into one cell.
+_SPAN_RE = re.compile(r"^[0-9][0-9,]*\s*(?:-|–|—|to)\s*[0-9][0-9,]*$")
 _NUMBER_RE = re.compile(r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)$")
 _URL_RE = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 # Text a spreadsheet would run as a formula (=, +, -, @ first) is stored behind one
@@ -70,6 +77,13 @@ def check_moment(text: str, column: str = "as_of") -> tuple[dt.datetime, bool]:
     """An ISO date with an optional time of day: (the moment, whether a time was given)."""
     match = _DATE_RE.match(text)
     if not match:
+        zoned = _ZONED_RE.match(text)
+        if zoned:
+            raise CellError(
+                "bad-date",
+                f"{text!r} has a time zone; write the local time the source gives "
+                f"({zoned.group(1)}) and name the zone in notes if it matters",
+            )
         hint = ""
         if re.match(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}$", text):
             hint = " (a spreadsheet may have reformatted it; set the column to text)"
@@ -100,6 +114,12 @@ def check_count(text: str) -> int:
         raise CellError(
             "negative-value", f"{text!r} is below zero; a count of people cannot be negative"
         )
+    if _SPAN_RE.match(cleaned):
+        raise CellError(
+            "bad-number",
+            f"{text!r} is two numbers; for a range such as '50 to 1,000' put the lower end in "
+            "value, the upper end in value_high, and set qualifier to 'range'",
+        )
     raise CellError(
         "bad-number",
         f"{text!r} is not a whole number; write the number in digits, in full "
@@ -107,7 +127,42 @@ def check_count(text: str) -> int:
     )
 
 
+# Words sources use, as analysts type them into the qualifier column, and the qualifier that
+# records them. 'nearly' and 'almost' are up_to: below the number, and never claim above it.
+_QUALIFIER_WORDS = {
+    **dict.fromkeys(("over", "above", "more than", "in excess of", "upwards of"), "more_than"),
+    **dict.fromkeys(("no fewer than", "no less than", "minimum", "at minimum"), "at_least"),
+    **dict.fromkeys(
+        (
+            "approximately",
+            "approx",
+            "approx.",
+            "around",
+            "roughly",
+            "some",
+            "circa",
+            "c.",
+            "estimated",
+            "an estimated",
+            "~",
+            "about",
+        ),
+        "about",
+    ),
+    **dict.fromkeys(
+        ("nearly", "almost", "as many as", "at most", "no more than", "maximum", "up to"),
+        "up_to",
+    ),
+    **dict.fromkeys(("under", "below", "fewer than", "less than"), "less_than"),
+    **dict.fromkeys(("between", "from", "to"), "range"),
+    **dict.fromkeys(("exactly", "precisely"), "exact"),
+}
+
+
 def _suggest(text: str, choices: tuple[str, ...] | list[str], where: str = "") -> str:
+    said = _QUALIFIER_WORDS.get(" ".join(text.replace("_", " ").lower().split()))
+    if said in choices:
+        return f"; did you mean {said!r}?"
     close = difflib.get_close_matches(text.lower(), list(choices), n=1, cutoff=0.6)
     if close:
         return f"; did you mean {close[0]!r}?"

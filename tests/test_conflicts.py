@@ -816,3 +816,18 @@ def test_sentences_name_the_group_the_place_and_the_claim_as_a_person_would():
     for flag in (*children, *population, *fled, *troops):
         assert " at at " not in flag.explanation
         assert "at none" not in flag.explanation
+
+
+def test_two_untimed_relays_of_an_intraday_total_are_hedged_as_possible_updates():
+    found = flags(
+        figure("2023-09-29", "arrived", 93778, place="Armenia", reporter="Gov", outlet="Reuters"),
+        figure("2023-09-29", "arrived", 93718, place="Armenia", reporter="Gov", outlet="TASS"),
+    )
+    assert summary(found) == [["likely-typo", [2, 3], [[2, 3]]]]
+    assert "may instead be another of that day's updates" in found[0].explanation
+    # A toll is not updated during the day (intraday false): no such hedge.
+    toll = flags(
+        figure("2023-09-29", "killed", 1778, reporter="A", outlet="Reuters"),
+        figure("2023-09-29", "killed", 1718, reporter="A", outlet="TASS"),
+    )
+    assert "updates" not in next(c for c in toll if c.code == "likely-typo").explanation

@@ -399,3 +399,44 @@ def test_every_error_code_a_csv_can_trigger_has_its_own_test() -> None:
         if not any(re.fullmatch(f"test_{code.replace('-', '_')}(_.*)?", name) for name in names)
     ]
     assert untested == []
+
+
+# ---------------------------------------------------------------------------------------------
+# What people type into the wrong shape of cell, and the message that tells them the right one.
+
+QUALIFIED = "as_of,metric,qualifier,value,value_high,reported_by,affiliation,outlet,quote"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("over", "more_than"),
+        ("More than", "more_than"),
+        ("nearly", "up_to"),
+        ("as many as", "up_to"),
+        ("approximately", "about"),
+        ("fewer than", "less_than"),
+        ("no fewer than", "at_least"),
+        ("between", "range"),
+        ("abuot", "about"),  # a slip of the keyboard, by spelling
+    ],
+)
+def test_a_qualifier_in_words_is_pointed_to_the_qualifier_that_records_it(typed, meant) -> None:
+    result = load(one_row(QUALIFIED, f"2023-09-30,fled,{typed},100000,,A,armenia,AFP,words"))
+    assert flat(result.errors) == [[2, "qualifier", "unknown-qualifier"]]
+    assert result.errors[0].message.endswith(f"did you mean {meant!r}?")
+
+
+@pytest.mark.parametrize("typed", ["50-1000", "50 - 1,000", "50–1000", "50 to 1000"])
+def test_a_range_typed_into_the_value_cell_is_pointed_to_value_high(typed) -> None:
+    result = load(one_row(QUALIFIED, f'2023-10-01,remaining,,"{typed}",,A,un,UN,words'))
+    assert flat(result.errors) == [[2, "value", "bad-number"]]
+    assert "value_high" in result.errors[0].message
+    assert "'range'" in result.errors[0].message
+
+
+def test_a_time_with_a_zone_is_told_to_give_the_local_time() -> None:
+    result = load(one_row(REQUIRED, "2023-09-30T20:00+04:00,fled,100000,A,armenia,AFP,words"))
+    assert flat(result.errors) == [[2, "as_of", "bad-date"]]
+    assert "time zone" in result.errors[0].message
+    assert "(2023-09-30T20:00)" in result.errors[0].message
