@@ -51,18 +51,19 @@ REPORTER_COLOURS: tuple[str, ...] = (
     "#CC79A7",  # reddish purple
     "#56B4E9",  # sky blue
     "#D55E00",  # vermillion
-    "#000000",  # black
     # Okabe-Ito's yellow is left out: it is barely visible on white, on a screen or projector.
-    # Paul Tol's "muted" hues extend the set, so a dozen reporters (the shipped data has nine)
-    # each get a colour of their own; past twelve, dashes tell their lines apart.
+    # So is its black: the charts' key draws its neutral symbols in dark grey, and a reporter
+    # in black reads as part of the key. Paul Tol's "muted" hues extend the set, so eleven
+    # reporters (the shipped data has nine) each get a colour of their own; past eleven,
+    # dashes tell their lines apart.
     "#332288",  # indigo
     "#882255",  # wine
     "#999933",  # olive
     "#44AA99",  # teal
     "#AA4499",  # purple
 )
-# Past twelve reporters colours repeat; the line joining a reporter's figures then changes its
-# dash pattern, so two reporters share both colour and dash only past 48 reporters.
+# Past eleven reporters colours repeat; the line joining a reporter's figures then changes its
+# dash pattern, so two reporters share both colour and dash only past 44 reporters.
 DASHES: tuple[tuple[int, ...], ...] = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3))
 # Fixed per side so a side keeps its colour in every view and export. No side gets a colour
 # with a national connotation; "other" is grey because it is the least specific.
@@ -72,7 +73,7 @@ AFFILIATION_COLOURS: dict[str, str] = {
     "russia": "#009E73",
     "un": "#56B4E9",
     "ngo": "#CC79A7",
-    "media": "#000000",
+    "media": "#882255",  # wine, not black: black reads as the key's neutral symbols
     "other": "#8C8C8C",
 }
 CONFLICT_RED = "#C4001A"
@@ -145,7 +146,7 @@ def reporter_palette(reporters: Sequence[str]) -> dict[str, str]:
     """A colour per reporter, from Okabe–Ito, fixed for a given set of reporters.
 
     Pass every reporter in the data, not only those in view, so a reporter keeps its colour
-    when the filters change. Colours repeat past twelve reporters; `reporter_dashes` then tells
+    when the filters change. Colours repeat past eleven reporters; `reporter_dashes` then tells
     their lines apart.
     """
     names = _unique_sorted(reporters)
@@ -155,7 +156,7 @@ def reporter_palette(reporters: Sequence[str]) -> dict[str, str]:
 
 
 def reporter_dashes(reporters: Sequence[str]) -> dict[str, list[int]]:
-    """A dash pattern per reporter: solid for the first twelve, then one pattern per cycle."""
+    """A dash pattern per reporter: solid for the first eleven, then one pattern per cycle."""
     names = _unique_sorted(reporters)
     return {
         name: list(DASHES[(index // len(REPORTER_COLOURS)) % len(DASHES)])

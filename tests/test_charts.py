@@ -115,15 +115,30 @@ def test_every_shipped_reporter_has_a_colour_of_its_own():
     assert len(set(charts.reporter_palette(reporters).values())) == len(reporters)
 
 
-def test_past_twelve_reporters_colours_repeat_and_dashes_tell_them_apart():
+def test_past_eleven_reporters_colours_repeat_and_dashes_tell_them_apart():
     names = [f"Reporter {index:02d}" for index in range(14)]
     colours = charts.reporter_palette(names)
     dashes = charts.reporter_dashes(names)
-    assert len(set(list(colours.values())[:12])) == 12
-    assert colours["Reporter 00"] == colours["Reporter 12"]
-    assert dashes["Reporter 00"] != dashes["Reporter 12"]
+    assert len(set(list(colours.values())[:11])) == 11
+    assert colours["Reporter 00"] == colours["Reporter 11"]
+    assert dashes["Reporter 00"] != dashes["Reporter 11"]
     pairs = {(colours[name], tuple(dashes[name])) for name in names}
     assert len(pairs) == len(names)
+
+
+def _chroma(colour: str) -> int:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return max(red, green, blue) - min(red, green, blue)
+
+
+def test_no_reporter_or_news_outlet_is_drawn_in_the_keys_neutral_grey_or_black():
+    # The key draws its symbols (a figure, a conflict's span) in dark grey; a reporter drawn in
+    # black or grey would read as part of the key. Only 'other', the least specific side, is
+    # grey, and a light one.
+    assert all(_chroma(colour) >= 60 for colour in charts.REPORTER_COLOURS)
+    sides = charts.affiliation_palette()
+    assert all(_chroma(colour) >= 60 for side, colour in sides.items() if side != "other")
+    assert _chroma(charts.KEY_GREY) < 10
 
 
 def test_every_side_has_its_own_fixed_colour():
