@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from figures.arrays import isin
 from figures.conflicts import Conflict, ConflictSettings
 from figures.contract import AFFILIATION_LABELS, value_as_written
 from figures.filters import NO_PLACE
@@ -366,7 +367,7 @@ def prepare(
         keep = keep[inside] if keep is not None else None
     index = index or ConflictIndex.of(conflicts)
     if len(positions) > max_rows:
-        prefer = np.isin(lines, index.lines) if len(index.lines) else None
+        prefer = isin(lines, index.lines) if len(index.lines) else None
         picked = sample_positions(panel, lines, max_rows, keep, prefer)
         notes.append(
             f"Showing a sample of {len(picked):,} of the {len(positions):,} figures in view "
@@ -530,7 +531,7 @@ def _mark_rows(
     if rows.empty:
         return pd.DataFrame(columns=_MARK_COLUMNS)
     line = rows["line"].to_numpy(np.int64)
-    flagged = np.isin(line, index.lines)
+    flagged = isin(line, index.lines)  # every flagged line: many thousands on a big file
     # Text columns as numpy object arrays: iterating pyarrow-backed columns item by item in
     # Python is several times slower.
     qualifier = _texts(rows["qualifier"])

@@ -34,6 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from figures.arrays import distinct, isin
 from figures.contract import Qualifier, value_as_written
 from figures.vocabulary import METRIC_KINDS, WHOLE_GROUP, Metric, Vocabulary, compare_places
 
@@ -251,7 +252,7 @@ class _Figures:
         ministry's."""
         wanted = np.asarray(rows if isinstance(rows, np.ndarray) else list(rows), np.int64)
         # Most calls ask about figures already numbered: find that out before any sorting.
-        missing = np.unique(wanted[self.source_id[wanted] < 0]) if len(wanted) else wanted
+        missing = distinct(wanted[self.source_id[wanted] < 0]) if len(wanted) else wanted
         if not len(missing):
             return
         positions = self.position[missing]
@@ -272,10 +273,10 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=False)
     names = pd.Series(uniques, dtype=object).fillna("").tolist()
-    distinct = sorted(set(names))  # a missing value and "" are one
-    index = {name: rank for rank, name in enumerate(distinct)}
+    in_order = sorted(set(names))  # a missing value and "" are one
+    index = {name: rank for rank, name in enumerate(in_order)}
     rank = np.array([index[name] for name in names], dtype=np.int64)
-    return rank[codes], np.array(distinct, dtype=object)
+    return rank[codes], np.array(in_order, dtype=object)
 
 
 def _starts(keys: np.ndarray) -> np.ndarray:
@@ -532,7 +533,7 @@ def _ordered(a: int, b: int) -> Pair:
 def _unique_pairs(smaller: np.ndarray, larger: np.ndarray) -> np.ndarray:
     """Distinct pairs in sorted order, via one integer key (np.unique on rows is slow)."""
     span = int(larger.max()) + 1 if len(larger) else 1
-    keys = np.unique(smaller * span + larger)
+    keys = distinct(smaller * span + larger)
     return np.stack([keys // span, keys % span], axis=1)
 
 
@@ -802,7 +803,9 @@ def _first_of_reading(f: _Figures, rows: np.ndarray) -> np.ndarray:
     relays are common in real reporting."""
     if not len(rows):
         return rows
-    pool = np.flatnonzero(np.isin(f.quantity, np.unique(f.quantity[rows])))
+    asked = np.zeros(int(f.quantity[-1]) + 1, dtype=bool)  # quantity ids are 0..n in order
+    asked[f.quantity[rows]] = True
+    pool = np.flatnonzero(asked[f.quantity])
     # A reading is its value, its upper end (ranges) and its claim.
     value_code, _ = pd.factorize(f.value[pool])
     high_code, highs = pd.factorize(f.value_high[pool], use_na_sentinel=False)
@@ -970,9 +973,9 @@ def _dates_text(moments: pd.Series, with_time: np.ndarray) -> list[str]:
     strftime costs about ten microseconds a value.
     """
     stamps = pd.to_datetime(moments).to_numpy("datetime64[m]")
-    distinct, index = np.unique(stamps, return_inverse=True)
+    stamps_once, index = np.unique(stamps, return_inverse=True)
     texts = {}
-    for position, stamp in enumerate(distinct.tolist()):
+    for position, stamp in enumerate(stamps_once.tolist()):
         if stamp is None:
             texts[position] = ("", "")
         else:
@@ -1201,7 +1204,7 @@ def _explain_decrease(d: _Describer, pairs: np.ndarray, same_source: str | None)
     return (
         text
         + _late_relay_note(d, [later], "The lower figure")
-        + _more(len(np.unique(pairs)) - 2)
+        + _more(len(distinct(pairs)) - 2)
         + _self_sentence(same_source)
     )
 
@@ -1255,7 +1258,7 @@ def _explain_part(
             f"{d.who(whole)} gave as of {d.as_of_text(whole)}, before anyone left (the first "
             f"figure of {bounded_label} there is dated {first})."
         )
-    return text + _more(len(np.unique(pairs)) - 2) + _self_sentence(same_source)
+    return text + _more(len(distinct(pairs)) - 2) + _self_sentence(same_source)
 
 
 @dataclass(frozen=True)
@@ -1283,7 +1286,7 @@ def _evidence(f: _Figures, slips: list[np.ndarray], interval_pairs: list[np.ndar
             a, b = pairs[:, 0], pairs[:, 1]
             usable[a[~in_slip[b]]] = False
             usable[b[~in_slip[a]]] = False
-    quantities = np.unique(f.quantity[[int(pairs[0, 0]) for pairs in slips]])
+    quantities = distinct(f.quantity[[int(pairs[0, 0]) for pairs in slips]])
     totals = quantities[f.kind[f.quantity_start[quantities]] == _CUMULATIVE]
     if len(totals):
         pool = np.concatenate([f.rows_of_quantity(int(q)) for q in totals.tolist()])
@@ -1411,21 +1414,21 @@ def find_conflicts(
     if slips:
         f.fetch_sources(np.concatenate(slips).ravel())
         evidence = _evidence(f, slips, [pairs for _, pairs in found_pairs])
-        verdicts = [_probable_reading(f, np.unique(pairs).tolist(), evidence) for pairs in slips]
+        verdicts = [_probable_reading(f, distinct(pairs).tolist(), evidence) for pairs in slips]
     # A miscopied figure makes the interval checks fire too (a total that seems to fall, two
     # figures that cannot both be true); when the right reading is firmly known, those are
     # symptoms of the one slip and are told in its flag instead of as flags of their own.
     miscopy_of = np.full(len(f), -1, dtype=np.int64)
     for index, (pairs, verdict) in enumerate(zip(slips, verdicts, strict=True)):
         if verdict.firm:
-            rows_of_slip = np.unique(pairs)
+            rows_of_slip = distinct(pairs)
             miscopy_of[rows_of_slip[f.value[rows_of_slip] != verdict.value]] = index
     explained: list[list[np.ndarray]] = [[] for _ in slips]
     flags: list[tuple[str, np.ndarray]] = []
     for code, pairs in found_pairs:
         if verdicts and len(pairs):
             slip = _symptom_of(f, pairs, miscopy_of, verdicts)
-            for index in np.unique(slip[slip >= 0]).tolist():
+            for index in distinct(slip[slip >= 0]).tolist():
                 explained[index].append(pairs[slip == index])
             pairs = pairs[slip < 0]
         flags += [(code, component) for component in _components(pairs)]
@@ -1434,7 +1437,7 @@ def find_conflicts(
     if not flags:
         return []
     numbers = _FlagNumbers(f, [pairs for _, pairs in flags])
-    members = np.unique(np.concatenate([*numbers.rows, *(pairs.ravel() for pairs in folded)]))
+    members = distinct(np.concatenate([*numbers.rows, *(pairs.ravel() for pairs in folded)]))
     d = _Describer(f, vocabulary, members.tolist())
     # Each flagged figure's first appearance, for the notes on late relays: one pass.
     d.first_reading = dict(
@@ -1540,7 +1543,7 @@ def _shared_pairs(rows: int, flags: list[np.ndarray], first_typo: int) -> dict[i
     keys = pairs[:, 0] * rows + pairs[:, 1]
     is_typo = flag >= first_typo
     typo_keys, typo_flag = keys[is_typo], flag[is_typo]
-    shared = np.flatnonzero(~is_typo & np.isin(keys, typo_keys))
+    shared = np.flatnonzero(~is_typo & isin(keys, typo_keys))
     order = np.argsort(typo_keys, kind="stable")
     where = np.searchsorted(typo_keys[order], keys[shared])
     found: dict[int, set[int]] = defaultdict(set)
@@ -1583,13 +1586,13 @@ class _FlagNumbers:
         span = int(larger.max()) + 1
         if len(flags) * span * span < 2**62:
             # Every flag's distinct line pairs from one sort of one integer key.
-            keys = np.unique((flag * span + smaller) * span + larger)
+            keys = distinct((flag * span + smaller) * span + larger)
             flag_of, rest = np.divmod(keys, span * span)
-            ends = np.stack(np.divmod(rest, span), axis=1).tolist()
+            low, high = np.divmod(rest, span)
+            ends = list(zip(low.tolist(), high.tolist(), strict=True))
             bounds = np.searchsorted(flag_of, np.arange(len(flags) + 1)).tolist()
             self.line_pairs = [
-                tuple(map(tuple, ends[bounds[index] : bounds[index + 1]]))
-                for index in range(len(flags))
+                tuple(ends[bounds[index] : bounds[index + 1]]) for index in range(len(flags))
             ]
         else:
             self.line_pairs = [
@@ -1599,14 +1602,16 @@ class _FlagNumbers:
 
     def lines_text(self, f: _Figures, flags: list[int]) -> str:
         """The CSV lines of some flags, for a sentence that points at them."""
-        return _some(np.unique(np.concatenate([f.line[self.by_line[flag]] for flag in flags])))
+        return _some(distinct(np.concatenate([f.line[self.by_line[flag]] for flag in flags])))
 
     @staticmethod
     def _split(
         rows: np.ndarray, flag: np.ndarray, order: np.ndarray, span: int, count: int
     ) -> list[np.ndarray]:
         """Each flag's distinct rows, sorted by `order` (a distinct integer per row, < span)."""
-        _, first = np.unique(flag * span + order, return_index=True)  # sorted by flag, order
+        key = flag * span + order
+        first = np.argsort(key, kind="stable")  # sorted by flag, then order
+        first = first[np.r_[True, key[first][1:] != key[first][:-1]]] if len(key) else first
         bounds = np.searchsorted(flag[first], np.arange(1, count))
         return np.split(rows[first], bounds)
 
