@@ -221,6 +221,7 @@ class _Figures:
     first_day_of: dict[int, pd.Series] = field(default_factory=dict)
     first_any_day_of: dict[int, pd.Series] = field(default_factory=dict)  # zeros included
     _source_ids: dict[tuple[str, str], int] = field(default_factory=dict)
+    _reporter_ids: dict[str, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.line)
@@ -229,6 +230,7 @@ class _Figures:
         self.timed = self.minute != _UNTIMED
         # Filled in by fetch_sources for the figures that take part in flags.
         self.source_id = np.full(len(self.line), -1, dtype=np.int64)
+        self.reporter_id = np.full(len(self.line), -1, dtype=np.int64)
         self.primary = np.zeros(len(self.line), dtype=bool)  # published by its originator
 
     def rows_of_quantity(self, quantity: int) -> np.ndarray:
@@ -262,6 +264,7 @@ class _Figures:
             self.source_id[row] = self._source_ids.setdefault(
                 (reporter, outlet), len(self._source_ids)
             )
+            self.reporter_id[row] = self._reporter_ids.setdefault(reporter, len(self._reporter_ids))
             self.primary[row] = reporter == outlet
 
 
@@ -1301,12 +1304,21 @@ def _probable_reading(f: _Figures, rows: list[int], evidence: np.ndarray) -> _Ve
     In order: the only reading the originator published itself (relays copy each other, so
     they are no independent support); the only reading that fits the running total's other
     figures (those `evidence` allows); the reading most outlets give.
+
+    The originator is the reporter a relay of another reading names: a ministry's own 218
+    outranks a wire's 281 attributed to that ministry, but an outlet's own unattributed 281
+    says nothing about what the ministry published.
     """
     by_value: dict[int, list[int]] = defaultdict(list)
     for row in rows:
         by_value[int(f.value[row])].append(row)
     f.fetch_sources(rows)
-    primary = [value for value, members in by_value.items() if f.primary[members].any()]
+    primary = []
+    for value, members in by_value.items():
+        others = [row for row in rows if int(f.value[row]) != value]
+        named = set(f.reporter_id[others].tolist())
+        if any(f.primary[row] and f.reporter_id[row] in named for row in members):
+            primary.append(value)
     if len(primary) == 1:
         return _Verdict(primary[0], "the source itself published it", True)
     if f.kind[rows[0]] == _CUMULATIVE:

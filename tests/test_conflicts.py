@@ -831,3 +831,30 @@ def test_two_untimed_relays_of_an_intraday_total_are_hedged_as_possible_updates(
         figure("2023-09-29", "killed", 1718, reporter="A", outlet="TASS"),
     )
     assert "updates" not in next(c for c in toll if c.code == "likely-typo").explanation
+
+
+def test_the_source_itself_is_the_one_the_other_reading_names():
+    # The ministry's own 218, and a wire that attributes 281 to the ministry: 218 is right.
+    ministry = {"reporter": "Health Ministry", "place": "Stepanakert"}
+    own = flags(
+        figure("2023-10-01", "killed", 218, outlet="Health Ministry", **ministry),
+        figure("2023-10-01", "killed", 281, outlet="Al Jazeera", **ministry),
+    )
+    typo = next(flag for flag in own if flag.code == "likely-typo")
+    assert typo.probable_value == "218"
+    assert "the source itself published it" in typo.explanation
+    # An outlet's own unattributed 281 says nothing of what the ministry published.
+    unattributed = flags(
+        figure("2023-10-01", "killed", 218, outlet="Reuters", **ministry),
+        figure(
+            "2023-10-01",
+            "killed",
+            281,
+            reporter="Al Jazeera",
+            outlet="Al Jazeera",
+            place="Stepanakert",
+        ),
+    )
+    typo = next(flag for flag in unattributed if flag.code == "likely-typo")
+    assert "the source itself published it" not in typo.explanation
+    assert typo.probable_value is None
