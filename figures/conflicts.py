@@ -1170,7 +1170,11 @@ def _explain_contradiction(d: _Describer, rows: list[int], same_source: str | No
     sentence = "; ".join([first, *clauses[1:]])
     every = "both" if len(rows) == 2 else "all"
     sentence += f". The figures describe {d.time_span(rows)} and cannot {every} be true."
-    return sentence + _late_relay_note(d, rows) + _self_sentence(same_source)
+    # A late relay of a running total carries an older, lower reading: only a figure below
+    # another can be one (the higher figure may simply be the total that had not moved).
+    top = max(float(d.f.low[row]) for row in rows)
+    lower = [row for row in rows if d.f.high[row] < top]
+    return sentence + _late_relay_note(d, lower) + _self_sentence(same_source)
 
 
 def _some(lines: Sequence[int] | np.ndarray, shown: int = 5) -> str:
@@ -1585,6 +1589,14 @@ class _FlagNumbers:
         # The first pair, if any, in which a source contradicts itself.
         f.fetch_sources(pairs.ravel())
         same = np.flatnonzero(f.source_id[pairs[:, 0]] == f.source_id[pairs[:, 1]])
+        if len(same):
+            # An outlet repeating a running total's old reading in a later article is a late
+            # relay (the sentence says so), not a source contradicting itself.
+            rows = distinct(pairs[same].ravel())
+            first = _first_of_reading(f, rows)
+            late = rows[(f.kind[rows] == _CUMULATIVE) & (f.day[first] < f.day[rows])]
+            if len(late):
+                same = same[~(isin(pairs[same, 0], late) | isin(pairs[same, 1], late))]
         self.self_row: list[int] = [-1] * len(flags)
         with_same, first = np.unique(flag[same], return_index=True)
         for index, row in zip(with_same.tolist(), pairs[same[first], 0].tolist(), strict=True):

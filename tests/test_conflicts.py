@@ -858,3 +858,29 @@ def test_the_source_itself_is_the_one_the_other_reading_names():
     typo = next(flag for flag in unattributed if flag.code == "likely-typo")
     assert "the source itself published it" not in typo.explanation
     assert typo.probable_value is None
+
+
+def test_a_total_that_had_not_moved_is_not_called_a_late_relay():
+    # 290 injured on the 26th and again on the 27th: the total had not moved. The 209 beside
+    # it on the 27th is the odd one; the repeated 290 is no late relay.
+    found = flags(
+        figure("2023-09-26", "injured", 290, reporter="Ministry", outlet="Ministry"),
+        figure("2023-09-27", "injured", 290, reporter="Ministry", outlet="Ministry"),
+        figure("2023-09-27", "injured", 209, reporter="Ombudsman", outlet="Armenpress"),
+    )
+    contradiction = next(flag for flag in found if flag.code == "contradiction")
+    assert contradiction.lines == (3, 4)
+    assert "repeats one given" not in contradiction.explanation
+
+
+def test_an_outlet_repeating_an_old_total_later_is_a_late_relay_not_a_self_contradiction():
+    gov = {"place": "Armenia", "reporter": "Gov"}
+    found = flags(
+        figure("2023-09-28T20:00", "arrived", 68000, outlet="Gov", **gov),
+        figure("2023-09-30T20:00", "arrived", 100417, outlet="Azatutyun", **gov),
+        figure("2023-10-01", "arrived", 68000, outlet="Azatutyun", **gov),
+    )
+    assert summary(found) == [["decrease", [3, 4], [[3, 4]]]]
+    assert "repeats one given as of 28 Sep 2023, 20:00 (line 2)" in found[0].explanation
+    assert "contradict each other" not in found[0].explanation
+    assert found[0].self_contradiction is False
