@@ -921,6 +921,50 @@ def typo_pairs(f: _Figures) -> dict[Pair, str]:
 # From pairs to flags.
 
 
+def _flag_groups(pairs: np.ndarray) -> list[np.ndarray]:
+    """The pairs of one check grouped into flags: each connected set, except that a figure at
+    odds with many others that agree among themselves (a figure misdated by nine days sits
+    above every later one) is a flag of its own, and the clashes among the rest are flags of
+    theirs. Otherwise one misdated row glues every unrelated late relay into one flag whose
+    sentence can tell only one of them."""
+    groups: list[np.ndarray] = []
+    for component in _components(pairs):
+        odd = _odd_figure(component)
+        if odd is None:
+            groups.append(component)
+            continue
+        involved = (component == odd).any(axis=1)
+        groups.append(component[involved])
+        # Once: the rest are grouped as connected sets again. Splitting them further would
+        # make one flag per late relay of the same day, each listing the same figures.
+        groups += _components(component[~involved])
+    return groups
+
+
+# A figure is the odd one out when it clashes with at least this many others, and at most this
+# share of the pairs among those others clash too: the others agree, it does not.
+_ODD_MIN_CLASHES = 3
+_ODD_MAX_SHARE = 0.25
+
+
+def _odd_figure(component: np.ndarray) -> int | None:
+    """The figure that clashes with most others of a connected set, if those others mostly
+    agree among themselves and some clashes do not involve it; else None."""
+    rows, clashes = np.unique(component, return_counts=True)
+    odd = int(rows[np.argmax(clashes)])  # ties: the first in sorted order, never row order
+    if clashes.max() < _ODD_MIN_CLASHES:
+        return None
+    involved = (component == odd).any(axis=1)
+    rest = component[~involved]
+    if not len(rest):
+        return None
+    others = component[involved]
+    others = np.where(others[:, 0] == odd, others[:, 1], others[:, 0])
+    among = np.count_nonzero(isin(rest[:, 0], others) & isin(rest[:, 1], others))
+    possible = len(others) * (len(others) - 1) / 2
+    return odd if among <= _ODD_MAX_SHARE * possible else None
+
+
 def _components(pairs: np.ndarray) -> list[np.ndarray]:
     """Connected sets of pairs: a list of (k, 2) arrays, one per flag, in a stable order.
 
@@ -1201,6 +1245,9 @@ def _day_label(day: int) -> str:
 
 def _explain_decrease(d: _Describer, pairs: np.ndarray, same_source: str | None) -> str:
     f = d.f
+    odd = _in_every_pair(pairs)
+    if odd is not None and not _mostly_late_relays(d, odd, pairs):
+        return _explain_odd_total(d, odd, pairs) + _self_sentence(same_source)
     a, b = _widest(f, pairs)
     earlier, later = (a, b) if certainly_before(f, a, b) else (b, a)
     text = (
@@ -1213,6 +1260,47 @@ def _explain_decrease(d: _Describer, pairs: np.ndarray, same_source: str | None)
         + _late_relay_note(d, [later], "The lower figure")
         + _more(len(distinct(pairs)) - 2)
         + _self_sentence(same_source)
+    )
+
+
+def _in_every_pair(pairs: np.ndarray) -> int | None:
+    """The figure every one of three or more pairs involves (the odd one out), if any."""
+    if len(pairs) < 3:
+        return None
+    for candidate in (int(pairs[0, 0]), int(pairs[0, 1])):
+        if ((pairs[:, 0] == candidate) | (pairs[:, 1] == candidate)).all():
+            return candidate
+    return None
+
+
+def _mostly_late_relays(d: _Describer, odd: int, pairs: np.ndarray) -> bool:
+    """Whether most figures below an earlier odd one repeat readings the total had before:
+    then they are late relays of older updates, and the odd figure is no fault of its own."""
+    f = d.f
+    others = np.where(pairs[:, 0] == odd, pairs[:, 1], pairs[:, 0]).tolist()
+    if not certainly_before(f, odd, others[0]):
+        return False
+    late = [row for row in others if certainly_before(f, d.first_reading.get(row, row), row)]
+    return len(late) * 2 > len(others)
+
+
+def _explain_odd_total(d: _Describer, odd: int, pairs: np.ndarray) -> str:
+    """One figure of a running total at odds with many others: it is the subject, and the
+    others are counted, with the farthest named."""
+    f = d.f
+    others = np.where(pairs[:, 0] == odd, pairs[:, 1], pairs[:, 0])
+    if certainly_before(f, odd, int(others[0])):
+        side, reach, farthest = "above", "down to", int(others[np.argmin(f.high[others])])
+        when, fault = "later", "its date or its number may be wrong"
+    else:
+        side, reach, farthest = "below", "up to", int(others[np.argmax(f.low[others])])
+        when, fault = "earlier", "it may be an earlier figure relayed later, or miscopied"
+    note = _late_relay_note(d, [odd], "It") if side == "below" else ""
+    return (
+        f"{d.who(odd)} put {d.quantity(odd)} {d.at(odd)} as of {d.as_of_text(odd)}, {side} "
+        f"{len(others)} {when} figures of it, {reach} the {d.figure_of(farthest)} that "
+        f"{d.who(farthest)} gave as of {d.as_of_text(farthest)}. A running total cannot fall"
+        + (f".{note}" if note else f": {fault}.")
     )
 
 
@@ -1447,7 +1535,7 @@ def find_conflicts(
             for index in distinct(slip[slip >= 0]).tolist():
                 explained[index].append(pairs[slip == index])
             pairs = pairs[slip < 0]
-        flags += [(code, component) for component in _components(pairs)]
+        flags += [(code, group) for group in _flag_groups(pairs)]
     flags += [(LIKELY_TYPO, pairs) for pairs in slips]
     folded = [np.concatenate(chunks) if chunks else _NO_PAIRS for chunks in explained]
     if not flags:

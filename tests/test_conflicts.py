@@ -884,3 +884,39 @@ def test_an_outlet_repeating_an_old_total_later_is_a_late_relay_not_a_self_contr
     assert "repeats one given as of 28 Sep 2023, 20:00 (line 2)" in found[0].explanation
     assert "contradict each other" not in found[0].explanation
     assert found[0].self_contradiction is False
+
+
+def test_a_misdated_figure_is_a_flag_of_its_own_not_glue_for_unrelated_ones():
+    gov = {"place": "Armenia", "reporter": "Gov", "outlet": "Gov"}
+    found = flags(
+        figure("2023-09-20", "arrived", 97735, place="Armenia", reporter="Gov", outlet="CivilNet"),
+        *(
+            figure(f"2023-09-{day}T20:00", "arrived", total, **gov)
+            for day, total in ((24, 1050), (25, 6650), (26, 28120), (27, 50243), (28, 65036))
+        ),
+        # A wire dated the 28th repeats the 26th's update: a late relay, unrelated to line 2.
+        figure("2023-09-28", "arrived", 28120, place="Armenia", reporter="Gov", outlet="Wire"),
+    )
+    by_lines = {flag.lines: flag for flag in found}
+    misdated = by_lines[(2, 3, 4, 5, 6, 7, 8)]
+    assert {pair for pair in misdated.pairs if 2 not in pair} == set()
+    assert "put people who arrived in Armenia at 97,735 as of 20 Sep 2023, above 6 later" in (
+        misdated.explanation
+    )
+    assert "its date or its number may be wrong" in misdated.explanation
+    late = by_lines[(6, 8)]
+    assert late.code == "decrease" and "repeats one given as of 26 Sep 2023, 20:00" in (
+        late.explanation
+    )
+
+
+def test_an_update_above_its_late_relays_is_not_called_wrong():
+    gov = {"place": "Armenia", "reporter": "Gov"}
+    found = flags(
+        figure("2023-10-02T11:00", "arrived", 100617, outlet="Gov", **gov),
+        figure("2023-10-02T20:00", "arrived", 100632, outlet="Gov", **gov),
+        *(figure("2023-10-03", "arrived", 100617, outlet=name, **gov) for name in "ABC"),
+    )
+    assert summary(found) == [["decrease", [3, 4, 5, 6], [[3, 4], [3, 5], [3, 6]]]]
+    assert "may be wrong" not in found[0].explanation
+    assert "The lower figure repeats one given as of 2 Oct 2023, 11:00" in found[0].explanation
