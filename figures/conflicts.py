@@ -950,6 +950,8 @@ _ODD_MAX_SHARE = 0.25
 def _odd_figure(component: np.ndarray) -> int | None:
     """The figure that clashes with most others of a connected set, if those others mostly
     agree among themselves and some clashes do not involve it; else None."""
+    if len(component) <= _ODD_MIN_CLASHES:  # no room for its clashes and one more
+        return None
     rows, clashes = np.unique(component, return_counts=True)
     odd = int(rows[np.argmax(clashes)])  # ties: the first in sorted order, never row order
     if clashes.max() < _ODD_MIN_CLASHES:
