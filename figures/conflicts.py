@@ -941,21 +941,25 @@ def _flag_groups(pairs: np.ndarray) -> list[np.ndarray]:
     return groups
 
 
-# A figure is the odd one out when it clashes with at least this many others, and at most this
-# share of the pairs among those others clash too: the others agree, it does not.
+# A figure is the odd one out when it clashes with at least this many others, with at least
+# twice as many as any other figure of its set (it is alone on its side: two sources against
+# three stay one dispute), and at most this share of the pairs among those others clash too:
+# the others agree, it does not.
 _ODD_MIN_CLASHES = 3
 _ODD_MAX_SHARE = 0.25
 
 
 def _odd_figure(component: np.ndarray) -> int | None:
-    """The figure that clashes with most others of a connected set, if those others mostly
-    agree among themselves and some clashes do not involve it; else None."""
+    """The figure that clashes with most others of a connected set, if it stands alone (twice
+    the clashes of any other figure), those others mostly agree among themselves, and some
+    clashes do not involve it; else None."""
     if len(component) <= _ODD_MIN_CLASHES:  # no room for its clashes and one more
         return None
     rows, clashes = np.unique(component, return_counts=True)
-    odd = int(rows[np.argmax(clashes)])  # ties: the first in sorted order, never row order
-    if clashes.max() < _ODD_MIN_CLASHES:
+    ranked = np.sort(clashes)
+    if ranked[-1] < _ODD_MIN_CLASHES or ranked[-1] < 2 * ranked[-2]:
         return None
+    odd = int(rows[np.argmax(clashes)])
     involved = (component == odd).any(axis=1)
     rest = component[~involved]
     if not len(rest):

@@ -41,6 +41,7 @@ import re
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -320,9 +321,12 @@ def written(row: Mapping[str, Any]) -> str:
 
 
 def conflict_id(conflict: Conflict) -> str:
-    # Code and first line: stable while rows are appended (lines never move) and short
-    # enough for a URL.
-    return f"{conflict.code}:{conflict.lines[0]}"
+    # Code, first line and a checksum of every line: short enough for a URL, stable while
+    # rows are appended unless one joins this flag, and unique even where two flags of one
+    # code start on the same line (a figure at odds with many is a flag of its own, and a
+    # figure it clashes with may head another flag).
+    lines = ",".join(map(str, conflict.lines)).encode()
+    return f"{conflict.code}:{conflict.lines[0]}:{zlib.crc32(lines):08x}"
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -698,6 +702,8 @@ def chosen_conflict(conflicts: Sequence[Conflict], ready: bool) -> str:
     pending = st.session_state.get(PENDING_CONFLICT)
     if pending and ready:
         st.session_state.pop(PENDING_CONFLICT)
+        # A link made before flags carried a checksum says only 'code:first line'.
+        pending = next((i for i in ids if i == pending or i.startswith(f"{pending}:")), pending)
         if pending in ids:
             st.session_state[W_CONFLICT] = pending
         else:

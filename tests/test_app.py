@@ -17,7 +17,10 @@ from streamlit.testing.v1 import AppTest
 
 import figures.ui
 from figures import charts
-from figures.ui import data_path
+from figures.conflicts import find_conflicts
+from figures.ui import conflict_id, data_path
+from figures.validation import load_figures
+from figures.vocabulary import load_vocabulary
 
 pytestmark = pytest.mark.integration
 
@@ -164,18 +167,53 @@ def test_a_conflict_quotes_its_figures_outside_the_view_too(data_file):
 
 def test_choosing_a_conflict_highlights_its_figures_and_goes_into_the_url(data_file):
     at = app()
-    at.button(key="highlight-contradiction:12").click().run()
+    troops = conflict_id(find_conflicts(load_figures(data_file).rows, load_vocabulary())[0])
+    assert troops.startswith("contradiction:12:")
+    at.button(key=f"highlight-{troops}").click().run()
     assert not at.exception
     rows = chart_rows(at)
     assert set(rows.loc[rows["highlighted"], "line"]) == {12, 13, 14}
-    assert url(at)["conflict"] == ["contradiction:12"]
-    assert at.selectbox(key="f_conflict").value == "contradiction:12"
+    assert url(at)["conflict"] == [troops]
+    assert at.selectbox(key="f_conflict").value == troops
 
 
 def test_a_shared_link_to_a_conflict_reopens_it_highlighted(data_file):
-    at = app(conflict="contradiction:12")
-    rows = chart_rows(at)
-    assert set(rows.loc[rows["highlighted"], "line"]) == {12, 13, 14}
+    troops = conflict_id(find_conflicts(load_figures(data_file).rows, load_vocabulary())[0])
+    for link in (troops, "contradiction:12"):  # the second as links were made before 2026-12
+        at = app(conflict=link)
+        rows = chart_rows(at)
+        assert set(rows.loc[rows["highlighted"], "line"]) == {12, 13, 14}
+
+
+def test_two_flags_of_one_code_that_start_on_one_line_each_get_their_own_controls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # A running total updated daily (lines 2-11), a low figure dated the 24th (line 12) below
+    # the first three updates, and a figure misdated to the 20th (line 13) above them all:
+    # the misdated figure is a flag of its own, and the low one's clashes another, both
+    # starting on line 2.
+    updates = [
+        f"2023-09-{day}T20:00,arrived,,,{500 + 1000 * (day - 21)},,Armenia,Gov,armenia,Gov,,,q,"
+        for day in range(21, 31)
+    ]
+    rows = [
+        *updates,
+        "2023-09-24,arrived,,,450,,Armenia,Gov,armenia,Wire,,,q,",
+        "2023-09-20,arrived,,,999999,,Armenia,Gov,armenia,CivilNet,,,q,",
+    ]
+    path = tmp_path / "figures.csv"
+    header = "as_of,metric,group,qualifier,value,value_high,place,reported_by,affiliation,"
+    header += "outlet,published,url,quote,notes"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    flags = find_conflicts(load_figures(path).rows, load_vocabulary())
+    assert [(flag.code, flag.lines[0]) for flag in flags].count(("decrease", 2)) == 2
+    ids = [conflict_id(flag) for flag in flags]
+    assert len(set(ids)) == len(ids)
+    monkeypatch.setenv("FIGURES_DATA", str(path))
+    at = app()
+    assert not at.exception
+    for key in ids:
+        at.button(key=f"highlight-{key}")  # each flag has its own control
 
 
 def test_the_figures_table_links_only_http_addresses(data_file):
