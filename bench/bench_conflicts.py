@@ -6,7 +6,7 @@ The rows look like real reporting at scale: many quantities (metric × group × 
 running total updated several times a day and relayed by wires with and without the hour, or a
 stock estimated now and then; about one quantity in fifty has a real dispute and one in fifty a
 miscopied digit, so the engine has flags to build, as it would on real data. Each row carries a
-quote and a note as long as the shipped rows' (about 280 bytes a row against the shipped
+quote and a note as long as the shipped rows' (about 285 bytes a row against the shipped
 file's 300), since the comparison is with reading the file; the same rows with placeholder
 text (a bare number as the quote, no notes) are read too, and that ratio printed. Each size runs in
 a fresh process so peak memory (ru_maxrss) is that size's own. Target (issue 8): 1M rows in

@@ -14,7 +14,8 @@ describe the same quantity when metric, group and place agree. The engine flags:
 - `likely-typo`: two figures of one quantity, day and qualifier whose digits look like one
   number copied wrongly (one digit changed, dropped, added or two swapped, or ten times).
 
-Figures that disagree are grouped into one flag per connected set, with every pair listed.
+Figures that disagree are grouped into one flag per connected set, with every pair listed;
+a figure at odds with many others that agree among themselves is a flag of its own.
 The work is sort-and-sweep: numpy finds the few rows that can possibly conflict (per quantity
 and day), and only those are compared pair by pair.
 """
@@ -161,7 +162,8 @@ def _place_keys(places: pd.Series, vocabulary: Vocabulary) -> np.ndarray:
     Only the distinct names are normalised and ranked, in pyarrow: a big file names tens of
     thousands of places, and a Python loop over them cost more than the factorising."""
     code, names = pd.factorize(places, use_na_sentinel=False)
-    compared = compare_places(pa.array(np.asarray(names, dtype=object), type=pa.string()))
+    names = np.asarray(names, dtype=object)
+    compared = compare_places(pa.array(names, type=pa.string(), from_pandas=True))
     if vocabulary.places:
         linked = pc.index_in(compared, value_set=pa.array(list(vocabulary.places)))
         joined = pc.take(pa.array(list(vocabulary.places.values())), linked)
@@ -492,8 +494,9 @@ def disjoint(f: _Figures, a, b):  # type: ignore[no-untyped-def]
 # compared. Rows are sorted by quantity, day and minute, so every "same quantity and day" or
 # "same moment" set is a run of consecutive rows: its extremes are one reduceat, no hashing.
 
-# A relative tolerance for float noise, so `about` at exactly its edge still agrees.
-_EPSILON = 1e-9
+# A relative tolerance for float noise, so `about` at exactly its edge still agrees. Small
+# enough that a fall of one at the largest value the checker accepts (10**12) still shows.
+_EPSILON = 1e-14
 # Candidate pairs are compared in chunks of about this many, to bound memory on odd files.
 _PAIR_CHUNK = 1 << 21
 
@@ -897,10 +900,13 @@ def typo_pairs(f: _Figures) -> dict[Pair, str]:
             value: {int(f.minute[r]) for r in rows_of if f.minute[r] != _UNTIMED}
             for value, rows_of in by_value.items()
         }
+        stale: dict[int, bool] = {}
         for value, rows_of in by_value.items():
             first = first_of[rows_of[0]]
-            if f.day[first] < f.day[rows_of[0]]:
+            stale[value] = bool(f.day[first] < f.day[rows_of[0]])
+            if stale[value]:
                 hours[value].add((int(f.day[first]), int(f.minute[first])))
+        total = f.kind[int(members[0])] == _CUMULATIVE
         ordered_values = sorted(by_value)
         for i, a_value in enumerate(ordered_values):
             for b_value in ordered_values[i + 1 :]:
@@ -909,6 +915,10 @@ def typo_pairs(f: _Figures) -> dict[Pair, str]:
                     continue
                 if hours[a_value] and hours[b_value] and not hours[a_value] & hours[b_value]:
                     continue  # two stamped updates
+                if total and stale[a_value] and not stale[b_value]:
+                    # An earlier day's total relayed today, and a higher reading new today:
+                    # the day's update, whatever its digits (1,294 then 1,394).
+                    continue
                 for a in by_value[a_value]:
                     for b in by_value[b_value]:
                         if f.timed[a] and f.timed[b] and f.minute[a] != f.minute[b]:
@@ -1041,6 +1051,12 @@ def _dates_text(moments: pd.Series, with_time: np.ndarray) -> list[str]:
     ]
 
 
+def _in_sentence(label: str) -> str:
+    """A label as it reads mid-sentence: 'Children' -> 'children', but 'UN staff' stays."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]
+
+
 class _Describer:
     """Builds the sentences of flags from the rows (who, where, when, what)."""
 
@@ -1150,9 +1166,9 @@ class _Describer:
         text = metric.label[:1].lower() + metric.label[1:]
         counts_people = text.startswith("people ")
         if include_group and f.group_name(row) != WHOLE_GROUP:
-            group = self.vocabulary.group_label(f.group_name(row)).lower()
+            group = _in_sentence(self.vocabulary.group_label(f.group_name(row)))
             text = group + text[len("people") :] if counts_people else f"{text} ({group})"
-        elif article and metric.place_preposition == "of":
+        if article and metric.place_preposition == "of" and not counts_people:
             # Something the place has: 'put the population of …', but 'put troops in …'.
             text = f"the {text}"
         place = self.cell("place", row)
@@ -1178,10 +1194,14 @@ class _Describer:
     def ref(self, row: int) -> FigureRef:
         return self._refs[row]
 
+    def by_reading(self, rows: list[int]) -> list[int]:
+        """Rows from the highest reading to the lowest (then by line): the order of clauses."""
+        return sorted(rows, key=lambda r: (-self.f.high[r], -self.f.low[r], self.f.line[r]))
+
     def claims_by_value(self, rows: list[int]) -> list[str]:
         """'A and B said there were none', 'C put it at about 10,000': one clause per reading."""
         readings: dict[str, list[int]] = defaultdict(list)
-        for row in sorted(rows, key=lambda r: (-self.f.high[r], -self.f.low[r], self.f.line[r])):
+        for row in self.by_reading(rows):
             readings[self.written(row)].append(row)
         clauses = []
         for reading_rows in readings.values():
@@ -1212,11 +1232,10 @@ class _Describer:
 
 def _explain_contradiction(d: _Describer, rows: list[int], same_source: str | None) -> str:
     clauses = d.claims_by_value(rows)
-    first = clauses[0].replace(" put it at ", f" put {d.quantity(rows[0])} at ", 1)
-    if " said there were none" in first:
-        first = first.replace(
-            " said there were none", f" said there were no {d.quantity(rows[0], article=False)}"
-        )
+    # The first clause is the highest reading, which cannot be "none" in a contradiction; it
+    # names the quantity as that reading's source wrote the place.
+    highest = d.by_reading(rows)[0]
+    first = clauses[0].replace(" put it at ", f" put {d.quantity(highest)} at ", 1)
     sentence = "; ".join([first, *clauses[1:]])
     every = "both" if len(rows) == 2 else "all"
     sentence += f". The figures describe {d.time_span(rows)} and cannot {every} be true."
@@ -1357,7 +1376,8 @@ def _explain_part(
             f"{d.who(part)} put {d.quantity(part)} {d.at(part)} as of "
             f"{d.as_of_text(part)}, more than the {bound} of {d.written(whole)} that "
             f"{d.who(whole)} gave as of {d.as_of_text(whole)}, before anyone left (the first "
-            f"figure of {bounded_label} there is dated {first})."
+            f"figure of {bounded_label}{' there' if d.cell('place', part) else ''} is dated "
+            f"{first})."
         )
     return text + _more(len(distinct(pairs)) - 2) + _self_sentence(same_source)
 
@@ -1454,7 +1474,8 @@ def _explain_typo(
 ) -> tuple[str, str | None]:
     f = d.f
     clauses = d.claims_by_value(rows)
-    first = clauses[0].replace(" put it at ", f" put {d.quantity(rows[0])} at ", 1)
+    highest = d.by_reading(rows)[0]
+    first = clauses[0].replace(" put it at ", f" put {d.quantity(highest)} at ", 1)
     text = (
         f"{'; '.join([first, *clauses[1:]])}. For {d.time_span(rows)} these look like one "
         f"number copied wrongly ({how})."
@@ -1690,7 +1711,10 @@ class _FlagNumbers:
             first = _first_of_reading(f, rows)
             late = rows[(f.kind[rows] == _CUMULATIVE) & (f.day[first] < f.day[rows])]
             if len(late):
-                same = same[~(isin(pairs[same, 0], late) | isin(pairs[same, 1], late))]
+                # Only the lower figure of a pair can be the old reading relayed late.
+                a, b = pairs[same, 0], pairs[same, 1]
+                lower = np.where(f.high[a] < f.low[b], a, b)
+                same = same[~isin(lower, late)]
         self.self_row: list[int] = [-1] * len(flags)
         with_same, first = np.unique(flag[same], return_index=True)
         for index, row in zip(with_same.tolist(), pairs[same[first], 0].tolist(), strict=True):

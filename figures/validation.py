@@ -79,10 +79,12 @@ def check_moment(text: str, column: str = "as_of") -> tuple[dt.datetime, bool]:
     if not match:
         zoned = _ZONED_RE.match(text)
         if zoned:
+            # With an offset, the time before it is the local time; 'Z' is UTC, not local.
+            local = "" if text.rstrip().endswith("Z") else f" ({zoned.group(1)})"
             raise CellError(
                 "bad-date",
-                f"{text!r} has a time zone; write the local time the source gives "
-                f"({zoned.group(1)}) and name the zone in notes if it matters",
+                f"{text!r} has a time zone; write the local time the source gives{local} "
+                "and name the zone in notes if it matters",
             )
         hint = ""
         if re.match(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}$", text):

@@ -192,7 +192,7 @@ def parse_metrics(path: Path) -> tuple[dict[str, Metric], list[ValidationError]]
             bounded_by=row.get("bounded_by") or None,
             window_days=int(window_text) if window_text else None,
             description=row.get("description", ""),
-            place_preposition=row.get("place_preposition", "").strip() or "in",
+            place_preposition=row.get("place_preposition", "").strip().lower() or "in",
         )
     for line, row in rows:
         bound = row.get("bounded_by", "")

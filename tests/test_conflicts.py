@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pandas as pd
 import pytest
 
 from figures.conflicts import (
@@ -636,14 +639,29 @@ def test_a_relay_dated_the_next_day_that_repeats_the_last_update_is_not_a_miscop
 
 
 def test_a_miscopy_of_a_stale_reading_is_still_a_miscopy():
-    # The wire repeats yesterday's 19,308 late; another prints it as 19,380, which nobody
-    # ever published: that reading is still a slip of the other.
+    # The wire repeats yesterday's 19,308 late; another prints it as 19,038, below the total
+    # it had already reached: that reading is still a slip of the other.
     found = flags(
         figure("2023-09-26T20:00", "arrived", 19308, place="Armenia", reporter="Gov", outlet="Gov"),
         figure("2023-09-27", "arrived", 19308, place="Armenia", reporter="Gov", outlet="Wire A"),
-        figure("2023-09-27", "arrived", 19380, place="Armenia", reporter="Gov", outlet="Wire B"),
+        figure("2023-09-27", "arrived", 19038, place="Armenia", reporter="Gov", outlet="Wire B"),
     )
-    assert summary(found) == [["likely-typo", [3, 4], [[3, 4]]]]
+    assert [flag.code for flag in found if flag.code == "likely-typo"] == ["likely-typo"]
+    typo = next(flag for flag in found if flag.code == "likely-typo")
+    assert typo.lines == (3, 4) and typo.probable_value == "19,308"
+
+
+def test_yesterdays_total_relayed_today_beside_a_higher_new_reading_is_no_slip():
+    # A toll of 1,294 on the 21st, relayed again on the 22nd beside the ministry's 1,394 of
+    # the 22nd: one digit apart, but an old total and its update (a daily metric, no hours).
+    found = flags(
+        figure("2023-09-21", "killed", 1294, reporter="Ministry", outlet="Ministry"),
+        figure("2023-09-22", "killed", 1294, reporter="Ministry", outlet="Wire"),
+        figure("2023-09-22", "killed", 1394, reporter="Ministry", outlet="Ministry"),
+    )
+    assert all(flag.code != "likely-typo" for flag in found)
+    contradiction = next(flag for flag in found if flag.code == "contradiction")
+    assert "Line 3 repeats one given as of 21 Sep 2023 (line 2)" in contradiction.explanation
 
 
 def test_an_untimed_reading_beside_a_stamped_update_may_be_another_update_and_says_so():
@@ -920,3 +938,62 @@ def test_an_update_above_its_late_relays_is_not_called_wrong():
     assert summary(found) == [["decrease", [3, 4, 5, 6], [[3, 4], [3, 5], [3, 6]]]]
     assert "may be wrong" not in found[0].explanation
     assert "The lower figure repeats one given as of 2 Oct 2023, 11:00" in found[0].explanation
+
+
+def test_a_source_that_repeats_a_total_and_then_falls_below_it_contradicts_itself():
+    # S repeats O's 1,000 on the 22nd (a higher figure, so no late relay), then gives 800.
+    found = flags(
+        figure("2023-09-21", "killed", 1000, reporter="O", outlet="O"),
+        figure("2023-09-22", "killed", 1000, reporter="S", outlet="S"),
+        figure("2023-09-23", "killed", 800, reporter="S", outlet="S"),
+    )
+    decrease = next(flag for flag in found if flag.code == "decrease")
+    assert decrease.self_contradiction is True
+    assert "S gave figures that contradict each other" in decrease.explanation
+
+
+def test_each_source_keeps_its_own_name_for_the_place_in_the_sentence():
+    # Khankendi and Stepanakert are one place (places.csv); the higher reading is the
+    # ombudsman's, who wrote Stepanakert.
+    found = flags(
+        figure("2023-09-20", "killed", 100, place="Khankendi", reporter="Azerbaijani MoD"),
+        figure("2023-09-20", "killed", 500, place="Stepanakert", reporter="Armenian Ombudsman"),
+    )
+    assert "Armenian Ombudsman (Outlet A) put people killed in Stepanakert at 500" in (
+        found[0].explanation
+    )
+
+
+def test_a_fall_of_one_is_seen_at_the_largest_values_the_checker_accepts():
+    found = flags(
+        figure("2023-09-20", "killed", 10**12),
+        figure("2023-09-21", "killed", 10**12 - 1, reporter="B"),
+    )
+    assert [flag.code for flag in found] == ["decrease"]
+
+
+def test_a_missing_place_in_a_table_built_by_hand_is_a_blank_place():
+    rows = table(figure("2023-09-19", "troops", 0), figure("2023-09-19", "troops", 10000))
+    rows["place"] = pd.Series([None, None], dtype=object).astype(rows["place"].dtype)
+    assert [flag.code for flag in find_conflicts(rows, VOCABULARY)] == ["contradiction"]
+
+
+def test_group_labels_read_as_words_in_a_sentence():
+    # An analyst's label that starts with an acronym keeps its capitals.
+    groups = dict(VOCABULARY.groups)
+    groups["civilians"] = replace(groups["civilians"], label="UN staff")
+    staff = find_conflicts(
+        table(
+            figure("2023-09-20", "killed", 5, group="civilians"),
+            figure("2023-09-20", "killed", 2, group="civilians", reporter="B"),
+        ),
+        replace(VOCABULARY, groups=groups),
+    )
+    assert "put UN staff killed in Nagorno-Karabakh at 5" in staff[0].explanation
+    elderly = flags(
+        figure("2023-09-19", "population", 100, group="elderly"),
+        figure("2023-09-19", "population", 10, group="elderly", reporter="B"),
+    )
+    assert "put the population (elderly people) of Nagorno-Karabakh at 100" in (
+        elderly[0].explanation
+    )

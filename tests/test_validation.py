@@ -440,3 +440,10 @@ def test_a_time_with_a_zone_is_told_to_give_the_local_time() -> None:
     assert flat(result.errors) == [[2, "as_of", "bad-date"]]
     assert "time zone" in result.errors[0].message
     assert "(2023-09-30T20:00)" in result.errors[0].message
+
+
+def test_a_utc_time_is_not_offered_as_the_local_time() -> None:
+    result = load(one_row(REQUIRED, "2023-09-30T16:00Z,fled,100000,A,armenia,AFP,words"))
+    assert flat(result.errors) == [[2, "as_of", "bad-date"]]
+    assert "time zone" in result.errors[0].message
+    assert "(2023-09-30T16:00)" not in result.errors[0].message
