@@ -632,13 +632,41 @@ def decrease_candidates(f: _Figures) -> np.ndarray:
     return np.flatnonzero(cumulative & (f.high < threshold * (1 - _EPSILON)))
 
 
+# The decrease check narrows each candidate's range of earlier rows (see _first_above) once
+# the plain ranges hold more than this many rows per row of the table.
+_NARROW_FROM = 1
+
+
+def _first_above(f: _Figures, candidates: np.ndarray) -> np.ndarray:
+    """For each candidate, the first row of its quantity at which the quantity's running max
+    of lows exceeds the candidate's high: no row before it can be above the candidate.
+
+    A running total rises, so the rows above a late, low figure are the recent ones; starting
+    there keeps a long total with many slips from comparing every figure with every other."""
+    asked = np.zeros(int(f.quantity[-1]) + 1, dtype=bool)
+    asked[f.quantity[candidates]] = True
+    rows = np.flatnonzero(asked[f.quantity])  # whole quantities, in sorted order
+    running = pd.Series(f.low[rows]).groupby(f.quantity[rows]).cummax().to_numpy(np.float64)
+    # (quantity, running max) is sorted along `rows`: one integer key searches it.
+    levels = distinct(running)
+    key = f.quantity[rows] * (len(levels) + 1) + np.searchsorted(levels, running)
+    wanted = f.quantity[candidates] * (len(levels) + 1) + np.searchsorted(
+        levels, f.high[candidates], side="right"
+    )
+    return rows[np.minimum(np.searchsorted(key, wanted), len(rows) - 1)]
+
+
 def decrease_pairs(f: _Figures) -> np.ndarray:
     b = decrease_candidates(f)
     keys = _day_keys(f, 0)
+    first = f.quantity_start[f.quantity[b]]
+    end = np.searchsorted(keys, keys[b], side="right")
+    if len(b) and int((end - first).sum()) > _NARROW_FROM * len(f):  # long totals, many slips
+        first = np.maximum(first, _first_above(f, b))
     return _pairs_in_ranges(
         b,
-        f.quantity_start[f.quantity[b]],
-        np.searchsorted(keys, keys[b], side="right"),
+        first,
+        end,
         # a is the candidate (the later, lower figure); b runs over the rows before it.
         lambda later, earlier: (
             (f.low[earlier] * (1 - _EPSILON) > f.high[later]) & certainly_before(f, earlier, later)
@@ -1416,12 +1444,53 @@ def _evidence(f: _Figures, slips: list[np.ndarray], interval_pairs: list[np.ndar
     return usable
 
 
-def _probable_reading(f: _Figures, rows: list[int], evidence: np.ndarray) -> _Verdict:
+class _TotalCourse:
+    """Where a running total stood, from the figures that may serve as evidence: for each
+    day, the highest low before it and the lowest high after it, one pass per quantity asked
+    about. A slip's readings are then checked against the other days in constant time and
+    against their own day's few figures: a scan of the whole quantity per slip grew with the
+    square of a long total's figures."""
+
+    def __init__(self, f: _Figures, evidence: np.ndarray):
+        self.f, self.evidence = f, evidence
+        self._days: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def _of(self, quantity: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        if quantity not in self._days:
+            f, rows = self.f, self.f.rows_of_quantity(quantity)
+            usable = self.evidence[rows]
+            low = np.where(usable, f.low[rows], -np.inf)
+            high = np.where(usable, f.high[rows], np.inf)
+            starts = _starts(f.day[rows])  # the quantity's rows are sorted by day
+            day_low = np.maximum.reduceat(low, starts)
+            day_high = np.minimum.reduceat(high, starts)
+            before = np.r_[-np.inf, np.maximum.accumulate(day_low)[:-1]]
+            after = np.r_[np.minimum.accumulate(day_high[::-1])[::-1][1:], np.inf]
+            self._days[quantity] = (f.day[rows][starts], rows[0] + starts, before, after)
+        return self._days[quantity]
+
+    def fits(self, row: int, slip: list[int]) -> bool:
+        """Whether a reading fits the total's other figures: none certainly before it is
+        above it, none certainly after it is below it (the slip's own rows aside)."""
+        f = self.f
+        days, starts, before, after = self._of(int(f.quantity[row]))
+        day = int(np.searchsorted(days, f.day[row]))
+        if before[day] > f.high[row] or after[day] < f.low[row]:
+            return False
+        end = starts[day + 1] if day + 1 < len(starts) else f.quantity_end[f.quantity[row]]
+        same = np.arange(starts[day], end)
+        same = same[self.evidence[same] & ~isin(same, np.asarray(slip))]
+        higher_before = certainly_before(f, same, row) & (f.low[same] > f.high[row])
+        lower_after = certainly_before(f, row, same) & (f.high[same] < f.low[row])
+        return not (higher_before | lower_after).any()
+
+
+def _probable_reading(f: _Figures, rows: list[int], course: _TotalCourse) -> _Verdict:
     """The reading other figures support, if any.
 
     In order: the only reading the originator published itself (relays copy each other, so
     they are no independent support); the only reading that fits the running total's other
-    figures (those `evidence` allows); the reading most outlets give.
+    figures (those `course` takes as evidence); the reading most outlets give.
 
     The originator is the reporter a relay of another reading names: a ministry's own 218
     outranks a wire's 281 attributed to that ministry, but an outlet's own unattributed 281
@@ -1440,18 +1509,7 @@ def _probable_reading(f: _Figures, rows: list[int], evidence: np.ndarray) -> _Ve
     if len(primary) == 1:
         return _Verdict(primary[0], "the source itself published it", True)
     if f.kind[rows[0]] == _CUMULATIVE:
-        others = f.rows_of_quantity(int(f.quantity[rows[0]]))
-        # The quantity's rows are one run: mark the slip's own rows by their offset in it.
-        outside = np.ones(len(others), dtype=bool)
-        outside[np.asarray(rows) - others[0]] = False
-        others = others[outside & evidence[others]]
-        fits = []
-        for value, value_rows in by_value.items():
-            row = value_rows[0]
-            higher_before = certainly_before(f, others, row) & (f.low[others] > f.high[row])
-            lower_after = certainly_before(f, row, others) & (f.high[others] < f.low[row])
-            if not (higher_before | lower_after).any():
-                fits.append(value)
+        fits = [value for value, value_rows in by_value.items() if course.fits(value_rows[0], rows)]
         if len(fits) == 1:
             return _Verdict(fits[0], "it is the only reading that fits the running total", True)
     outlets = {
@@ -1545,7 +1603,8 @@ def find_conflicts(
     if slips:
         f.fetch_sources(np.concatenate(slips).ravel())
         evidence = _evidence(f, slips, [pairs for _, pairs in found_pairs])
-        verdicts = [_probable_reading(f, distinct(pairs).tolist(), evidence) for pairs in slips]
+        course = _TotalCourse(f, evidence)
+        verdicts = [_probable_reading(f, distinct(pairs).tolist(), course) for pairs in slips]
     # A miscopied figure makes the interval checks fire too (a total that seems to fall, two
     # figures that cannot both be true); when the right reading is firmly known, those are
     # symptoms of the one slip and are told in its flag instead of as flags of their own.

@@ -191,3 +191,20 @@ def test_the_sort_by_quantity_day_minute_and_line_holds_for_keys_of_any_size(key
     )
     expected = np.lexsort((line, minute, day, quantity))
     assert (line[shuffled][order] == line[expected]).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(figure_rows())
+def test_narrowing_a_long_totals_ranges_finds_the_same_decreases(rows):
+    # On a big file the decrease check skips the earlier rows that cannot be above a
+    # candidate; it must find exactly the pairs the full comparison finds.
+    prepared = conflicts._prepare(rows, VOCABULARY, conflicts.ConflictSettings())
+    if not len(prepared):
+        return
+    full = conflicts.decrease_pairs(prepared)
+    narrowing, conflicts._NARROW_FROM = conflicts._NARROW_FROM, -1
+    try:
+        narrowed = conflicts.decrease_pairs(prepared)
+    finally:
+        conflicts._NARROW_FROM = narrowing
+    assert np.array_equal(full, narrowed)
