@@ -1111,6 +1111,8 @@ class _Describer:
         published = _dates_text(f.rows["published"].take(positions), np.zeros_like(has_time))
         self._as_of_text = dict(zip(members, as_of, strict=True))
         self._published_text = dict(zip(members, published, strict=True))
+        published_days = f.rows["published"].take(positions).to_numpy("datetime64[D]")
+        self._published_day = dict(zip(members, published_days.tolist(), strict=True))
         highs = [None if math.isnan(high) else int(high) for high in f.value_high[members]]
         written = [
             value_as_written(_QUALIFIERS[qualifier], value, high)
@@ -1222,6 +1224,38 @@ class _Describer:
     def ref(self, row: int) -> FigureRef:
         return self._refs[row]
 
+    def sources(self, rows: list[int]) -> list[str]:
+        """Who gave one reading, a reporter once however many outlets relayed it: 'Government
+        of Armenia (itself, BBC and UNHCR, 29 Sep 2023)', not the reporter's name per outlet."""
+        by_reporter: dict[str, list[int]] = defaultdict(list)
+        for row in rows:
+            by_reporter[self.reporter(row)].append(row)
+        names = []
+        for reporter, mine in by_reporter.items():
+            if len(mine) == 1:
+                names.append(self.who(mine[0]))
+                continue
+            outlets: list[str] = []
+            for row in mine:
+                outlet = str(self.cell("outlet", row) or "")
+                own = not outlet or outlet.casefold() == reporter.casefold()
+                outlet = "itself" if own else outlet
+                if outlet not in outlets:
+                    outlets.append(outlet)
+            if "itself" in outlets:  # its own release first
+                outlets.remove("itself")
+                outlets.insert(0, "itself")
+            listed = outlets if len(outlets) <= 3 else [*outlets[:2], f"{len(outlets) - 2} more"]
+            parts = [
+                listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + f" and {listed[-1]}"
+            ]
+            days = sorted({self._published_day[row] for row in mine} - {None})
+            if days:
+                first, last = (_day_label_of(day) for day in (days[0], days[-1]))
+                parts.append(first if first == last else f"{first} to {last}")
+            names.append(f"{reporter} ({', '.join(parts)})")
+        return names
+
     def by_reading(self, rows: list[int]) -> list[int]:
         """Rows from the highest reading to the lowest (then by line): the order of clauses."""
         return sorted(rows, key=lambda r: (-self.f.high[r], -self.f.low[r], self.f.line[r]))
@@ -1233,7 +1267,7 @@ class _Describer:
             readings[self.written(row)].append(row)
         clauses = []
         for reading_rows in readings.values():
-            names = [self.who(row) for row in reading_rows]
+            names = self.sources(reading_rows)
             if len(names) > 3:
                 # Ten relays of one wire story should not make a paragraph; the lines list all.
                 names = [*names[:2], f"{len(names) - 2} others"]
@@ -1289,6 +1323,10 @@ def _more(count: int) -> str:
 
 def _self_sentence(same_source: str | None) -> str:
     return f" {same_source} gave figures that contradict each other." if same_source else ""
+
+
+def _day_label_of(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def _day_label(day: int) -> str:
@@ -1561,8 +1599,8 @@ def _explain_typo(
         lines = sorted({int(line) for line in f.line[explained].ravel()} - set(f.line[rows]))
         if lines:
             text += (
-                f" Read as written, {other} would also disagree with line(s) {_some(lines)}; "
-                "those disagreements are listed here, not as flags of their own."
+                f" Read as written, {other} also clashes with line(s) {_some(lines, 3)}; those "
+                "clashes are told here, not flagged apart."
             )
         else:
             every = "both" if others == 1 else "all"

@@ -529,7 +529,16 @@ def test_many_relays_of_one_reading_are_summarised_in_the_sentence():
     relays = [figure("2023-09-19", "troops", 0, outlet=f"Wire {n}") for n in range(6)]
     found = flags(*relays, TROOPS_MANY)
     assert len(found) == 1 and len(found[0].lines) == 7
-    assert "and 4 others said there were no" in found[0].explanation
+    # One reporter through six wires is named once, its outlets counted past two.
+    assert "; Reporter A (Wire 0, Wire 1 and 4 more) said there were none." in (
+        found[0].explanation
+    )
+    # Six reporters are two names and a count.
+    others = [figure("2023-09-19", "troops", 0, reporter=f"Minister {n}") for n in range(6)]
+    found = flags(*others, TROOPS_MANY)
+    assert "Minister 0 (Outlet A), Minister 1 (Outlet A) and 4 others said there were none" in (
+        found[0].explanation
+    )
 
 
 # --- findings of a review against realistic reporting ----------------------------------------
@@ -739,7 +748,7 @@ def test_a_miscopy_that_upsets_many_figures_names_a_few_and_keeps_every_pair():
         figure("2023-09-30T20:00", "arrived", 10417, place="Armenia", reporter="Gov", outlet="AP"),
     )
     assert [flag.code for flag in found] == ["likely-typo"]
-    assert "line(s) 2, 3, 4, 5, 6 and 3 more" in found[0].explanation
+    assert "line(s) 2, 3, 4 and 5 more" in found[0].explanation
     assert {(line, 11) for line in range(2, 10)} <= set(found[0].explained_pairs)
 
 
@@ -785,7 +794,7 @@ def test_a_dropped_digit_that_clashes_with_earlier_figures_is_not_called_a_possi
     )
     assert [flag.code for flag in found] == ["likely-typo"]
     assert "another of that day's updates" not in found[0].explanation
-    assert "would also disagree with line(s) 2" in found[0].explanation
+    assert "also clashes with line(s) 2;" in found[0].explanation
 
 
 def test_people_remaining_move_during_the_day_as_people_leave():
@@ -997,3 +1006,14 @@ def test_group_labels_read_as_words_in_a_sentence():
     assert "put the population (elderly people) of Nagorno-Karabakh at 100" in (
         elderly[0].explanation
     )
+
+
+def test_one_reporter_relayed_by_several_outlets_is_named_once_with_its_dates():
+    gov = {"place": "Armenia", "reporter": "Government of Armenia"}
+    found = flags(
+        figure("2023-09-26", "arrived", 28120, outlet="Government of Armenia", **gov),
+        figure("2023-09-26", "arrived", 28120, outlet="Azatutyun", **gov),
+        figure("2023-09-26", "arrived", 28210, outlet="news.am", **gov),
+    )
+    typo = next(flag for flag in found if flag.code == "likely-typo")
+    assert "Government of Armenia (itself and Azatutyun) put it at 28,120" in typo.explanation
