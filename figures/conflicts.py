@@ -852,9 +852,9 @@ def _first_of_reading(f: _Figures, rows: np.ndarray) -> np.ndarray:
     minute = f.minute[pool]
     order = np.lexsort((np.where(minute == _UNTIMED, 1441, minute), f.day[pool], key))
     starts = _starts(key[order])
-    distinct = key[order][starts]
+    keys_once = key[order][starts]
     where = np.searchsorted(pool, rows)  # rows are among the pool
-    return pool[order[starts[np.searchsorted(distinct, key[where])]]]
+    return pool[order[starts[np.searchsorted(keys_once, key[where])]]]
 
 
 def _typo_groups(f: _Figures) -> tuple[np.ndarray, np.ndarray]:
