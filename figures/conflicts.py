@@ -943,9 +943,14 @@ def typo_pairs(f: _Figures) -> dict[Pair, str]:
                     continue
                 if hours[a_value] and hours[b_value] and not hours[a_value] & hours[b_value]:
                     continue  # two stamped updates
-                if total and stale[a_value] and not stale[b_value]:
-                    # An earlier day's total relayed today, and a higher reading new today:
-                    # the day's update, whatever its digits (1,294 then 1,394).
+                # An earlier day's total relayed today, and the originator's own higher
+                # reading of today: its update, whatever the digits (1,294 then 1,394).
+                if (
+                    total
+                    and stale[a_value]
+                    and not stale[b_value]
+                    and _own_update(f, by_value[a_value], by_value[b_value])
+                ):
                     continue
                 for a in by_value[a_value]:
                     for b in by_value[b_value]:
@@ -953,6 +958,14 @@ def typo_pairs(f: _Figures) -> dict[Pair, str]:
                             continue
                         pairs[_ordered(a, b)] = how
     return pairs
+
+
+def _own_update(f: _Figures, old: list[int], new: list[int]) -> bool:
+    """Whether the originator named by the old reading's rows published the new reading
+    itself (reporter and outlet one): then the new reading is its update, not a relay's slip."""
+    f.fetch_sources([*old, *new])
+    named = set(f.reporter_id[old].tolist())
+    return any(f.primary[row] and f.reporter_id[row] in named for row in new)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1249,11 +1262,13 @@ class _Describer:
             parts = [
                 listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + f" and {listed[-1]}"
             ]
+            if listed == ["itself"]:  # its own releases only: the name says it
+                parts = []
             days = sorted({self._published_day[row] for row in mine} - {None})
             if days:
                 first, last = (_day_label_of(day) for day in (days[0], days[-1]))
                 parts.append(first if first == last else f"{first} to {last}")
-            names.append(f"{reporter} ({', '.join(parts)})")
+            names.append(f"{reporter} ({', '.join(parts)})" if parts else reporter)
         return names
 
     def by_reading(self, rows: list[int]) -> list[int]:
@@ -1556,7 +1571,7 @@ def _probable_reading(f: _Figures, rows: list[int], course: _TotalCourse) -> _Ve
     }
     ranked = sorted(outlets.items(), key=lambda item: -item[1])
     if len(ranked) > 1 and ranked[0][1] > ranked[1][1]:
-        return _Verdict(ranked[0][0], f"{ranked[0][1]} sources give it", False)
+        return _Verdict(ranked[0][0], f"{ranked[0][1]} outlets give it", False)
     return _Verdict(None, "", False)
 
 
@@ -1674,7 +1689,7 @@ def find_conflicts(
     # Where a slip's pairs are also flagged by an interval check (the reading is not firmly
     # known, so nothing was folded), the two flags point at each other.
     first_typo = len(flags) - len(slips)
-    related = _shared_pairs(len(f), [pairs for _, pairs in flags], first_typo)
+    related, wholly = _shared_pairs(len(f), [pairs for _, pairs in flags], first_typo)
     found: list[Conflict] = []
     for index, (code, pairs) in enumerate(flags):
         rows = numbers.rows[index].tolist()
@@ -1691,10 +1706,18 @@ def find_conflicts(
         if code != LIKELY_TYPO and index in related:
             one = len(related[index]) == 1
             text += f" Lines {numbers.lines_text(f, related[index])} also look like " + (
-                "one number copied wrongly; if it is a slip, this flag is its symptom."
+                "one number copied wrongly; if it is a slip, "
                 if one
-                else "numbers copied wrongly; if they are slips, this flag is their symptom."
+                else "numbers copied wrongly; if they are slips, "
             )
+            # A flag whose every pair a slip explains is its symptom; a dispute that a slip
+            # only joins is not, and must not read as one.
+            if index in wholly:
+                text += "this flag is its symptom." if one else "this flag is their symptom."
+            else:
+                text += "the disagreements they take part in may be " + (
+                    "its symptom." if one else "their symptoms."
+                )
         if code == LIKELY_TYPO:
             slip = index - first_typo
             hows = "; ".join(sorted({typos[(a, b)] for a, b in pairs.tolist()}))
@@ -1702,10 +1725,16 @@ def find_conflicts(
             if index in related:
                 titles = sorted({CODE_TITLES[flags[other][0]].lower() for other in related[index]})
                 one = len(related[index]) == 1
+                whole = all(other in wholly for other in related[index])
                 text += (
-                    f" The same figures are also flagged as {' and as '.join(titles)} (lines "
-                    f"{numbers.lines_text(f, related[index])}); if this is a slip, "
-                    + ("that flag is its symptom." if one else "those flags are its symptoms.")
+                    f" {'The same' if whole else 'These'} figures are also flagged as "
+                    f"{' and as '.join(titles)} (lines {numbers.lines_text(f, related[index])}); "
+                    "if this is a slip, "
+                    + (
+                        ("that flag is its symptom." if one else "those flags are its symptoms.")
+                        if whole
+                        else "their disagreements with these figures are its symptoms."
+                    )
                 )
             ends = f.line[folded[slip]]
             folded_lines = _line_pairs(ends.min(axis=1), ends.max(axis=1))
@@ -1759,12 +1788,15 @@ def _symptom_of(
     return slip
 
 
-def _shared_pairs(rows: int, flags: list[np.ndarray], first_typo: int) -> dict[int, list[int]]:
+def _shared_pairs(
+    rows: int, flags: list[np.ndarray], first_typo: int
+) -> tuple[dict[int, list[int]], set[int]]:
     """For each flag, the flags of the other family (slips from `first_typo` on, interval
-    flags before) that hold one of its pairs. Whole-array: a big file has a million pairs
-    and only a few slips."""
+    flags before) that hold one of its pairs; and the interval flags all of whose pairs are
+    slips' pairs (wholly a slip's symptom). Whole-array: a big file has a million pairs and
+    only a few slips."""
     if first_typo == len(flags):
-        return {}
+        return {}, set()
     sizes = np.array([len(pairs) for pairs in flags])
     flag = np.repeat(np.arange(len(flags)), sizes)
     pairs = np.concatenate(flags)
@@ -1778,7 +1810,9 @@ def _shared_pairs(rows: int, flags: list[np.ndarray], first_typo: int) -> dict[i
     for interval, slip in zip(flag[shared].tolist(), typo_flag[order][where].tolist(), strict=True):
         found[interval].add(slip)
         found[slip].add(interval)
-    return {index: sorted(others) for index, others in found.items()}
+    counted = np.bincount(flag[shared], minlength=len(flags))
+    wholly = {int(index) for index in np.flatnonzero(counted[:first_typo] == sizes[:first_typo])}
+    return {index: sorted(others) for index, others in found.items()}, wholly
 
 
 def _line_pairs(smaller: np.ndarray, larger: np.ndarray) -> tuple[tuple[int, int], ...]:

@@ -1017,3 +1017,32 @@ def test_one_reporter_relayed_by_several_outlets_is_named_once_with_its_dates():
     )
     typo = next(flag for flag in found if flag.code == "likely-typo")
     assert "Government of Armenia (itself and Azatutyun) put it at 28,120" in typo.explanation
+
+
+def test_a_relays_higher_reading_beside_a_relayed_old_total_is_still_a_likely_slip():
+    # 97,735 was the 29th's 20:00 update, relayed again on the 30th; Azatutyun's 97,753 that
+    # day is no update the government published itself: it looks like a swap.
+    gov = {"place": "Armenia", "reporter": "Gov"}
+    found = flags(
+        figure("2023-09-29T20:00", "arrived", 97735, outlet="Gov", **gov),
+        *(figure("2023-09-30", "arrived", 97735, outlet=name, **gov) for name in ("A", "B")),
+        figure("2023-09-30", "arrived", 97753, outlet="Azatutyun", **gov),
+    )
+    typo = [flag for flag in found if flag.code == "likely-typo"]
+    assert [flag.lines for flag in typo] == [(3, 4, 5)]
+    assert "two adjacent digits swapped" in typo[0].explanation
+
+
+def test_a_dispute_that_a_slip_only_joins_is_not_called_the_slips_symptom():
+    # 120,000 against 50,000 is a dispute; 12,000 is a slip of 120,000 that joins it.
+    found = flags(
+        figure("2023-09-19", "population", 120000, "about", reporter="Armenia"),
+        figure("2023-09-19", "population", 120000, "about", reporter="Armenia", outlet="B"),
+        figure("2023-09-19", "population", 50000, "up_to", reporter="Azerbaijan"),
+        figure("2023-09-19", "population", 12000, "about", reporter="Armenia", outlet="C"),
+    )
+    dispute = next(flag for flag in found if flag.code == "contradiction")
+    assert "this flag is its symptom" not in dispute.explanation
+    assert "the disagreements they take part in may be its symptom" in dispute.explanation
+    typo = next(flag for flag in found if flag.code == "likely-typo")
+    assert "their disagreements with these figures are its symptoms" in typo.explanation
