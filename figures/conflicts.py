@@ -1064,7 +1064,13 @@ def _gaps(f: _Figures, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.nda
     return gap, relative
 
 
-def _widest(f: _Figures, pairs: np.ndarray) -> tuple[int, int]:
+def _widest(f: _Figures, pairs: np.ndarray, suspect: np.ndarray | None = None) -> tuple[int, int]:
+    """The pair with the widest gap, the one a sentence tells; not one with a figure that
+    looks miscopied (`suspect`) while another pair will do: a suspected slip must not be the
+    headline of another flag."""
+    if suspect is not None:
+        clean = pairs[~(suspect[pairs[:, 0]] | suspect[pairs[:, 1]])]
+        pairs = clean if len(clean) else pairs
     gap, _ = _gaps(f, pairs[:, 0], pairs[:, 1])
     a, b = pairs[int(np.argmax(gap))]
     return int(a), int(b)
@@ -1109,6 +1115,9 @@ class _Describer:
         # Each figure's first appearance with its reading (see _first_of_reading); filled in
         # by find_conflicts for the flagged figures.
         self.first_reading: dict[int, int] = {}
+        # Figures that look miscopied (in a likely-typo flag): never a sentence's headline
+        # while another pair will do. Filled in by find_conflicts.
+        self.suspect: np.ndarray | None = None
         # Only flagged rows are ever described: read their cells (column by column, since
         # selecting columns first would copy them whole), word their values and format their
         # dates in one take, since a figure is described in several sentences and flags.
@@ -1354,7 +1363,7 @@ def _explain_decrease(d: _Describer, pairs: np.ndarray, same_source: str | None)
     odd = _in_every_pair(pairs)
     if odd is not None and not _mostly_late_relays(d, odd, pairs):
         return _explain_odd_total(d, odd, pairs) + _self_sentence(same_source)
-    a, b = _widest(f, pairs)
+    a, b = _widest(f, pairs, d.suspect)
     earlier, later = (a, b) if certainly_before(f, a, b) else (b, a)
     text = (
         f"{d.who(later)} put {d.quantity(later)} {d.at(later)} as of "
@@ -1435,7 +1444,7 @@ def _explain_part(
     d: _Describer, vocabulary: Vocabulary, pairs: np.ndarray, same_source: str | None
 ) -> str:
     f = d.f
-    a, b = _widest(f, pairs)
+    a, b = _widest(f, pairs, d.suspect)
     part, whole = (a, b) if f.low[a] > f.high[b] else (b, a)
     if f.metric[part] == f.metric[whole]:
         text = (
@@ -1682,6 +1691,14 @@ def find_conflicts(
     numbers = _FlagNumbers(f, [pairs for _, pairs in flags])
     members = distinct(np.concatenate([*numbers.rows, *(pairs.ravel() for pairs in folded)]))
     d = _Describer(f, vocabulary, members.tolist())
+    if slips:
+        # The readings a verdict calls wrong, or every reading of a slip with none.
+        d.suspect = np.zeros(len(f), dtype=bool)
+        for pairs, verdict in zip(slips, verdicts, strict=True):
+            rows_of_slip = distinct(pairs)
+            if verdict.value is not None:
+                rows_of_slip = rows_of_slip[f.value[rows_of_slip] != verdict.value]
+            d.suspect[rows_of_slip] = True
     # Each flagged figure's first appearance, for the notes on late relays: one pass.
     d.first_reading = dict(
         zip(members.tolist(), _first_of_reading(f, members).tolist(), strict=True)

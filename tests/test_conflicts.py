@@ -1046,3 +1046,19 @@ def test_a_dispute_that_a_slip_only_joins_is_not_called_the_slips_symptom():
     assert "the disagreements they take part in may be its symptom" in dispute.explanation
     typo = next(flag for flag in found if flag.code == "likely-typo")
     assert "their disagreements with these figures are its symptoms" in typo.explanation
+
+
+def test_a_suspected_miscopy_is_not_the_headline_of_another_flag():
+    # 50,248 is AFP's slip of the 20:00 update 50,243; a roundup dated the next day repeats
+    # the morning's 42,500, below both. The decrease is told against the update, not the slip.
+    gov = {"place": "Armenia", "reporter": "Gov", "outlet": "Gov"}
+    found = flags(
+        figure("2023-09-27T05:00", "arrived", 42500, **gov),
+        figure("2023-09-27T20:00", "arrived", 50243, **gov),
+        figure("2023-09-27", "arrived", 50248, place="Armenia", reporter="Gov", outlet="AFP"),
+        figure("2023-09-28", "arrived", 42500, place="Armenia", reporter="Gov", outlet="Wiki"),
+    )
+    decrease = next(flag for flag in found if flag.code == "decrease")
+    assert decrease.lines == (3, 4, 5)
+    assert "below the 50,243 that Gov gave" in decrease.explanation
+    assert "50,248" not in decrease.explanation
