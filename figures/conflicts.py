@@ -1354,8 +1354,7 @@ def _day_label_of(day: dt.date) -> str:
 
 
 def _day_label(day: int) -> str:
-    moment = dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
-    return f"{moment.day} {moment:%b %Y}"
+    return _day_label_of(dt.date(1970, 1, 1) + dt.timedelta(days=int(day)))
 
 
 def _explain_decrease(d: _Describer, pairs: np.ndarray, same_source: str | None) -> str:
