@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from figures import add_command, export_command
+from figures import add_command, export_command, parse_quote_command
 from figures.validation import LoadResult, load_figures
 from figures.vocabulary import VocabularyError
 
@@ -125,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     conflicts.set_defaults(handler=_conflicts)
     export_command.register(commands)
+    parse_quote_command.register(commands)
     return parser
 
 

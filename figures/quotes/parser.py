@@ -1,0 +1,224 @@
+"""From a quote to its candidate figures, most likely first.
+
+`parse_quote` finds the numbers (`scan`), pairs range ends ("between 30 and 34 million"),
+reads the bound phrases around each figure, and ranks: a figure next to a people noun or a
+bound phrase ranks above a bare number, a sub-count ("including 102 children") after its
+total, the start of a change ("rose from 5 to 9") after its end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+from figures.quotes.candidate import Candidate
+from figures.quotes.numerals import normalise
+from figures.quotes.scan import Mention, Scanner
+from figures.quotes.tables import Tables, load_tables
+from figures.quotes.words import WordReader
+
+# Characters between two range ends that may hold a joiner ("to", " - ", " et ").
+_JOIN_REACH = 12
+# How far around a figure a people noun or a sub-count word is looked for.
+_PEOPLE_AFTER = 48
+_PEOPLE_BEFORE = 64
+_PART_BEFORE = 28
+# A loose bound: a bound word a few words before the number, not next to it.
+_LOOSE_BEFORE = 40
+# Punctuation or a digit between a loose bound and its number: the bound belongs elsewhere.
+_CLAUSE_BREAK = re.compile(r"[,.;:!?()\"\d]")
+
+
+@dataclass
+class Figure:
+    """One proposed figure while it is being ranked."""
+
+    low: Mention
+    high: Mention | None = None
+    qualifier: str = "exact"
+    start: int = 0
+    end: int = 0
+    score: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def candidate(self) -> Candidate:
+        high = _whole(self.high.value) if self.high else None
+        return Candidate(
+            value=_whole(self.low.value),
+            value_high=high,
+            qualifier=self.qualifier,
+            start=self.start,
+            end=self.end,
+            vague=self.low.vague,
+        )
+
+
+def _whole(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@cache
+def _reader() -> tuple[Tables, Scanner]:
+    tables = load_tables()
+    return tables, Scanner(tables, WordReader(tables))
+
+
+class _Quote:
+    """One quote being read: its normalised and reversed text and the tables."""
+
+    def __init__(self, text: str, tables: Tables, scanner: Scanner) -> None:
+        self.original = text
+        self.text = normalise(text)
+        self.rev = self.text[::-1]
+        self.tables = tables
+        self.scanner = scanner
+
+    def before(self, kind: str, position: int) -> tuple[str, int] | None:
+        """The phrase of `kind` ending right before `position`: (its value, its start)."""
+        phrases = self.tables.get(kind)
+        match = phrases.before.match(self.rev, len(self.text) - position)
+        if match is None:
+            return None
+        start = len(self.text) - match.end(1)
+        return phrases.value(self.text[start : len(self.text) - match.start(1)]), start
+
+    def after(self, kind: str, position: int) -> tuple[str, int] | None:
+        """The phrase of `kind` starting right after `position`: (its value, its end)."""
+        phrases = self.tables.get(kind)
+        match = phrases.after.match(self.text, position)
+        if match is None:
+            return None
+        return phrases.value(match.group(1)), match.end(1)
+
+    def near(self, kind: str, start: int, end: int) -> bool:
+        """Whether a phrase of `kind` starts between `start` and `end`."""
+        return self.tables.get(kind).anywhere.search(self.text, max(0, start), end) is not None
+
+    def figures(self) -> list[Figure]:
+        mentions = self.scanner.mentions(self.text, self.original)
+        figures: list[Figure] = []
+        index = 0
+        while index < len(mentions):
+            mention = mentions[index]
+            following = mentions[index + 1] if index + 1 < len(mentions) else None
+            pair = self._range(mention, following) if following else None
+            if pair is not None:
+                figures.extend(pair)
+                index += 2
+            else:
+                figures.append(self._single(mention))
+                index += 1
+        return figures
+
+    def _range(self, low: Mention, high: Mention) -> list[Figure] | None:
+        """ "5 to 6", "between 30 and 34 million"; "rose from 5 to 9" gives 9, then 5."""
+        if low.vague or high.vague or high.start - low.end > _JOIN_REACH:
+            return None
+        gap = self.text[low.end : high.start].strip()
+        joins = self.tables.get("range_join").values
+        join = joins.get(" ".join(gap.split()))
+        if join is None:
+            return None
+        opener = self.before("range_open", low.start)
+        if join == "pair" and (opener is None or opener[0] != "pair"):
+            return None
+        if opener and self.before("change", opener[1]):
+            change_to = self._single(high)
+            change_from = self._single(low)
+            change_from.score -= 3
+            change_from.notes.append("start of a change")
+            return [change_to, change_from]
+        low = _share_multiplier(low, high)
+        if low.value >= high.value:
+            return None
+        start = opener[1] if opener else low.start
+        figure = Figure(low, high, "range", start, high.end)
+        self._score(figure)
+        figure.score += 1
+        return [figure]
+
+    def _single(self, mention: Mention) -> Figure:
+        figure = Figure(mention, None, "exact", mention.start, mention.end)
+        if mention.vague:
+            figure.qualifier = "at_least"
+        else:
+            self._bound(figure)
+        self._score(figure)
+        return figure
+
+    def _bound(self, figure: Figure) -> None:
+        before = self.before("before", figure.start)
+        after = self.after("after", figure.end)
+        if before:
+            figure.qualifier, figure.start = before
+        elif after:
+            figure.qualifier, figure.end = after
+
+    def _score(self, figure: Figure) -> None:
+        start, end = figure.start, figure.end
+        if figure.qualifier != "exact":
+            figure.score += 2
+        if self.near("people", end, end + _PEOPLE_AFTER):
+            figure.score += 3
+        elif self.near("people", start - _PEOPLE_BEFORE, start):
+            figure.score += 1
+        if self.near("part", start - _PART_BEFORE, start):
+            figure.score -= 4
+            figure.notes.append("sub-count")
+        if figure.low.value >= 100 or figure.low.multiplier:
+            figure.score += 1
+        if not figure.low.digits and figure.low.value < 10:
+            figure.score -= 0.5
+
+    def loose_bounds(self, figures: list[Figure]) -> list[Figure]:
+        """A bound word a few words before an unbounded number ("talking about the 10,000")."""
+        loose = []
+        for figure in figures:
+            if figure.qualifier != "exact" or figure.high is not None:
+                continue
+            found = self.tables.get("before").anywhere.search(
+                self.text, max(0, figure.start - _LOOSE_BEFORE), figure.start
+            )
+            if found is None or _CLAUSE_BREAK.search(self.text, found.end(1), figure.start):
+                continue
+            qualifier = self.tables.get("before").value(found.group(1))
+            extra = Figure(figure.low, None, qualifier, found.start(1), figure.end, -10)
+            loose.append(extra)
+        return loose
+
+    def zero(self) -> list[Figure]:
+        """ "No Armenian forces", "are not deployed": 0, when the quote has no number at all."""
+        found = self.tables.get("zero").anywhere.search(self.text)
+        if found is None:
+            return []
+        zero = Mention(found.start(1), found.end(1), Decimal(0), digits=False)
+        return [Figure(zero, None, "exact", zero.start, zero.end)]
+
+
+def _share_multiplier(low: Mention, high: Mention) -> Mention:
+    """ "between 30 and 34 million": the low end takes the high end's multiplier."""
+    if low.multiplier is None and high.multiplier is not None:
+        shared = low.value * high.multiplier
+        if shared <= high.value:
+            return Mention(low.start, low.end, shared, high.multiplier, low.vague, low.digits)
+    return low
+
+
+def parse_quote(text: str) -> list[Candidate]:
+    """The figures `text` may give, most likely first; [] when it gives none."""
+    tables, scanner = _reader()
+    quote = _Quote(text, tables, scanner)
+    figures = quote.figures()
+    if not figures:
+        figures = quote.zero()
+    figures = sorted(figures, key=lambda f: (-f.score, f.start)) + quote.loose_bounds(figures)
+    seen: set[tuple[int, int | None, str | None]] = set()
+    candidates = []
+    for figure in figures:
+        candidate = figure.candidate()
+        if candidate.key() not in seen:
+            seen.add(candidate.key())
+            candidates.append(candidate)
+    return candidates

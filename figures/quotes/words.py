@@ -1,0 +1,151 @@
+"""Numbers written in words: "four", "deux millions", "one hundred thousand", "duemila".
+
+A run of number words (found by `Tables.number_word`) is read left to right the usual way:
+small numbers add up within a group, "hundred" multiplies the group, a larger multiplier
+closes it. The run stops at the first word that cannot continue the number ("five six" is
+two numbers, not eleven), so "between five and six" reads five, then six.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from figures.quotes.tables import Tables
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class WordNumber:
+    start: int
+    end: int
+    value: Decimal
+    multiplier: Decimal | None  # the last multiplier read ("thirty-four million" -> 10**6)
+
+
+@dataclass
+class _Reading:
+    """The number read so far in a run of words."""
+
+    total: Decimal = Decimal(0)
+    group: Decimal = Decimal(0)
+    last_big: Decimal | None = None
+    multiplier: Decimal | None = None
+    strong: bool = False  # a word that is a number on its own has been read
+
+    @property
+    def value(self) -> Decimal:
+        return self.total + self.group
+
+    def add(self, value: Decimal, weak: bool) -> bool:
+        if self.group and not _fits(self.group, value):
+            return False
+        self.group += value
+        self.strong = self.strong or not weak
+        return True
+
+    def multiply(self, factor: Decimal) -> bool:
+        base = self.group or Decimal(1)
+        if factor < 1000:  # "hundred" multiplies the group: "five hundred", "fifteen hundred"
+            if base >= HUNDRED:
+                return False
+            self.group = base * factor
+        else:
+            if self.last_big is not None and base * factor >= self.last_big:
+                return False
+            self.total += base * factor
+            self.group = Decimal(0)
+            self.last_big = factor
+        self.multiplier = factor
+        self.strong = True
+        return True
+
+
+def _fits(group: Decimal, value: Decimal) -> bool:
+    """Whether `value` can follow `group` in one number: 20 + 5, 100 + 40, not 5 + 6 or 15 + 5.
+
+    French counts in twenties: soixante-dix (60 + 10), quatre-vingt-treize (80 + 13).
+    """
+    if group % 1:
+        return False
+    place = 1
+    while group % (place * 10) == 0:
+        place *= 10
+    if value < place:
+        return True
+    return group in (60, 80) and value < 20
+
+
+_KINDS = ("number", "weak_number", "multiplier")
+
+
+class WordReader:
+    """Reads runs of number words with one set of tables; remembers how it split each word."""
+
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+        self.kinds: dict[str, str] = {}
+        for kind in _KINDS:
+            for phrase in tables.numeric[kind]:
+                self.kinds.setdefault(phrase, kind)
+        for phrase in tables.get("connector").values:
+            self.kinds.setdefault(phrase, "connector")
+        self.phrases = sorted((p for p in self.kinds if " " in p), key=len, reverse=True)
+        self._tiles: dict[str, tuple[tuple[str, str], ...] | None] = {}
+
+    def tile(self, word: str) -> tuple[tuple[str, str], ...] | None:
+        """`word` split into number words ("zweihunderttausend" -> zwei, hundert, tausend)."""
+        if word in self._tiles:
+            return self._tiles[word]
+        found = None
+        for size in range(len(word), 0, -1):
+            kind = self.kinds.get(word[:size])
+            if kind is None:
+                continue
+            rest = () if size == len(word) else self.tile(word[size:])
+            if rest is not None:
+                found = ((kind, word[:size]), *rest)
+                break
+        self._tiles[word] = found
+        return found
+
+    def pieces(self, run: str) -> list[tuple[str, str, int]]:
+        """(kind, word, end offset in run) of each number word; a table phrase stays whole."""
+        pieces: list[tuple[str, str, int]] = []
+        position = 0
+        for phrase in self.phrases:
+            if run.startswith(phrase):
+                pieces.append((self.kinds[phrase], phrase, len(phrase)))
+                position = len(phrase)
+                break
+        for match in _WORD.finditer(run, position):
+            tiles = self.tile(match.group())
+            if tiles is None:
+                break
+            pieces.extend((kind, word, match.end()) for kind, word in tiles)
+        return pieces
+
+    def read(self, run: str, start: int) -> WordNumber | None:
+        """The number at the start of a run, or None ("one" or "a" on their own)."""
+        reading = _Reading()
+        end = None
+        numeric = self.tables.numeric
+        for kind, word, word_end in self.pieces(run):
+            if kind == "connector":
+                continue
+            if kind == "multiplier":
+                accepted = reading.multiply(numeric["multiplier"][word])
+            else:
+                accepted = reading.add(numeric[kind][word], weak=kind == "weak_number")
+            if not accepted:
+                break
+            if reading.strong:
+                end = word_end
+        if end is None:
+            return None
+        return WordNumber(start, start + end, reading.value, reading.multiplier)
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
