@@ -53,6 +53,8 @@ class Scanner:
                 continue
             mention = self._digit_mention(number, text)
             end = mention.end if mention else number.end
+            if mention:
+                end = max(end, self._not_count_end(mention, text, rev) or end)
             taken.append((number.start, end))
             if mention and self._is_count(mention, text, rev, original, number):
                 found.append(mention)
@@ -103,11 +105,15 @@ class Scanner:
         return True
 
     def _not_count_around(self, mention: Mention, text: str, rev: str) -> bool:
+        return self._not_count_end(mention, text, rev) is not None
+
+    def _not_count_end(self, mention: Mention, text: str, rev: str) -> int | None:
+        """Where the words that make the number no count end ("80 per cent"), or None."""
         after = self.tables.get("not_count_after").after.match(text, mention.end)
         if after:
-            return True
+            return after.end(1)
         before = self.tables.get("not_count_before").before.match(rev, len(text) - mention.start)
-        return before is not None
+        return mention.end if before is not None else None
 
     def _next_to_month(self, number: DigitNumber, text: str, original: str) -> bool:
         months = self.tables.get("month").anywhere

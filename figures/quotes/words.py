@@ -121,10 +121,36 @@ class WordReader:
                 position = len(phrase)
                 break
         for match in _WORD.finditer(run, position):
-            tiles = self.tile(match.group())
-            if tiles is None:
+            found = self._chunk_pieces(match.group(), match.start())
+            if found is None:
                 break
-            pieces.extend((kind, word, match.end()) for kind, word in tiles)
+            pieces.extend(found)
+        return pieces
+
+    def _chunk_pieces(self, chunk: str, offset: int) -> list[tuple[str, str, int]] | None:
+        """The pieces of one hyphenated chunk: "quatre-vingt-dix" is 80 + 10, not 4, 20, 10."""
+        parts = chunk.split("-")
+        ends = []
+        position = offset
+        for part in parts:
+            position += len(part)
+            ends.append(position)
+            position += 1
+        pieces: list[tuple[str, str, int]] = []
+        index = 0
+        while index < len(parts):
+            for stop in range(len(parts), index, -1):
+                joined = "-".join(parts[index:stop])
+                if joined in self.kinds:
+                    pieces.append((self.kinds[joined], joined, ends[stop - 1]))
+                    index = stop
+                    break
+            else:
+                tiles = self.tile(parts[index])
+                if tiles is None:
+                    return pieces or None
+                pieces.extend((kind, word, ends[index]) for kind, word in tiles)
+                index += 1
         return pieces
 
     def read(self, run: str, start: int) -> WordNumber | None:
@@ -148,4 +174,4 @@ class WordReader:
         return WordNumber(start, start + end, reading.value, reading.multiplier)
 
 
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
