@@ -141,7 +141,8 @@ def test_an_article_alone_is_no_number() -> None:
         ("rund 100.000 Menschen", 100000, "about"),
         ("etwa 100.000 Menschen", 100000, "about"),
         ("más de 100.000 personas", 100000, "more_than"),
-        ("cerca de 100.000 personas", 100000, "up_to"),
+        ("casi 100.000 personas", 100000, "up_to"),
+        ("cerca de 100.000 pessoas", 100000, "about"),  # Portuguese; see phrases/README.md
         ("oltre 100mila persone", 100000, "more_than"),
         ("circa 100.000 persone", 100000, "about"),
         ("أكثر من 100 ألف شخص", 100000, "more_than"),

@@ -22,6 +22,7 @@ _SAME_LENGTH = str.maketrans(
         **{chr(0x06F0 + d): str(d) for d in range(10)},  # Persian digits
         "\u066b": ".",  # Arabic decimal separator
         "\u066c": ",",  # Arabic thousands separator
+        "\u060c": ",",  # Arabic comma, a thousands separator between Persian digits
         "\u2019": "'",
         "\u02bc": "'",
         "\u0640": " ",  # tatweel, as in الـ100

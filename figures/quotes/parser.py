@@ -41,6 +41,7 @@ class Figure:
     start: int = 0
     end: int = 0
     score: float = 0.0
+    bounded: bool = False
     notes: list[str] = field(default_factory=list)
 
     def candidate(self) -> Candidate:
@@ -155,10 +156,12 @@ class _Quote:
             figure.qualifier, figure.start = before
         elif after:
             figure.qualifier, figure.end = after
+        # Words that frame the figure ("a total of", "more than") mark it as the one reported.
+        figure.bounded = bool(before or after)
 
     def _score(self, figure: Figure) -> None:
         start, end = figure.start, figure.end
-        if figure.qualifier != "exact":
+        if figure.bounded or figure.low.vague:
             figure.score += 2
         if self.near("people", end, end + _PEOPLE_AFTER):
             figure.score += 3

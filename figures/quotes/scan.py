@@ -59,13 +59,12 @@ class Scanner:
             if mention and self._is_count(mention, text, rev, original, number):
                 found.append(mention)
         vague = [m for m in self._vague(text) if not _overlaps(m.start, m.end, taken)]
-        taken.extend((m.start, m.end) for m in vague)
-        found.extend(vague)
         months = self.tables.get("month").anywhere.finditer(text)
         taken.extend(m.span() for m in months)  # "Sept." and "mai" are months, not numbers
-        found.extend(self._words(text, rev, taken))
+        words = self._words(text, rev, taken)
+        found.extend(_longest(vague, words))
         found.sort(key=lambda m: m.start)
-        return found
+        return _compounds(found, text, self.tables)
 
     def _digit_mention(self, number: DigitNumber, text: str) -> Mention | None:
         """The number with the multiplier after it; None for a fraction with none (3.5 km)."""
@@ -166,3 +165,55 @@ class Scanner:
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < span_end and span_start < end for span_start, span_end in spans)
+
+
+def _longest(vague: list[Mention], words: list[Mention]) -> list[Mention]:
+    """Vague plurals and numbers in words, the longer reading winning where they overlap.
+
+    "seis millones" is six million, not "millones" (at least two million); "a few thousand"
+    is vague, not "thousand"; alone, "millones" is vague, not "a million".
+    """
+    kept_words = [
+        w
+        for w in words
+        if not any(
+            w.start < v.end and v.start < w.end and w.end - w.start <= v.end - v.start
+            for v in vague
+        )
+    ]
+    kept_vague = [
+        v for v in vague if not _overlaps(v.start, v.end, [(w.start, w.end) for w in kept_words])
+    ]
+    return kept_vague + kept_words
+
+
+_COMPOUND_GAP = re.compile(r"[^\S\n]*(?:(?:and|и|i|e|y|و|und|ve|və)[^\S\n]*)?")
+
+
+def _compounds(mentions: list[Mention], text: str, tables: Tables) -> list[Mention]:
+    """ "1 milion 85 tys.", "381 bin 289", "৪ লাখ ৮০ হাজার", "۱ هزار و ۸۹۱": one number each."""
+    merged: list[Mention] = []
+    for mention in mentions:
+        previous = merged[-1] if merged else None
+        if previous is not None and _continues(previous, mention, text):
+            merged[-1] = Mention(
+                previous.start,
+                mention.end,
+                previous.value + mention.value,
+                previous.multiplier,
+                digits=previous.digits,
+            )
+        else:
+            merged.append(mention)
+    return merged
+
+
+def _continues(big: Mention, small: Mention, text: str) -> bool:
+    if big.vague or small.vague or big.multiplier is None or big.multiplier < 1000:
+        return False
+    if small.value >= big.multiplier or small.value % 1:
+        return False
+    if small.multiplier is not None and small.multiplier >= big.multiplier:
+        return False
+    gap = _COMPOUND_GAP.match(text, big.end)
+    return gap is not None and gap.end() == small.start

@@ -41,6 +41,9 @@ class TableError(ValueError):
 
 
 def _is_word_char(char: str) -> bool:
+    """A letter or digit that needs a word boundary; not CJK, written without spaces."""
+    if "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff":
+        return False
     return char.isalnum() or char == "_"
 
 
@@ -128,6 +131,12 @@ def read_rows(paths: Iterable[Path]) -> dict[str, dict[str, str]]:
                     except ArithmeticError as exc:
                         raise TableError(f"{path}:{line}: {value!r} is not a number") from exc
                 key = phrase if kind == "month" and phrase != phrase.lower() else phrase.lower()
+                known = by_kind[kind].get(key)
+                if known is not None and known != value:
+                    # Tables are loaded together: one phrase cannot mean two things.
+                    raise TableError(
+                        f"{path}:{line}: {kind} {phrase!r} is {value!r} here, {known!r} elsewhere"
+                    )
                 by_kind[kind][key] = value
     return by_kind
 
