@@ -22,9 +22,11 @@ from figures.quotes.words import WordReader
 # Characters between two range ends that may hold a joiner ("to", " - ", " et ").
 _JOIN_REACH = 12
 # How far around a figure a people noun or a sub-count word is looked for.
-_PEOPLE_AFTER = 48
+_PEOPLE_NEXT = 24
+_PEOPLE_AFTER = 56
 _PEOPLE_BEFORE = 64
-_PART_BEFORE = 28
+_PART_BEFORE = 120
+_SENTENCE_BREAK = re.compile(r"[.;:!?]")
 # A loose bound: a bound word a few words before the number, not next to it.
 _LOOSE_BEFORE = 40
 # Punctuation or a digit between a loose bound and its number: the bound belongs elsewhere.
@@ -143,11 +145,26 @@ class _Quote:
     def _single(self, mention: Mention) -> Figure:
         figure = Figure(mention, None, "exact", mention.start, mention.end)
         if mention.vague:
-            figure.qualifier = "at_least"
+            self._vague_bound(figure)
         else:
             self._bound(figure)
         self._score(figure)
         return figure
+
+    def _vague_bound(self, figure: Figure) -> None:
+        """ "thousands" is at least 2000; "tout au plus quelques centaines" is up to 200; and
+        "не больше тысячи", a bound before a word that is also a multiplier, is up to 1000."""
+        figure.qualifier = "at_least"
+        before = self.before("before", figure.start)
+        if before is None:
+            return
+        figure.qualifier, figure.start = before
+        figure.bounded = True
+        words = " ".join(self.text[figure.low.start : figure.low.end].split())
+        factor = self.tables.numeric["multiplier"].get(words)
+        if factor is not None:
+            low = figure.low
+            figure.low = Mention(low.start, low.end, factor, factor, vague=False, digits=False)
 
     def _bound(self, figure: Figure) -> None:
         before = self.before("before", figure.start)
@@ -163,17 +180,29 @@ class _Quote:
         start, end = figure.start, figure.end
         if figure.bounded or figure.low.vague:
             figure.score += 2
-        if self.near("people", end, end + _PEOPLE_AFTER):
+        # A people noun right after the number says most ("311 civilians"); one further on,
+        # or a displacement word before ("displaced over 1.2 million"), says less.
+        if self.near("people", end, end + _PEOPLE_NEXT):
             figure.score += 3
-        elif self.near("people", start - _PEOPLE_BEFORE, start):
-            figure.score += 1
-        if self.near("part", start - _PART_BEFORE, start):
+        elif self.near("people", end, end + _PEOPLE_AFTER):
+            figure.score += 1.5
+        if self.near("people", start - _PEOPLE_BEFORE, start):
+            figure.score += 1.5
+        if self._in_part(start):
             figure.score -= 4
             figure.notes.append("sub-count")
         if figure.low.value >= 100 or figure.low.multiplier:
             figure.score += 1
         if not figure.low.digits and figure.low.value < 10:
             figure.score -= 0.5
+
+    def _in_part(self, start: int) -> bool:
+        """Whether the figure follows "including", "of whom" in its clause (a sub-count)."""
+        window = max(0, start - _PART_BEFORE)
+        matches = list(self.tables.get("part").anywhere.finditer(self.text, window, start))
+        if not matches:
+            return False
+        return not _SENTENCE_BREAK.search(self.text, matches[-1].end(1), start)
 
     def loose_bounds(self, figures: list[Figure]) -> list[Figure]:
         """A bound word a few words before an unbounded number ("talking about the 10,000")."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from figures.quotes.numerals import DigitNumber, find_digit_numbers
-from figures.quotes.tables import Tables
+from figures.quotes.tables import Tables, is_word_char
 from figures.quotes.words import WordReader
 
 _NUMERIC_DATE = re.compile(r"(?<![\d.,])(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{4}-\d\d)(?![\d])")
@@ -69,6 +69,9 @@ class Scanner:
     def _digit_mention(self, number: DigitNumber, text: str) -> Mention | None:
         """The number with the multiplier after it; None for a fraction with none (3.5 km)."""
         tables = self.tables
+        ordinal = tables.get("ordinal").after.match(text, number.end)
+        if ordinal and ordinal.start(1) == number.end:
+            return None  # "26th", "1er", "26-го"
         suffix = tables.get("suffix").after.match(text, number.end)
         if suffix and suffix.start(1) == number.end:
             factor = tables.numeric["suffix"][suffix.group(1)]
@@ -76,14 +79,18 @@ class Scanner:
         word = tables.multiplier_glued.match(text, number.end)
         if word and self._word_ends(text, word.end(1)):
             factor = tables.numeric["multiplier"][" ".join(word.group(1).split())]
-            return Mention(number.start, word.end(1), number.value * factor, factor)
+            value, end = number.value * factor, word.end(1)
+            half = tables.get("half").after.match(text, end)
+            if half:  # "6 millones y medio"
+                value, end = value + factor / 2, half.end(1)
+            return Mention(number.start, end, value, factor)
         if number.value % 1:
             return None
         return Mention(number.start, number.end, number.value)
 
     def _word_ends(self, text: str, end: int) -> bool:
         """A multiplier ends its word, or a glued bound follows ("mindən çox": min + dən çox)."""
-        if end >= len(text) or not (text[end].isalnum() or text[end] == "_"):
+        if end >= len(text) or not is_word_char(text[end]):
             return True
         return self.tables.get("after").after.match(text, end) is not None
 

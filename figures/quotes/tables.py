@@ -33,6 +33,8 @@ KINDS = NUMERIC_KINDS | {
     "month",
     "zero",
     "connector",
+    "ordinal",
+    "half",
 }
 
 
@@ -40,7 +42,7 @@ class TableError(ValueError):
     """A phrase table row that cannot be read; names the file and line."""
 
 
-def _is_word_char(char: str) -> bool:
+def is_word_char(char: str) -> bool:
     """A letter or digit that needs a word boundary; not CJK, written without spaces."""
     if "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff":
         return False
@@ -60,7 +62,7 @@ def _alternation(phrases: Iterable[str], *, reverse: bool, end_boundary: bool) -
         edge = phrase[0] if reverse else phrase[-1]
         body = re.escape(phrase[::-1] if reverse else phrase)
         body = body.replace(r"\ ", r"\s+")
-        if end_boundary and _is_word_char(edge):
+        if end_boundary and is_word_char(edge):
             body += r"(?!\w)"
         parts.append(body)
     return "|".join(parts) if parts else "(?!)"
@@ -107,13 +109,21 @@ class Tables:
     # against the `after` phrases by the scanner.
     multiplier_glued: re.Pattern[str]
     numeric: dict[str, dict[str, Decimal]]
+    # The tables (languages) each number word comes from: a glued compound is read only from
+    # words of one language ("zweihunderttausend"), so "Staten" is not sta (cs) + ten (en).
+    languages: dict[str, frozenset[str]]
 
     def get(self, kind: str) -> Phrases:
         return self.kinds[kind]
 
 
-def read_rows(paths: Iterable[Path]) -> dict[str, dict[str, str]]:
-    """Phrase -> value for each kind, over all files; phrases lowercased, spaces collapsed."""
+def read_rows(
+    paths: Iterable[Path], languages: dict[str, set[str]] | None = None
+) -> dict[str, dict[str, str]]:
+    """Phrase -> value for each kind, over all files; phrases lowercased, spaces collapsed.
+
+    `languages`, when given, collects the files (by stem) each number word appears in.
+    """
     by_kind: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
     for path in paths:
         with path.open(encoding="utf-8", newline="") as handle:
@@ -138,6 +148,8 @@ def read_rows(paths: Iterable[Path]) -> dict[str, dict[str, str]]:
                         f"{path}:{line}: {kind} {phrase!r} is {value!r} here, {known!r} elsewhere"
                     )
                 by_kind[kind][key] = value
+                if languages is not None and kind in ("number", "weak_number", "multiplier"):
+                    languages.setdefault(key, set()).add(path.stem)
     return by_kind
 
 
@@ -156,13 +168,15 @@ def _number_word_pattern(by_kind: dict[str, dict[str, str]]) -> re.Pattern[str]:
     word = rf"(?:{phrase}|(?:{glued})+(?!\w))"
     connector = _alternation(by_kind["connector"], reverse=False, end_boundary=True)
     gap = rf"(?:[^\S\n]+(?:{connector})[^\S\n]+|[^\S\n]+|-)"
-    return re.compile(rf"(?<!\w){word}(?:{gap}{word})*")
+    # Not right after a digit and an apostrophe: "2023'ten" is a year with a suffix.
+    return re.compile(rf"(?<!\w)(?<!\d'){word}(?:{gap}{word})*")
 
 
 @cache
 def load_tables(directory: Path = PHRASES_DIR) -> Tables:
     """All tables in `directory`, compiled. Cached: the reader compiles them once a process."""
-    by_kind = read_rows(sorted(directory.glob("*.csv")))
+    languages: dict[str, set[str]] = {}
+    by_kind = read_rows(sorted(directory.glob("*.csv")), languages)
     prefix_kinds = {"people", "month"}
     months = by_kind["month"]
     lower_months = {p: v for p, v in months.items() if p == p.lower()}
@@ -186,4 +200,5 @@ def load_tables(directory: Path = PHRASES_DIR) -> Tables:
             + ")"
         ),
         numeric=numeric,
+        languages={word: frozenset(files) for word, files in languages.items()},
     )

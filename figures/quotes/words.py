@@ -108,8 +108,17 @@ class WordReader:
             if rest is not None:
                 found = ((kind, word[:size]), *rest)
                 break
+        if found is not None and len(found) > 1 and not self._one_language(found):
+            found = None
         self._tiles[word] = found
         return found
+
+    def _one_language(self, tiles: tuple[tuple[str, str], ...]) -> bool:
+        common = None
+        for _, tile in tiles:
+            languages = self.tables.languages.get(tile, frozenset())
+            common = languages if common is None else common & languages
+        return bool(common)
 
     def pieces(self, run: str) -> list[tuple[str, str, int]]:
         """(kind, word, end offset in run) of each number word; a table phrase stays whole."""
@@ -158,9 +167,12 @@ class WordReader:
         reading = _Reading()
         end = None
         numeric = self.tables.numeric
-        for kind, word, word_end in self.pieces(run):
+        pieces = self.pieces(run)
+        for index, (kind, word, word_end) in enumerate(pieces):
             if kind == "connector":
                 continue
+            if kind == "weak_number" and not _multiplier_follows(pieces, index):
+                break  # "one", "a", "en" count only before a multiplier: "a thousand"
             if kind == "multiplier":
                 accepted = reading.multiply(numeric["multiplier"][word])
             else:
@@ -175,3 +187,10 @@ class WordReader:
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
+
+
+def _multiplier_follows(pieces: list[tuple[str, str, int]], index: int) -> bool:
+    for kind, _, _ in pieces[index + 1 :]:
+        if kind != "connector":
+            return kind == "multiplier"
+    return False
