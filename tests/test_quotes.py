@@ -276,3 +276,36 @@ def test_command_says_which_words_a_figure_came_from() -> None:
     done = _command("as many as 3,000 people have fled")
     assert done.returncode == 0, done.stderr
     assert '3,000 up_to (from "as many as 3,000")' in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("hay seis millones y medio de desplazados", 6_500_000),  # "y medio": and a half
+        ("hasta cinco millones en el peor de los escenarios", 5_000_000),  # "en" is no "one"
+        ("1 milion 85 tys. uchodźców", 1_085_000),  # one number written in two parts
+        ("۱ هزار و ۸۹۱ تن", 1891),
+        ("৪ লাখ ৮০ হাজার রোহিঙ্গা", 480_000),
+    ],
+)
+def test_numbers_written_in_parts(text: str, value: int) -> None:
+    assert first(text).value == value
+
+
+def test_a_glued_word_is_read_from_one_languages_number_words() -> None:
+    # "Staten" would tile as Czech "sta" (100) + English "ten": no number.
+    assert parse_quote("de Verenigde Staten") == []
+
+
+def test_a_bound_before_a_plural_multiplier_reads_one_unit() -> None:
+    found = first("осталось не больше тысячи армян")
+    assert (found.value, found.qualifier, found.vague) == (1000, "up_to", False)
+
+
+def test_a_phrase_given_two_meanings_is_refused(tmp_path) -> None:
+    from figures.quotes.tables import TableError, read_rows
+
+    (tmp_path / "a.csv").write_text("kind,phrase,value\nbefore,cerca de,about\n", "utf-8")
+    (tmp_path / "b.csv").write_text("kind,phrase,value\nbefore,cerca de,up_to\n", "utf-8")
+    with pytest.raises(TableError, match="cerca de"):
+        read_rows(sorted(tmp_path.glob("*.csv")))

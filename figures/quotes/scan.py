@@ -162,10 +162,12 @@ class Scanner:
             position = number.end
             if _overlaps(number.start, number.end, taken):
                 continue
-            mention = Mention(
-                number.start, number.end, number.value, number.multiplier, False, False
-            )
-            if number.value % 1 == 0 and not self._not_count_around(mention, text, rev):
+            value, end = number.value, number.end
+            half = self.tables.get("half").after.match(text, end) if number.multiplier else None
+            if half and number.multiplier:  # "seis millones y medio"
+                value, end = value + number.multiplier / 2, half.end(1)
+            mention = Mention(number.start, end, value, number.multiplier, False, False)
+            if value % 1 == 0 and not self._not_count_around(mention, text, rev):
                 found.append(mention)
         return found
 
