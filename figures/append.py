@@ -13,8 +13,9 @@ what was reported, so the rules are conservative:
   the lock file itself stays (deleting it would let two writers lock two different files).
 - The row follows the file's own conventions: its header order (unknown extra columns left
   empty), its line endings (CRLF, LF or CR), its BOM or lack of one.
-- Text a spreadsheet would run as a formula (starting with = + - @) is stored behind an
-  apostrophe, which the loader removes again.
+- Text a spreadsheet would run as a formula (starting with = + - @, perhaps after
+  apostrophes) is stored behind one more apostrophe, which the loader removes again
+  (`figures.cells`): whatever the analyst typed reads back as typed.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from figures.cells import encode_record, escape_formula
 from figures.contract import COLUMNS, TEXT_COLUMNS, FigureRow
 from figures.errors import ValidationError
 from figures.loading import normalise_header
@@ -51,7 +53,6 @@ from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
 BOM = b"\xef\xbb\xbf"
 LOCK_SUFFIX = ".lock"
 DEFAULT_LOCK_TIMEOUT = 10.0
-FORMULA_STARTS = ("=", "+", "-", "@")
 # Columns whose cells decide whether two rows report the same figure; as_of_has_time keeps
 # "2023-09-30" and "2023-09-30T00:00" apart, as the loader does.
 _IDENTITY = ("as_of", "as_of_has_time", *COLUMNS[1:])
@@ -138,11 +139,6 @@ def _text(value: FieldValue) -> str:
     return str(value)
 
 
-def escape_formula(text: str) -> str:
-    """Put an apostrophe before text a spreadsheet would run as a formula; the loader drops it."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def candidate_cells(fields: Mapping[str, FieldValue], vocabulary: Vocabulary) -> dict[str, str]:
     """The contract's cells for a candidate row, as they will be stored.
 
@@ -180,16 +176,6 @@ def _canonical(name: str, text: str, vocabulary: Vocabulary) -> str:
     except CellError:
         pass
     return text
-
-
-def encode_record(cells: list[str], newline: str) -> bytes:
-    """One CSV record, quoted the way the loader reads it back (RFC 4180, minimal quoting)."""
-    out = []
-    for cell in cells:
-        if any(char in cell for char in ',"\r\n') or cell != cell.strip():
-            cell = '"' + cell.replace('"', '""') + '"'
-        out.append(cell)
-    return (",".join(out) + newline).encode("utf-8")
 
 
 def validate_fields(
