@@ -22,15 +22,13 @@ import pytest
 from figures.append import (
     BOM,
     AppendResult,
-    LockTimeout,
     append_figure,
     candidate_cells,
-    encode_record,
-    file_lock,
-    lock_path_for,
     validate_fields,
 )
+from figures.cells import encode_record
 from figures.contract import COLUMNS
+from figures.locking import LockTimeout, file_lock, lock_path_for
 from figures.validation import load_figures
 from figures.vocabulary import load_vocabulary
 
