@@ -1,4 +1,4 @@
-"""`python -m figures ...`: see figures/cli.py."""
+"""`python -m figures ...`: see figures/cli/__init__.py."""
 
 import sys
 

@@ -8,35 +8,33 @@ what was reported, so the rules are conservative:
   append: the messages are the checker's own and the line numbers are where the row lands.
 - Existing bytes are never rewritten or reordered: the file is opened for appending and the
   whole row goes down in one `write`, so the old file is an exact prefix of the new one.
-- Writers take an exclusive `flock` on a lock file beside the data file (`figures.csv.lock`).
-  The kernel drops the lock when its holder dies, so a killed writer cannot block later ones;
-  the lock file itself stays (deleting it would let two writers lock two different files).
+- Writers take an exclusive `flock` on a lock file beside the data file (`figures.csv.lock`,
+  see `figures.locking`); a killed writer's lock dies with it.
 - The row follows the file's own conventions: its header order (unknown extra columns left
   empty), its line endings (CRLF, LF or CR), its BOM or lack of one.
-- Text a spreadsheet would run as a formula (starting with = + - @) is stored behind an
-  apostrophe, which the loader removes again.
+- Text a spreadsheet would run as a formula (starting with = + - @, perhaps after
+  apostrophes) is stored behind one more apostrophe, which the loader removes again
+  (`figures.cells`): whatever the analyst typed reads back as typed.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import errno
-import fcntl
 import io
 import os
 import re
-import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from figures.cells import encode_record, escape_formula
 from figures.contract import COLUMNS, TEXT_COLUMNS, FigureRow
 from figures.errors import ValidationError
 from figures.loading import normalise_header
+from figures.locking import DEFAULT_LOCK_TIMEOUT, AppendError, file_lock
 from figures.validation import (
     AFFILIATIONS,
     QUALIFIERS,
@@ -49,9 +47,6 @@ from figures.validation import (
 from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
 
 BOM = b"\xef\xbb\xbf"
-LOCK_SUFFIX = ".lock"
-DEFAULT_LOCK_TIMEOUT = 10.0
-FORMULA_STARTS = ("=", "+", "-", "@")
 # Columns whose cells decide whether two rows report the same figure; as_of_has_time keeps
 # "2023-09-30" and "2023-09-30T00:00" apart, as the loader does.
 _IDENTITY = ("as_of", "as_of_has_time", *COLUMNS[1:])
@@ -61,14 +56,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _MAX_ATTEMPTS = 3
 
 FieldValue = str | int | dt.date | None
-
-
-class AppendError(Exception):
-    """The row could not be appended for a reason outside the row itself (lock, file system)."""
-
-
-class LockTimeout(AppendError):
-    """Another writer held the lock for longer than the timeout."""
 
 
 @dataclass(frozen=True)
@@ -138,11 +125,6 @@ def _text(value: FieldValue) -> str:
     return str(value)
 
 
-def escape_formula(text: str) -> str:
-    """Put an apostrophe before text a spreadsheet would run as a formula; the loader drops it."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def candidate_cells(fields: Mapping[str, FieldValue], vocabulary: Vocabulary) -> dict[str, str]:
     """The contract's cells for a candidate row, as they will be stored.
 
@@ -180,16 +162,6 @@ def _canonical(name: str, text: str, vocabulary: Vocabulary) -> str:
     except CellError:
         pass
     return text
-
-
-def encode_record(cells: list[str], newline: str) -> bytes:
-    """One CSV record, quoted the way the loader reads it back (RFC 4180, minimal quoting)."""
-    out = []
-    for cell in cells:
-        if any(char in cell for char in ',"\r\n') or cell != cell.strip():
-            cell = '"' + cell.replace('"', '""') + '"'
-        out.append(cell)
-    return (",".join(out) + newline).encode("utf-8")
 
 
 def validate_fields(
@@ -239,61 +211,6 @@ def _layout(raw: bytes) -> _Layout:
         separator = newline
     lines_before = len(_LINE_BREAK.findall(text + separator))
     return _Layout(header, newline, separator.encode(), lines_before + 1)
-
-
-# ---------------------------------------------------------------------------------------------
-# Locking.
-
-
-def lock_path_for(path: str | Path) -> Path:
-    path = Path(path)
-    return path.with_name(path.name + LOCK_SUFFIX)
-
-
-@contextmanager
-def file_lock(path: str | Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[Path]:
-    """Hold the exclusive lock on a figures file; yields the lock file's path.
-
-    `flock` belongs to the open file, so two threads of one process (two dashboard sessions)
-    exclude each other as two processes do, and the kernel releases it when the holder dies.
-    """
-    lock_path = lock_path_for(path)
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError as exc:
-        raise AppendError(f"cannot create the lock file {lock_path}: {exc.strerror}") from exc
-    try:
-        deadline = time.monotonic() + timeout
-        delay = 0.002
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-                who = f" (process {holder})" if holder.isdigit() else ""
-                raise LockTimeout(
-                    f"could not lock {path} within {timeout:g} s: another add is in progress"
-                    f"{who}, holding {lock_path}. Try again in a moment; the lock is released "
-                    "as soon as that add finishes or its process ends, so do not delete the file."
-                )
-            # Polling rather than a blocking flock keeps the timeout usable from any thread
-            # (Streamlit runs pages in threads, where signal-based timeouts do not work).
-            time.sleep(min(delay, remaining))
-            delay = min(delay * 2, 0.05)
-        # Record who holds it, so that a waiter's timeout message can name the process.
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        try:
-            yield lock_path
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -467,21 +384,9 @@ def _check_in_place(
             identical=identical,
         )
 
-    lost = [name for name, text in cells.items() if text and name not in layout.header]
+    lost = _lost_values(cells, layout.header, line)
     if lost:
-        return refuse(
-            *(
-                ValidationError(
-                    "missing-column",
-                    line,
-                    name,
-                    cells[name],
-                    f"the file's header has no {name!r} column, so this value would be lost; "
-                    f"add a {name!r} column to the header first, or leave the value empty",
-                )
-                for name in lost
-            )
-        )
+        return refuse(*lost)
     result = load_bytes(combined, vocabulary)
     if result.file_errors:
         return refuse(*result.file_errors)
@@ -496,39 +401,52 @@ def _check_in_place(
     expected = alone.iloc[0]
     duplicates = _same_figure(result.rows, expected, line)
     if as_written_twice:
-        # The loader names the copy that is identical as written (its message says which).
-        named = re.search(r"repeats line (\d+)", as_written_twice[0].message)
-        first = named.group(1) if named else "an earlier line"
-        return refuse(
-            ValidationError(
-                "duplicate-row",
-                line,
-                "",
-                "",
-                f"this row repeats line {first} cell for cell; the checker keeps only the first "
-                "copy, so it was not added. If it is a separate report, say how it differs in "
-                "notes",
-            ),
-            duplicates=duplicates,
-            identical=True,
-        )
+        error = _identical(as_written_twice[0], line)
+        return refuse(error, duplicates=duplicates, identical=True)
     if duplicates and not allow_duplicate:
+        message = (
+            f"{_already(duplicates)} this figure (every column reads the same), so it "
+            "was not added; add it anyway only if it is a separate report"
+        )
         return refuse(
-            ValidationError(
-                "duplicate-row",
-                line,
-                "",
-                "",
-                f"{_already(duplicates)} this figure (every column reads the same), so it "
-                "was not added; add it anyway only if it is a separate report",
-            ),
-            duplicates=duplicates,
+            ValidationError("duplicate-row", line, "", "", message), duplicates=duplicates
         )
     loaded = result.rows[result.rows["line"] == line]
     if len(loaded) != 1 or not _same_figure(loaded, expected, -1):
         # Something earlier in the file (an unclosed quote) would swallow or bend the row.
         return refuse(_swallowed(result, line))
     return _figure(expected, line), duplicates
+
+
+def _lost_values(cells: dict[str, str], header: list[str], line: int) -> list[ValidationError]:
+    """A value for a column the file's header lacks would be silently dropped: refuse it."""
+    return [
+        ValidationError(
+            "missing-column",
+            line,
+            name,
+            text,
+            f"the file's header has no {name!r} column, so this value would be lost; "
+            f"add a {name!r} column to the header first, or leave the value empty",
+        )
+        for name, text in cells.items()
+        if text and name not in header
+    ]
+
+
+def _identical(loaders_error: ValidationError, line: int) -> ValidationError:
+    """The loader's duplicate-row error for the new row, told as a refusal to add it."""
+    # The loader names the copy that is identical as written (its message says which).
+    named = re.search(r"repeats line (\d+)", loaders_error.message)
+    first = named.group(1) if named else "an earlier line"
+    return ValidationError(
+        "duplicate-row",
+        line,
+        "",
+        "",
+        f"this row repeats line {first} cell for cell; the checker keeps only the first "
+        "copy, so it was not added. If it is a separate report, say how it differs in notes",
+    )
 
 
 def _swallowed(result: LoadResult, line: int) -> ValidationError:

@@ -1,18 +1,22 @@
 """The row contract of data/figures.csv: one row = one figure as one source reported it.
 
-The pydantic model `FigureRow` is the contract's single definition: its fields, their types and
-their documentation. The bulk loader (`figures.validation`) checks a whole file column-wise for
-speed, with the same rules and the same messages; `FigureRow` is what one validated row becomes
-in code (the add path, exports), and `docs/data-contract.md` documents it.
+`FigureRow` names the contract's fields, their types and their documentation: it is what one
+valid row becomes in code (the add path returns one). The rules a cell must follow, with the
+messages that explain them, are stated once, in `figures.validation.rules` (cells) and
+`figures.validation.rows` (across cells); the loader applies them to a whole file column-wise
+and the add path to one row through the same loader, so the model repeats none of them.
+`docs/data-contract.md` documents both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
+
+# Re-exported for the exports, which write cells with it; the rule lives in figures.cells.
+from figures.cells import escape_formula as escape_formula
 
 
 class Qualifier(StrEnum):
@@ -81,7 +85,13 @@ DEFAULT_QUALIFIER = Qualifier.EXACT
 
 
 class FigureRow(BaseModel):
-    """One figure as one source reported it."""
+    """One figure as one source reported it, as the loader reads it.
+
+    Types only: the rules (a count is not negative, a range has an upper end, published is
+    not before as_of, a URL is an http(s) address, ...) belong to the checker, which gives
+    each its own code and message. Stating them here too, with pydantic's messages, made a
+    second statement that no product path ran and that could drift from the first.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -93,43 +103,17 @@ class FigureRow(BaseModel):
     metric: str = Field(description="What is counted; a name from data/metrics.csv.")
     group: str = Field(DEFAULT_GROUP, description="Who among them; a name from data/groups.csv.")
     qualifier: Qualifier = Field(DEFAULT_QUALIFIER, description="How the source bounded it.")
-    value: int = Field(ge=0, description="The number reported, a whole number.")
-    value_high: int | None = Field(None, ge=0, description="Upper end, only for `range`.")
+    value: int = Field(description="The number reported, a whole number, not below zero.")
+    value_high: int | None = Field(None, description="Upper end, only for `range`.")
     place: str = Field("", description="The area the count refers to.")
-    reported_by: str = Field(min_length=1, description="Who gave the figure (the originator).")
+    reported_by: str = Field(description="Who gave the figure (the originator).")
     affiliation: Affiliation = Field(description="The reporter's side.")
-    outlet: str = Field(min_length=1, description="Where it was published.")
+    outlet: str = Field(description="Where it was published.")
     published: dt.date | None = Field(None, description="Publication date; not before as_of.")
-    # The bulk rule's pattern (figures.validation._URL_RE): any case of scheme, then a host.
-    url: str = Field(
-        "", pattern=r"^((?i:https?)://[^\s/?#]+\S*)?$", description="http(s) address or blank."
-    )
-    quote: str = Field(min_length=1, description="The words that carry the figure, verbatim.")
+    url: str = Field("", description="The source's http(s) address (figures.cells), or blank.")
+    quote: str = Field(description="The words that carry the figure, verbatim.")
     notes: str = Field("", description="Anything an analyst should know.")
     line: int | None = Field(None, description="CSV line the row starts on, when loaded.")
-
-    @model_validator(mode="after")
-    def _consistent(self) -> FigureRow:
-        if self.qualifier == Qualifier.RANGE:
-            if self.value_high is None:
-                raise ValueError("a range needs value_high")
-            if self.value_high < self.value:
-                raise ValueError("value_high is below value")
-        elif self.value_high is not None:
-            raise ValueError("value_high is only for qualifier 'range'")
-        if self.published is not None and self.published < self.as_of.date():
-            raise ValueError("published is before as_of")
-        return self
-
-
-# Text a spreadsheet would run as a formula, including text that already starts with the
-# protecting apostrophe (so "'=x" typed by a person is kept as written, not unescaped).
-FORMULA_LIKE = re.compile(r"^'*[=+\-@]")
-
-
-def escape_formula(text: str) -> str:
-    """Store formula-like text behind one apostrophe; the loader removes exactly one."""
-    return "'" + text if FORMULA_LIKE.match(text) else text
 
 
 def _grouped(number: int) -> str:

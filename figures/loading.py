@@ -620,32 +620,10 @@ def _read_careful(raw: bytes) -> RawTable:
             break
         except csv.Error as exc:
             previous_line = reader.line_num
-            # A quoted value that runs to the end of the file was never closed (strict mode
-            # may notice only at a later quote on the last line): report it once, then stop.
-            ran_to_end = previous_line > start and previous_line >= _line_count(text)
-            if "unexpected end of data" in str(exc) or ran_to_end:
-                errors.append(
-                    ValidationError(
-                        "unclosed-quote",
-                        start,
-                        "",
-                        "",
-                        f"a quoted value that starts on line {start} is never closed, so "
-                        f"lines {start} to {previous_line} were read as one value; add the "
-                        "closing quote",
-                    )
-                )
+            error, stop = _quote_error(exc, start, previous_line, text)
+            errors.append(error)
+            if stop:
                 break
-            errors.append(
-                ValidationError(
-                    "unclosed-quote",
-                    start,
-                    "",
-                    "",
-                    f"the quotes on this line are unbalanced ({exc}); a value containing "
-                    'quotes must be wrapped in quotes and each inner quote doubled ("")',
-                )
-            )
             continue
         previous_line = reader.line_num
         if header is None:
@@ -653,22 +631,11 @@ def _read_careful(raw: bytes) -> RawTable:
             continue
         if not any(cell.strip() for cell in record):
             continue
-        if len(record) > len(header):
-            extra = record[len(header) :]
-            if any(cell.strip() for cell in extra):
-                errors.append(
-                    ValidationError(
-                        "extra-cell",
-                        start,
-                        "",
-                        ",".join(extra),
-                        f"this row has {len(record)} cells but the header has {len(header)}; "
-                        "a value containing a comma must be wrapped in double quotes",
-                    )
-                )
-                continue
-            record = record[: len(header)]
-        records.append(record + [""] * (len(header) - len(record)))
+        fitted = _fitted(record, len(header), start)
+        if isinstance(fitted, ValidationError):
+            errors.append(fitted)
+            continue
+        records.append(fitted)
         lines.append(start)
     header = header or []
     frame = pd.DataFrame(
@@ -681,3 +648,38 @@ def _read_careful(raw: bytes) -> RawTable:
     return RawTable(
         header=header, frame=frame, lines=np.asarray(lines, dtype=np.int64), errors=errors
     )
+
+
+def _quote_error(exc: csv.Error, start: int, end: int, text: str) -> tuple[ValidationError, bool]:
+    """The error for a record the csv module could not read, and whether reading stops."""
+    # A quoted value that runs to the end of the file was never closed (strict mode may
+    # notice only at a later quote on the last line): report it once, then stop.
+    ran_to_end = end > start and end >= _line_count(text)
+    if "unexpected end of data" in str(exc) or ran_to_end:
+        message = (
+            f"a quoted value that starts on line {start} is never closed, so lines {start} "
+            f"to {end} were read as one value; add the closing quote"
+        )
+        return ValidationError("unclosed-quote", start, "", "", message), True
+    message = (
+        f"the quotes on this line are unbalanced ({exc}); a value containing quotes must be "
+        'wrapped in quotes and each inner quote doubled ("")'
+    )
+    return ValidationError("unclosed-quote", start, "", "", message), False
+
+
+def _fitted(record: list[str], width: int, start: int) -> list[str] | ValidationError:
+    """The record padded or cut to the header's width; an error when cut cells hold text."""
+    if len(record) > width:
+        extra = record[width:]
+        if any(cell.strip() for cell in extra):
+            return ValidationError(
+                "extra-cell",
+                start,
+                "",
+                ",".join(extra),
+                f"this row has {len(record)} cells but the header has {width}; "
+                "a value containing a comma must be wrapped in double quotes",
+            )
+        record = record[:width]
+    return record + [""] * (width - len(record))

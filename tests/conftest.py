@@ -1,11 +1,25 @@
-"""Fixtures every test gets."""
+"""Fixtures every test gets, and the property tests' budget."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests draw a bounded number of examples on every run, so the whole suite stays
+# quick on a small machine; `pytest --hypothesis-profile=thorough` (or HYPOTHESIS_PROFILE=
+# thorough) draws many more, for a change to the loader, the writer or the engine. No
+# deadline: a shared machine's pauses are not the code's slowness.
+settings.register_profile(
+    "bounded", max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "bounded"))
 
 
 @pytest.fixture(autouse=True)

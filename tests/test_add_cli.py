@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from figures.add_command import prompt_fields
+from figures.cli.add import prompt_fields
 from figures.validation import load_figures
 from figures.vocabulary import load_vocabulary
 

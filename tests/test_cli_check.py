@@ -52,6 +52,26 @@ def test_one_line_per_error_like_a_compiler_then_a_summary(tmp_path: Path) -> No
     ]
 
 
+def test_an_address_that_smuggles_in_a_second_link_is_refused_with_why(tmp_path: Path) -> None:
+    # Drawn as a link, the text after ">)" would become a link of its own (issue #18).
+    smuggled = "https://a.example/>)[Click_me](javascript:alert(1))"
+    path = tmp_path / "figures.csv"
+    path.write_text(
+        "as_of,metric,value,reported_by,affiliation,outlet,quote,url\n"
+        f"2023-09-30,fled,100000,Nikol Pashinyan,armenia,AFP,words,{smuggled}\n"
+        "2023-09-30,fled,100000,Nikol Pashinyan,armenia,AFP,words,"
+        "https://en.wikipedia.org/wiki/Lachin_(town)\n",
+        encoding="utf-8",
+    )
+    run = check(str(path))
+    assert run.returncode == 1
+    assert run.stdout.splitlines() == [
+        f"{path}:2: url: {smuggled!r} is not a web address; it holds an angle bracket (>), "
+        "which an address never does (leave the cell empty when there is none)",
+        f"{path}: 2 row(s), 1 valid, 1 with errors; 1 error(s)",
+    ]
+
+
 def test_json_lists_code_line_column_value_and_message(tmp_path: Path) -> None:
     path = tmp_path / "figures.csv"
     path.write_text(BAD_FILE, encoding="utf-8")

@@ -13,8 +13,7 @@ import pandas as pd
 import pytest
 
 from bench.synthetic import write_synthetic
-from figures import validation
-from figures.validation import load_bytes, load_figures
+from figures.validation import load_bytes, load_figures, table
 from tests.support import VOCABULARY, flat
 
 
@@ -79,9 +78,9 @@ def test_checking_on_two_threads_gives_what_checking_on_one_gives(
         text[index] = text[index].replace(old, new, 1)
     text.insert(100, text[99])  # a duplicate row (or part of one, then a broken record)
     raw = "".join(text).encode()
-    monkeypatch.setattr(validation, "_THREADED_ROWS", 10**9)
+    monkeypatch.setattr(table, "THREADED_ROWS", 10**9)
     alone = load_bytes(raw, VOCABULARY)
-    monkeypatch.setattr(validation, "_THREADED_ROWS", 0)
+    monkeypatch.setattr(table, "THREADED_ROWS", 0)
     threaded = load_bytes(raw, VOCABULARY)
     assert [e.to_dict() for e in threaded.errors] == [e.to_dict() for e in alone.errors]
     assert {e.code for e in alone.errors} >= {"unknown-metric", "bad-url", "unknown-qualifier"}

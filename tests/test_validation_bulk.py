@@ -14,14 +14,12 @@ import sys
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from figures import validation
-from figures.validation import empty_rows
+from figures.validation import arrow_text as text_bytes
+from figures.validation import empty_rows, repeats, table, urls
 from tests.support import load
-
-SETTINGS = settings(max_examples=300, deadline=None)
 
 
 def arrow_text(strings: list[str], sliced: bool) -> pd.Series:
@@ -45,21 +43,20 @@ def test_the_space_characters_are_what_str_strip_removes() -> None:
         for code in range(sys.maxunicode + 1)
         if not 0xD800 <= code <= 0xDFFF and chr(code).strip() == ""
     }
-    assert removed == set(validation._SPACE_CHARS)
+    assert removed == set(text_bytes.SPACE_CHARS)
 
 
 _PIECES = st.sampled_from(
-    [*validation._SPACE_CHARS, "a", "é", "Ա", "։", "€", "\u2028x", "x\u200a", "", "'", "\u3001"]
+    [*text_bytes.SPACE_CHARS, "a", "é", "Ա", "։", "€", "\u2028x", "x\u200a", "", "'", "\u3001"]
 )
 
 
-@SETTINGS
 @given(st.lists(st.lists(_PIECES, max_size=4).map("".join), min_size=1, max_size=8), st.booleans())
 def test_edge_spaces_are_found_whenever_strip_would_change_a_string(
     strings: list[str], sliced: bool
 ) -> None:
     series = arrow_text(strings, sliced)
-    may = validation._edge_may_be_space(validation._text_chunks(series))
+    may = text_bytes.edge_may_be_space(text_bytes.text_chunks(series))
     # Exact on valid UTF-8: an empty string reads its neighbours' edges, which are read anyway,
     # and no byte next to a string can complete a space at its edge.
     assert may == any(string.strip() != string for string in strings)
@@ -67,20 +64,19 @@ def test_edge_spaces_are_found_whenever_strip_would_change_a_string(
 
 def test_no_edge_space_is_no_strip() -> None:
     series = arrow_text(["a b", "Գորիս", "Степанакерт", "", "x\u2009y", "é"], sliced=False)
-    assert not validation._edge_may_be_space(validation._text_chunks(series))
+    assert not text_bytes.edge_may_be_space(text_bytes.text_chunks(series))
     for space in ("\u2009", "\xa0", "\u3000", " ", "\u0085"):
         for string in (space + "a", "a" + space, "Ա" + space, space + "Գ"):
             series = arrow_text(["b", string, ""], sliced=True)
-            assert validation._edge_may_be_space(validation._text_chunks(series)), string
+            assert text_bytes.edge_may_be_space(text_bytes.text_chunks(series)), string
 
 
-@SETTINGS
 @given(st.lists(st.text(max_size=5), min_size=1, max_size=8), st.booleans())
 def test_a_leading_apostrophe_is_found_whenever_there_is_one(
     strings: list[str], sliced: bool
 ) -> None:
-    chunks = validation._text_chunks(arrow_text(strings, sliced))
-    assert validation._may_start_with(chunks, ord("'")) == any(s.startswith("'") for s in strings)
+    chunks = text_bytes.text_chunks(arrow_text(strings, sliced))
+    assert text_bytes.may_start_with(chunks, ord("'")) == any(s.startswith("'") for s in strings)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,25 +86,25 @@ _URL_PIECES = st.sampled_from(
     [
         *("http", "HTTP", "hTtPs", "https", "://", ":/", "/", "?", "#", ".", "s", "S", ":"),
         *("a", "example.org", "~", "!", '"', " ", "\t", "é", "ſ", "\x1a", "\x7f", "%20"),
+        *("(", ")", "[", "]", "<", ">", "'", "`", "\\", "{", "|"),
     ]
 )
 
 
-@SETTINGS
 @given(
     st.lists(st.lists(_URL_PIECES, max_size=6).map("".join), min_size=1, max_size=8), st.booleans()
 )
 def test_plain_urls_are_what_the_regular_expression_says(strings: list[str], sliced: bool) -> None:
     series = arrow_text(strings, sliced)
-    matched = series.str.fullmatch(validation._PLAIN_URL_RE).to_numpy(dtype=bool)
-    plain = validation._plain_urls(series)
+    matched = series.str.fullmatch(urls.PLAIN_URL_RE).to_numpy(dtype=bool)
+    plain = urls.plain_urls(series)
     assert plain is not None
     # The regular expression's case folding lets "ſ" stand for "s"; the bytes take ASCII only.
     ascii_only = [string.isascii() for string in strings]
     assert plain.tolist() == (matched & ascii_only).tolist()
     for string, accepted in zip(strings, plain, strict=True):
         if accepted:  # a subset of what the rule accepts
-            assert validation.check_url(string) == string
+            assert urls.check_url(string) == string
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,7 +137,6 @@ _CELLS = {
 }
 
 
-@settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.fixed_dictionaries(_CELLS), min_size=1, max_size=30),
     st.sampled_from([0, 10**9]),
@@ -153,12 +148,12 @@ def test_duplicate_rows_are_the_rows_written_exactly_as_an_earlier_one(
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_CELLS)
     writer.writerows(record.values() for record in records)
-    default = validation._THREADED_ROWS
-    validation._THREADED_ROWS = threaded_rows  # 0: every check shared out between threads
+    default = table.THREADED_ROWS
+    table.THREADED_ROWS = threaded_rows  # 0: every check shared out between threads
     try:
         result = load(buffer.getvalue())
     finally:
-        validation._THREADED_ROWS = default
+        table.THREADED_ROWS = default
     written = [tuple(record.values()) for record in records]
     expected = {
         (index + 2, f"this row repeats line {written.index(cells) + 2} cell for cell")
@@ -178,7 +173,7 @@ def test_maybe_repeated_finds_every_row_that_shares_its_codes_and_numbers() -> N
     count = 5000
     coded = [(rng.integers(0, size, count), size) for size in (3, 50, 7)]
     numbers = [rng.choice([0.0, 1.5, np.nan, 1e12], count)]
-    rows = validation._maybe_repeated(coded, numbers)
+    rows = repeats.maybe_repeated(coded, numbers)
     keys = list(zip(*(codes for codes, _ in coded), numbers[0].view(np.uint64), strict=True))
     seen: dict[tuple[object, ...], int] = {}
     for key in keys:
@@ -186,7 +181,6 @@ def test_maybe_repeated_finds_every_row_that_shares_its_codes_and_numbers() -> N
     assert rows.tolist() == [index for index, key in enumerate(keys) if seen[key] > 1]
 
 
-@SETTINGS
 @given(
     st.lists(st.text(max_size=3), min_size=1, max_size=12),
     st.data(),
@@ -197,6 +191,6 @@ def test_rows_of_a_column_in_chunks_are_the_rows_iloc_gives(
 ) -> None:
     series = arrow_text(strings, sliced)
     rows = sorted(data.draw(st.sets(st.integers(0, len(strings) - 1))))
-    taken = validation._rows_of(series, np.array(rows, dtype=np.int64))
+    taken = text_bytes.rows_of(series, np.array(rows, dtype=np.int64))
     assert taken.tolist() == [strings[row] for row in rows]
     assert taken.dtype == series.dtype

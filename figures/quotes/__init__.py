@@ -1,7 +1,7 @@
 """The quote reader: from a sentence of reporting to the figures it may give.
 
 `parse_quote(text)` returns `Candidate`s, most likely first. Domain code only (no Streamlit):
-the command is `figures.parse_quote_command`, the phrase tables are `phrases/*.csv`.
+the command is `figures.cli.parse_quote`, the phrase tables are `phrases/*.csv`.
 """
 
 from figures.quotes.candidate import QUALIFIERS, Candidate

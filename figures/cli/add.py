@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from figures.append import AppendError, AppendResult, append_figure, validate_fields
+from figures.cli.loader import DEFAULT_PATH
 from figures.contract import (
     AFFILIATION_LABELS,
     COLUMNS,
@@ -24,9 +25,6 @@ from figures.contract import (
 from figures.errors import ValidationError
 from figures.validation import load_figures
 from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
-
-# Not imported from figures.cli: cli imports this module to register the command.
-DEFAULT_FILE = Path("data/figures.csv")
 
 HELP: dict[str, str] = {
     "as_of": "when the figure holds: YYYY-MM-DD, or YYYY-MM-DDTHH:MM if the source gives the hour",
@@ -75,9 +73,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add.add_argument(
         "--file",
         type=Path,
-        default=DEFAULT_FILE,
+        default=DEFAULT_PATH,
         metavar="PATH",
-        help=f"the figures CSV to append to (default {DEFAULT_FILE}; created if absent)",
+        help=f"the figures CSV to append to (default {DEFAULT_PATH}; created if absent)",
     )
     add.add_argument(
         "--allow-duplicate",

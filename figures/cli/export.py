@@ -18,12 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from figures.cli.loader import DEFAULT_PATH, load_or_report, note_rows_left_out
 from figures.contract import AFFILIATION_LABELS
 from figures.filters import NO_PLACE, ViewFilters, apply_filters
 from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
 
-# Not imported from figures.cli: cli imports this module to register the command.
-DEFAULT_FILE = Path("data/figures.csv")
 FORMATS = ("png", "svg", "csv", "hxl", "md")
 TEXT_FORMATS = ("svg", "csv", "hxl", "md")
 
@@ -54,8 +53,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "path",
         nargs="?",
         type=Path,
-        default=DEFAULT_FILE,
-        help=f"the figures CSV (default {DEFAULT_FILE})",
+        default=DEFAULT_PATH,
+        help=f"the figures CSV (default {DEFAULT_PATH})",
     )
     export.add_argument("--format", required=True, choices=FORMATS, help="what to write")
     export.add_argument(
@@ -188,8 +187,6 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from figures.cli import load_or_report  # cli imports this module, so not at the top
-
     path: Path = args.path
     result = load_or_report(path)
     if result is None:
@@ -202,13 +199,7 @@ def run_export(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    left_out = result.record_count - len(result.rows)
-    if left_out:
-        print(
-            f"note: {left_out} row(s) with errors were left out; run `python -m figures check "
-            f"{path}` to see them",
-            file=sys.stderr,
-        )
+    note_rows_left_out(path, result)
     data = build_export(
         args.format,
         result.rows,

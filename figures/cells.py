@@ -1,0 +1,116 @@
+"""One cell of a figures CSV: how its text is written out and read back, and what a URL is.
+
+Every writer of a figures CSV (`figures add`, the dashboard's form, the CSV and HXL exports)
+writes a cell through `escape_formula` and `encode_record`, and the loader reads it back
+through `unescape_formulas`; they share one rule, so any text makes the round trip unchanged.
+
+The formula rule. A spreadsheet runs a cell that starts with = + - or @ as a formula, so such
+text is stored behind one apostrophe (the spreadsheet's own mark for "this is text"), and the
+loader removes exactly one apostrophe from the front of text that is apostrophes followed by
+one of those characters. Text that already starts with apostrophes and then such a character
+gets one more apostrophe too: "'=1" is stored as "''=1" and reads back as "'=1". Any other
+apostrophe is text and is left alone ("'Thousands' recorded as ...").
+
+The URL rule. A URL is drawn as a link on the page and in exports, so it must be an http(s)
+address and nothing that could break out of a link: see `url_problem`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+FORMULA_STARTS = "=+-@"
+# Apostrophes, then a character a spreadsheet would run: text the writer escapes.
+_FORMULA_LIKE = re.compile(r"^'*[=+\-@]")
+# The one apostrophe the writer added in front of such text: what the reader removes.
+_ESCAPE_MARK = r"^'(?='*[=+\-@])"
+
+
+def escape_formula(text: str) -> str:
+    """Text as stored in a cell: formula-like text behind one more apostrophe."""
+    return "'" + text if _FORMULA_LIKE.match(text) else text
+
+
+def unescape_formulas(cells: pd.Series) -> pd.Series:
+    """A text column as stored, read back: one apostrophe removed where the writer added it."""
+    return cells.str.replace(_ESCAPE_MARK, "", regex=True)
+
+
+def encode_record(cells: list[str], newline: str) -> bytes:
+    """One CSV record, quoted the way the loader reads it back (RFC 4180, minimal quoting).
+
+    A cell is quoted when it holds a comma, a quote or a line break, or has surrounding
+    whitespace (which a reader that trims unquoted cells would otherwise lose).
+    """
+    out = []
+    for cell in cells:
+        if any(char in cell for char in ',"\r\n') or cell != cell.strip():
+            cell = '"' + cell.replace('"', '""') + '"'
+        out.append(cell)
+    return (",".join(out) + newline).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# URLs.
+
+# Scheme in any case, "://", then at least one character of the host.
+_WEB_ADDRESS = re.compile(r"^(?i:https?)://[^/?#]")
+# Characters that end a link in Markdown, HTML or a chat message, or open a second one:
+# an address holding them cannot be drawn as one safe link. Real addresses percent-encode them.
+_LINK_BREAKERS = {
+    '"': "a double quote",
+    "'": "an apostrophe",
+    "`": "a backtick",
+    "<": "an angle bracket",
+    ">": "an angle bracket",
+    "\\": "a backslash",
+}
+_PAIRS = {")": "(", "]": "["}
+
+
+def url_problem(text: str) -> str | None:
+    """Why `text` is not a URL the product may link to, or None when it is one.
+
+    A URL is an http:// or https:// address (scheme in any case) with a host, that parses,
+    holds no whitespace or invisible character, no quote, backtick, angle bracket or
+    backslash, and whose round and square brackets pair up: a Wikipedia title in brackets is
+    fine, while "x)[text](javascript:...)" smuggles a second link in.
+    """
+    if not _WEB_ADDRESS.match(text):
+        return "only http:// or https:// addresses are allowed"
+    for char in text:
+        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
+            return f"it holds {_named(char)}; an address has no spaces or invisible characters"
+        if char in _LINK_BREAKERS:
+            return f"it holds {_LINK_BREAKERS[char]} ({char}), which an address never does"
+    if not _balanced(text):
+        return "its brackets do not pair up, as they do in an address copied whole"
+    try:
+        urlsplit(text)
+    except ValueError as exc:  # a bracketed host that is not an IPv6 address, for one
+        return f"it does not read as an address ({exc})"
+    return None
+
+
+def is_url(text: str) -> bool:
+    """Whether `text` is a URL the product may link to (see `url_problem`)."""
+    return url_problem(text) is None
+
+
+def _named(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return f"a {name.lower()} (U+{ord(char):04X})" if name else f"the character U+{ord(char):04X}"
+
+
+def _balanced(text: str) -> bool:
+    stack: list[str] = []
+    for char in text:
+        if char in "([":
+            stack.append(char)
+        elif char in _PAIRS and (not stack or stack.pop() != _PAIRS[char]):
+            return False
+    return not stack
