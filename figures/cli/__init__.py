@@ -1,8 +1,8 @@
 """Command line: `python -m figures check|conflicts|add|export|parse-quote`.
 
 One module per command (`check`, `conflicts`, `add`, `export`, `parse_quote`), each with a
-`register` function that adds its subcommand and a handler; `loader` holds what they share (the default
-file, and loading it or saying why it cannot be read). Output follows compilers:
+`register` function that adds its subcommand and a handler; `loader` holds what they share
+(the default file, and loading it or saying why it cannot be read). Output follows compilers:
 `path:line: column: message`, so editors and CI can jump to a row.
 """
 
