@@ -21,7 +21,9 @@ import altair as alt
 import pandas as pd
 
 from figures.append import encode_record
-from figures.charts import FOOTNOTE_FONT_SIZE, footnote_lines, source_label
+from figures.charts.framing import footnote_lines
+from figures.charts.style import FOOTNOTE_FONT_SIZE
+from figures.charts.wording import source_label
 from figures.conflicts import Conflict
 from figures.contract import (
     AFFILIATION_LABELS,
