@@ -5,6 +5,8 @@ may carry. Rows are built from small CSV texts, so each test reads like an examp
 from __future__ import annotations
 
 import datetime as dt
+import html
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +101,11 @@ def shapes(spec: dict[str, Any]) -> dict[str, str]:
     return looks(points_layer(spec), "shape")
 
 
+def embedded_rows(spec: dict[str, Any]) -> int:
+    """Rows embedded in a chart's datasets: what a browser receives."""
+    return sum(len(values) for values in spec.get("datasets", {}).values())
+
+
 # ---------------------------------------------------------------------------------------------
 # Palettes.
 
@@ -136,13 +143,13 @@ def test_no_reporter_or_news_outlet_is_drawn_in_the_keys_neutral_grey_or_black()
     # black or grey would read as part of the key. Only 'other', the least specific side, is
     # grey, and a light one.
     assert all(_chroma(colour) >= 60 for colour in charts.REPORTER_COLOURS)
-    sides = charts.affiliation_palette()
+    sides = charts.AFFILIATION_COLOURS
     assert all(_chroma(colour) >= 60 for side, colour in sides.items() if side != "other")
     assert _chroma(charts.KEY_GREY) < 10
 
 
 def test_every_side_has_its_own_fixed_colour():
-    palette = charts.affiliation_palette()
+    palette = charts.AFFILIATION_COLOURS
     assert set(palette) == {"armenia", "azerbaijan", "russia", "un", "ngo", "media", "other"}
     assert len(set(palette.values())) == len(palette)
 
@@ -423,7 +430,7 @@ def test_a_big_view_is_sampled_below_altairs_limit_and_the_subtitle_says_so():
             f"sample of {charts.MAX_ROWS:,} of the 6,000 figures" in line
             for line in spec["title"]["subtitle"]
         )
-        assert charts.embedded_rows(spec) <= charts.MAX_ROWS + 10
+        assert embedded_rows(spec) <= charts.MAX_ROWS + 10
 
 
 def test_a_small_view_is_drawn_whole_and_says_nothing_about_samples():
@@ -479,6 +486,25 @@ def test_the_charts_render_to_svg_with_their_titles():
         chart = build(rows, conflicts, VOCABULARY, log_scale=True, highlight=(12, 13))
         svg = vl_convert.vegalite_to_svg(chart.to_json(), allowed_base_urls=[])
         assert title in svg and "Troops" in svg
+
+
+def svg_texts(chart: Any) -> set[str]:
+    """Every line of text a chart draws, rendered by vl-convert."""
+    root = ET.fromstring(vl_convert.vegalite_to_svg(chart.to_json(), allowed_base_urls=[]))
+    return {html.unescape(node.text) for node in root.iter() if node.text and node.text.strip()}
+
+
+def test_the_timeline_has_a_colour_legend_and_the_by_source_chart_names_reporters_once():
+    rows, conflicts = shipped()
+    troops = rows[rows["metric"] == "troops"]
+    reporters = set(troops["reported_by"])
+    timeline = svg_texts(charts.timeline_chart(troops, conflicts, VOCABULARY))
+    assert "Reported by" in timeline and reporters <= timeline
+    # Reporters are the by-source chart's rows: a legend would name them twice.
+    by_source = svg_texts(charts.by_source_chart(troops, conflicts, VOCABULARY))
+    assert "Reported by" not in by_source and reporters <= by_source
+    by_side = charts.by_source_chart(troops, conflicts, VOCABULARY, color_by="affiliation")
+    assert {"Reporter's side", "Armenia", "Azerbaijan"} <= svg_texts(by_side)
 
 
 def test_the_dashboards_spec_and_the_altair_chart_say_the_same():
@@ -543,9 +569,10 @@ def test_the_page_frames_a_chart_with_its_date_and_the_sources_of_what_it_draws(
     # The chart inside is unchanged, and its data still sits at the top level.
     assert framed["vconcat"][0]["vconcat"] == spec["vconcat"]
     assert framed["datasets"] is spec["datasets"]
-    # Every subtitle line fits the chart rather than being cut short by Vega, the view's
-    # description too, however many filters it lists.
-    assert all(len(line) <= 120 for line in framed["title"]["subtitle"])
+    # Every subtitle line fits the chart rather than widening the image, the view's
+    # description too, however many filters it lists: at the frame's 12 px subtitle type
+    # (about 6.2 px a character), a line may run 50 px past the 760 px plots: 130 characters.
+    assert all(len(line) <= 130 for line in framed["title"]["subtitle"])
     long_view = "Troops · " + ", ".join(f"Reporter number {n}" for n in range(20))
     narrow = charts.for_the_page(spec, dated=long_view, sources=sources, width=300)
     assert all(len(line) <= 60 for line in narrow["title"]["subtitle"][:3])

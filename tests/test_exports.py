@@ -195,15 +195,22 @@ def test_the_note_shows_markup_in_names_literally():
 # Framed images
 
 
-def small_chart() -> alt.Chart:
+def small_chart() -> dict[str, Any]:
+    """A small chart's spec, its data a DataFrame as the charts' specs carry theirs, with a
+    setting of its own the theme does not say (the theme's axis labels are 12 px)."""
     frame = pd.DataFrame({"day": ["2023-09-19", "2023-09-30"], "value": [3, 5]})
-    return (
-        alt.Chart(frame)
-        .mark_line(point=True)
-        .encode(x="day:T", y="value:Q")
-        .properties(width=420, height=200)
-        .configure_axis(labelFontSize=12)  # top-level config must survive the framing
-    )
+    return {
+        "datasets": {"points": frame},
+        "data": {"name": "points"},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "day", "type": "temporal"},
+            "y": {"field": "value", "type": "quantitative"},
+        },
+        "width": 420,
+        "height": 200,
+        "config": {"axis": {"labelFontSize": 14}},  # top-level config must survive the framing
+    }
 
 
 SOURCES = [source.label for source in exports.sources_in(ROWS)]
@@ -221,12 +228,14 @@ def svg_size(svg: str) -> tuple[float, float]:
 
 
 @pytest.fixture(scope="module")
-def framed() -> alt.VConcatChart:
-    return exports.briefing_chart(
-        small_chart(),
-        title="Reported figures by date",
-        subtitle_lines=["All metrics", "Figures as reported up to 30 Sep 2023"],
-        sources=SOURCES,
+def framed() -> alt.TopLevelMixin:
+    return charts.to_altair(
+        charts.frame(
+            small_chart(),
+            title="Reported figures by date",
+            subtitle_lines=["All metrics", "Figures as reported up to 30 Sep 2023"],
+            sources=SOURCES,
+        )
     )
 
 
@@ -255,10 +264,14 @@ def test_images_are_deterministic(framed):
 
 
 def test_framing_keeps_the_charts_own_settings():
-    spec = exports.briefing_chart(
+    framed = charts.frame(
         small_chart(), title="T", subtitle_lines=["S"], sources=["A (B, 1 Oct 2023)"]
-    ).to_dict()
-    assert spec["config"]["axis"]["labelFontSize"] == 12
+    )
+    spec = charts.to_altair(framed).to_dict()
+    assert spec["config"]["axis"]["labelFontSize"] == 14
+    # The rest of the theme still types the frame: a chart's own config adds to it.
+    assert spec["config"]["title"]["fontSize"] == charts.THEME["title"]["fontSize"]
+    assert spec["config"]["axis"]["labelColor"] == charts.THEME["axis"]["labelColor"]
     assert spec["title"]["text"] == "T"
 
 
@@ -316,6 +329,54 @@ def test_a_dashboard_chart_framed_for_a_briefing_draws_its_view_and_sources():
     width, height = svg_size(svg)
     with Image.open(io.BytesIO(exports.chart_png(framed))) as image:
         assert image.size == (round(2 * width), round(2 * height))
+
+
+def svg_type(svg: str) -> dict[str, str]:
+    """Each line of text drawn in an SVG, and the size of its type ('18px')."""
+    sizes: dict[str, str] = {}
+
+    def walk(node: ET.Element, size: str) -> None:
+        size = node.get("font-size", size)
+        if node.text and node.text.strip():
+            sizes.setdefault(html.unescape(node.text), size)
+        for child in node:
+            walk(child, size)
+
+    walk(ET.fromstring(svg), "")
+    return sizes
+
+
+def frame_type(svg: str, subtitle_start: str) -> tuple[str, str, str]:
+    """The type of a framed chart's title, of its subtitle line starting `subtitle_start`, and
+    of its footnote."""
+    sizes = svg_type(svg)
+    subtitle = next(size for line, size in sizes.items() if line.startswith(subtitle_start))
+    footnote = next(size for line, size in sizes.items() if line.startswith("Sources: "))
+    return sizes["Reported figures over time"], subtitle, footnote
+
+
+def test_the_page_and_the_image_frame_a_chart_in_the_same_type():
+    troops = ViewFilters(metrics=("troops",))
+    in_view = apply_filters(ROWS, troops)
+    flags = conflicts_in_view(CONFLICTS, in_view)
+    spec = charts.timeline_spec(in_view, flags, VOCABULARY, width=680)
+    page = charts.for_the_page(
+        spec,
+        dated="Troops · figures as reported up to 19 Sep 2023",
+        sources=[source.label for source in exports.sources_in(in_view)],
+        width=680,
+    )
+    page_svg = exports.chart_svg(charts.to_altair(page))
+    image_svg = exports.chart_svg(
+        exports.view_chart("timeline", ROWS, CONFLICTS, troops, VOCABULARY)
+    )
+    # The exported images' sizes are the one truth: an 18 px title, 12 px subtitle lines and
+    # an 11 px footnote, on the page too; every word in the theme's one font.
+    assert frame_type(page_svg, "Troops · figures") == ("18px", "12px", "11px")
+    assert frame_type(image_svg, "Figures as reported up to") == ("18px", "12px", "11px")
+    for svg in (page_svg, image_svg):
+        fonts = {node.get("font-family") for node in ET.fromstring(svg).iter()} - {None}
+        assert fonts == {charts.THEME["font"]}
 
 
 # ---------------------------------------------------------------------------------------------

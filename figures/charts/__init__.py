@@ -1,0 +1,97 @@
+"""Charts of reported figures: pure functions from rows to Vega-Lite specs and Altair charts
+(no Streamlit here).
+
+The dashboard, the briefing page and the image exports all draw with these functions, so a
+figure looks the same wherever it is shown. The rooms, in the order a chart is made:
+
+- `style`: colours, palettes, type sizes, the marks' looks, and THEME, the one Vega-Lite
+  `config` every chart carries;
+- `wording`: the dates, plurals and labels the charts and exports print;
+- `panels`: which panels (metric and group) and which figures a size-limited chart draws;
+- `data`: rows to the table the marks are drawn from (`prepare`), with the conflict index;
+- `layers`: the marks of each panel and the key drawn with the same marks;
+- `spec`: the timeline and by-source charts as specs, and as Altair charts;
+- `framing`: the frame (title, view and date, sources) shared by the page and the exports.
+
+This module only gathers the names other modules use; the modules import each other directly.
+"""
+
+from __future__ import annotations
+
+from figures.charts.data import (
+    MAX_PANELS,
+    MAX_ROWS,
+    ChartData,
+    ConflictIndex,
+    drawn_sources,
+    prepare,
+)
+from figures.charts.framing import (
+    MAX_SOURCES_IN_IMAGE,
+    footnote_lines,
+    for_the_page,
+    frame,
+    split_title,
+)
+from figures.charts.layers import BARS_FILTER, LOOK, POINTS_FILTER
+from figures.charts.panels import ChartPanels, panels_to_chart
+from figures.charts.spec import (
+    by_source_chart,
+    by_source_spec,
+    timeline_chart,
+    timeline_spec,
+    to_altair,
+)
+from figures.charts.style import (
+    AFFILIATION_COLOURS,
+    ARROW_DOWN,
+    ARROW_LEFT,
+    ARROW_RIGHT,
+    ARROW_UP,
+    CONFLICT_RED,
+    KEY_GREY,
+    POINT_STYLE,
+    REPORTER_COLOURS,
+    THEME,
+    reporter_dashes,
+    reporter_palette,
+)
+from figures.charts.wording import date_texts, shorten
+
+__all__ = [
+    "AFFILIATION_COLOURS",
+    "ARROW_DOWN",
+    "ARROW_LEFT",
+    "ARROW_RIGHT",
+    "ARROW_UP",
+    "BARS_FILTER",
+    "CONFLICT_RED",
+    "KEY_GREY",
+    "LOOK",
+    "MAX_PANELS",
+    "MAX_ROWS",
+    "MAX_SOURCES_IN_IMAGE",
+    "POINTS_FILTER",
+    "POINT_STYLE",
+    "REPORTER_COLOURS",
+    "THEME",
+    "ChartData",
+    "ChartPanels",
+    "ConflictIndex",
+    "by_source_chart",
+    "by_source_spec",
+    "date_texts",
+    "drawn_sources",
+    "footnote_lines",
+    "for_the_page",
+    "frame",
+    "panels_to_chart",
+    "prepare",
+    "reporter_dashes",
+    "reporter_palette",
+    "shorten",
+    "split_title",
+    "timeline_chart",
+    "timeline_spec",
+    "to_altair",
+]

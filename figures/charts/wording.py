@@ -1,0 +1,102 @@
+"""The words the charts and the exports print about a figure: dates, plurals, shares, short
+quotes and source labels, each written in one place.
+
+Issue #17 will give the package one module for every printed word of a figure; until then
+the charts and exports format dates and plurals only here, so that module can replace this
+one without a hunt. Values as written ('more than 100,000') come from
+`figures.contract.value_as_written`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+QUOTE_CHARS = 160
+NOT_GIVEN = "not given"
+
+
+def day_text(moment: Any) -> str:
+    """'30 Sep 2023': the date style of the conflict sentences and filter descriptions."""
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def date_text(moment: pd.Timestamp, with_time: bool = False) -> str:
+    """'19 Sep 2023', or '26 Sep 2023, 20:00' `with_time`; 'not given' for a missing date."""
+    if pd.isna(moment):
+        return NOT_GIVEN
+    text = day_text(moment)
+    return f"{text}, {moment:%H:%M}" if with_time else text
+
+
+def day_of_text(text: str) -> dt.date | None:
+    """The day a date text names ('25 Sep 2023' or '25 Sep 2023, 14:30'), if it names one."""
+    try:
+        return dt.datetime.strptime(text.split(",")[0].strip(), "%d %b %Y").date()
+    except ValueError:
+        return None
+
+
+def date_texts(
+    moments: pd.Series, with_time: np.ndarray | None = None, missing: str = NOT_GIVEN
+) -> np.ndarray:
+    """'19 Sep 2023' (or '26 Sep 2023, 20:00' where `with_time`) for each moment, column-wise;
+    `missing` where there is none."""
+    stamps = pd.to_datetime(moments).to_numpy("datetime64[ns]")
+    timed = np.zeros(len(stamps), bool) if with_time is None else np.asarray(with_time, bool)
+    absent = np.isnat(stamps)
+    # Few distinct dates in many rows: format each distinct (minute, timed) once. Two bits
+    # of key per minute: even without the time of day, odd with it.
+    minutes = np.where(absent, 0, stamps.view(np.int64) // 60_000_000_000)
+    keys, codes = np.unique(minutes * 2 + timed, return_inverse=True)
+    texts = np.array([_minute_text(key) for key in keys.tolist()], dtype=object)
+    out = texts[codes.reshape(-1)] if len(keys) else np.array([], dtype=object)
+    out[absent] = missing
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _minute_text(key: int) -> str:
+    """`date_text` of a minute since the epoch (key // 2), with its time if key is odd: the
+    same few thousand minutes recur in every view of a file."""
+    return date_text(pd.Timestamp(int(key // 2) * 60_000_000_000), bool(key % 2))
+
+
+def plural(count: int, word: str) -> str:
+    """'1 figure', '13 figures'."""
+    return f"{count} {word_for(count, word)}"
+
+
+def word_for(count: int, word: str) -> str:
+    """The word as it goes with `count`: 'line' for one, 'lines' for more (or none)."""
+    return word if count == 1 else f"{word}s"
+
+
+def percent(share: float) -> str:
+    """'10%' for 0.1."""
+    return f"{share * 100:g}%"
+
+
+def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
+    """Text cut at a word boundary to at most `limit` characters, with an ellipsis if cut."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def source_label(reporter: str, outlet: str, day: str) -> str:
+    """'Nikol Pashinyan (AFP, 30 Sep 2023)', the style of the conflict sentences: the outlet
+    where it is not the reporter, and the day when there is one."""
+    where = [outlet] if outlet and outlet != reporter else []
+    if day:
+        where.append(day)
+    return f"{reporter} ({', '.join(where)})" if where else reporter
