@@ -16,7 +16,6 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 # Re-exported for the exports, which write cells with it; the rule lives in figures.cells.
-from figures.cells import escape_formula as escape_formula
 
 
 class Qualifier(StrEnum):

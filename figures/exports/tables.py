@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from figures.append import encode_record
-from figures.contract import COLUMNS, TEXT_COLUMNS, escape_formula, format_as_of
+from figures.cells import encode_record, escape_formula
+from figures.contract import COLUMNS, TEXT_COLUMNS, format_as_of
 
 # Files are written with LF line ends, like data/figures.csv, so an export can be diffed
 # against the data file; every spreadsheet and the loader read LF.
