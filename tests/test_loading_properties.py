@@ -30,7 +30,8 @@ from hypothesis import strategies as st
 from figures import loading
 
 # How the tool writes text a spreadsheet would run (one apostrophe, which the loader removes).
-from figures.contract import COLUMNS, Affiliation, Qualifier, escape_formula
+from figures.cells import escape_formula
+from figures.contract import COLUMNS, Affiliation, Qualifier
 from figures.errors import CATALOGUE
 from figures.loading import _read_careful, _read_fast, first_record, normalise_header
 from figures.validation import MAX_VALUE, LoadResult, load_figures
