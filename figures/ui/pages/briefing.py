@@ -1,10 +1,10 @@
-"""The briefing view (`?view=briefing`): one screen, made to be screenshotted for a briefing.
+"""The briefing page (`/briefing`, or `?view=briefing`): one screen, made to be screenshotted.
 
 No sidebar, no widgets, no Streamlit chrome: a title, the view and its as-of date, the two
 charts side by side, the conflicts as sentences and every source named on the page in a
-footnote, all on one 1600×900 screen. The dashboard (figures/ui.py) routes here with the
-filters it read from the URL, so a link to a view and a screenshot of it show the same
-figures. The words come from figures.exports, the same as the downloaded note and images.
+footnote, all on one 1600×900 screen. The view's filters are read from the URL as the
+dashboard writes them, so a link to a view and a screenshot of it show the same figures. The
+words come from figures.exports, the same as the downloaded note and images.
 
 A screen holds only a few chart panels (one per metric and group), so the charts show at most
 `MAX_PANELS`, those with conflicting figures first, and the page names the ones left out.
@@ -13,7 +13,6 @@ A screen holds only a few chart panels (one per metric and group), so the charts
 from __future__ import annotations
 
 import html
-import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -30,9 +29,15 @@ from figures.exports import (
     panels_to_chart,
     split_title,
 )
-from figures.filters import ViewFilters, apply_filters
+from figures.filters import ViewFilters, apply_filters, filters_from_query
+from figures.ui.sections.load_problems import load_or_explain
+from figures.ui.state import data_path, flags_future, wait_for_flags
+from figures.ui.text import BRIEFING_TITLE
+from figures.ui.url import query_mapping
 from figures.vocabulary import Vocabulary
 
+# How long the page waits for the conflict check: as long as it takes.
+BRIEFING_WAIT_S = 3600
 # Panels per chart and sentences before "and N more": what fits 900 px next to the rest.
 MAX_PANELS = 3
 MAX_CONFLICTS_SHOWN = 3
@@ -80,13 +85,6 @@ def _show(snippet: str) -> None:
     st.markdown(f'<div class="briefing">{snippet}</div>', unsafe_allow_html=True)
 
 
-def _accepted(function: Callable[..., Any], **wanted: Any) -> dict[str, Any]:
-    """The size options `function` takes. Sizes are a refinement: a chart function without
-    them still draws, at its own size."""
-    parameters = inspect.signature(function).parameters
-    return {name: value for name, value in wanted.items() if name in parameters}
-
-
 def _chart(
     column: Any,
     kind: ChartKind,
@@ -97,7 +95,7 @@ def _chart(
     reporters: list[str],
     sizes: dict[str, Any],
 ) -> None:
-    chart = build(rows, flags, vocabulary, reporters=reporters, **_accepted(build, **sizes))
+    chart = build(rows, flags, vocabulary, reporters=reporters, **sizes)
     # The page draws the chart's title in its own type, and its subtitle lines (what the
     # marks mean, what a sample leaves out) small under it: one title block per chart.
     untitled, _, lines = split_title(chart)
@@ -108,6 +106,24 @@ def _chart(
         )
         # theme=None: the charts' own type sizes and colours, as in the exported images.
         st.altair_chart(untitled, theme=None)
+
+
+def briefing() -> None:
+    """The page: the view in the URL, once the conflict check is done (a briefing without
+    its conflicts would mislead, so this page waits for them)."""
+    path = data_path()
+    loaded = load_or_explain(path)
+    if loaded is None:
+        return
+    flags, _error = wait_for_flags(flags_future(path), BRIEFING_WAIT_S)
+    filters, _notices = filters_from_query(query_mapping(), loaded.choices)
+    render_briefing(
+        loaded.result.rows,
+        flags.conflicts if flags else [],
+        filters,
+        loaded.vocabulary,
+        reporters=list(loaded.reporters),
+    )
 
 
 def render_briefing(
@@ -125,7 +141,7 @@ def render_briefing(
     colours (default: every reporter in `rows`), so a reporter keeps its dashboard colour.
     """
     st.set_page_config(
-        page_title="Briefing · Reported refugee-flow figures",
+        page_title=BRIEFING_TITLE,
         layout="wide",
         initial_sidebar_state="collapsed",
     )

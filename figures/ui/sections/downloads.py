@@ -1,5 +1,5 @@
-"""Download buttons for the view on the dashboard: charts as PNG and SVG, figures as CSV and HXL,
-and the briefing note as Markdown.
+"""Downloads of the view on the dashboard: charts as PNG and SVG, figures as CSV and HXL, and
+the briefing note as Markdown, in a section built only once opened.
 
 Every file is built by figures.exports only when its button is pressed (`data=callable`):
 rendering an image takes about a second, and a page rerun must not pay that for seven files
@@ -18,6 +18,7 @@ import streamlit as st
 from figures import exports
 from figures.conflicts import Conflict
 from figures.filters import ViewFilters
+from figures.ui.view import View
 from figures.vocabulary import Vocabulary
 
 MIME = {
@@ -116,3 +117,23 @@ def render_downloads(
         help="Headline figures with their sources, and the conflicts as sentences",
         width="stretch",
     )
+
+
+def downloads(view: View) -> None:
+    """The downloads section of the dashboard: its buttons are made only once it is opened."""
+    section = st.expander(
+        "Download these charts, the figures and a briefing note",
+        key="downloads",
+        on_change="rerun",
+    )
+    if not section.open:
+        return
+    with section:
+        render_downloads(
+            view.rows,
+            view.conflicts,
+            view.filters,
+            view.vocabulary,
+            reporters=list(view.reporters),
+            chart_options=view.settings(),
+        )

@@ -1,4 +1,4 @@
-"""The dashboard's "Add a figure" form: Streamlit glue around `figures.append.append_figure`.
+"""The dashboard's "Add a figure" section: a form around `figures.append.append_figure`.
 
 The page stakeholders open is read-only: the form appears only when an editor password is
 configured, in Streamlit secrets (`editor_password` in .streamlit/secrets.toml) or in the
@@ -16,6 +16,7 @@ import streamlit as st
 
 from figures.append import AppendError, append_figure
 from figures.contract import AFFILIATION_LABELS, COLUMNS, Qualifier
+from figures.ui.text import GUIDE
 from figures.vocabulary import Vocabulary
 
 PASSWORD_ENV = "FIGURES_EDITOR_PASSWORD"
@@ -24,7 +25,6 @@ FORM_KEY = "add_figure"
 _FLASH_KEY = "add_figure_flash"
 # Choices the form leaves empty until the analyst makes them, with how the error names them.
 _CHOICES = {"qualifier": "qualifier", "affiliation": "reporter's side"}
-GUIDE = Path(__file__).resolve().parent.parent / "docs" / "adding-figures.md"
 
 QUALIFIER_WORDS = {
     "exact": "exact (311)",
@@ -50,6 +50,19 @@ def editor_password() -> str | None:
 
 def _password_matches(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def add_figure_section(path: Path, vocabulary: Vocabulary) -> None:
+    """The section on the dashboard; built only once opened, like the other expanders."""
+    section = st.expander("Add a figure", key="add_figure", on_change="rerun")
+    if not section.open:
+        return
+    with section:
+        st.caption(
+            "Analysts add figures with `python -m figures add` or, where an editor password "
+            "is configured, with this form; see [the guide](?view=adding-figures)."
+        )
+        render_add_form(path, vocabulary)
 
 
 def render_add_form(path: Path, vocabulary: Vocabulary) -> None:
