@@ -431,10 +431,30 @@ def test_the_briefing_view_has_no_sidebar(data_file):
     assert not at.multiselect
 
 
+def test_a_briefing_link_keeps_its_filters_and_the_address_then_names_the_page(data_file):
+    # ?view=briefing links predate the pages' own paths: the briefing opens with the link's
+    # filters, and the address keeps them (without `view`), so a copy of it reopens the same.
+    at = app(view="briefing", metric="troops")
+    assert not at.exception
+    assert url(at) == {"metric": ["troops"]}
+    assert any("<b>Troops</b>" in text for text in texts(at.markdown))
+    at.run()
+    assert any("<b>Troops</b>" in text for text in texts(at.markdown))
+    assert not at.multiselect, "a rerun stays on the briefing"
+
+
+def test_an_unknown_view_in_a_link_opens_the_dashboard(data_file):
+    at = app(view="nonsense")
+    assert not at.exception
+    assert at.title[0].value == "Reported refugee-flow figures"
+    assert at.multiselect(key="f_metric").value == []
+
+
 def test_the_guide_for_analysts_opens_in_the_page(data_file):
     at = app(view="adding-figures")
     assert not at.exception
     assert "Back to the dashboard" in at.markdown[0].value
+    assert url(at) == {}
 
 
 def test_the_data_path_comes_from_the_command_line_then_the_environment():

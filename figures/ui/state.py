@@ -124,12 +124,11 @@ class Loaded:
 
 
 @st.cache_resource(show_spinner="Reading the figures file…", max_entries=4)
-def _load_cached(path: str, mtime_ns: int, size: int, vocab: tuple) -> Loaded:
-    # mtime, size and the vocabulary stats are the cache key: an edited file reloads, an
-    # unchanged one never re-parses. The arguments are used only as the key.
-    del mtime_ns, size, vocab
-    vocabulary = load_vocabulary(vocabulary_dir_for(Path(path)))
-    result = load_figures(path, vocabulary)
+def _load_cached(key: FileKey) -> Loaded:
+    # The whole key (mtime, size and the vocabulary's stats with the path) is the cache key:
+    # an edited file reloads, an unchanged one never re-parses.
+    vocabulary = load_vocabulary(vocabulary_dir_for(Path(key.path)))
+    result = load_figures(key.path, vocabulary)
     choices = choices_for(result.rows, vocabulary)
     return Loaded(result, vocabulary, choices, tuple(choices.reporters))
 
@@ -139,7 +138,7 @@ def load(path: Path) -> Loaded | LoadResult:
     key = file_key(path)
     if key is None:
         return load_figures(path)  # the loader words the missing or unreadable file
-    return _load_cached(key.path, key.mtime_ns, key.size, key.vocabulary)
+    return _load_cached(key)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,11 +187,8 @@ def _find_flags(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSe
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _flags_job(
-    path: str, mtime_ns: int, size: int, vocab: tuple, tolerance: float, window_days: int
-) -> Future[Flags]:
-    loaded = _load_cached(path, mtime_ns, size, vocab)
-    settings = ConflictSettings(tolerance=tolerance, window_days=window_days)
+def _flags_job(key: FileKey, settings: ConflictSettings) -> Future[Flags]:
+    loaded = _load_cached(key)
     rows, vocabulary = loaded.result.rows, loaded.vocabulary
     return _start(lambda: _find_flags(rows, vocabulary, settings))
 
@@ -202,11 +198,8 @@ def flags_future(path: Path) -> Future[Flags] | None:
     key = file_key(path)
     if key is None:
         return None
-    settings = ConflictSettings()
     _STARTED.add(key)
-    return _flags_job(
-        key.path, key.mtime_ns, key.size, key.vocabulary, settings.tolerance, settings.window_days
-    )
+    return _flags_job(key, ConflictSettings())
 
 
 def flags_started(path: Path) -> bool:

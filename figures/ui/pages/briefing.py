@@ -13,11 +13,12 @@ A screen holds only a few chart panels (one per metric and group), so the charts
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
+import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from figures import charts
 from figures.conflicts import Conflict
@@ -85,17 +86,7 @@ def _show(snippet: str) -> None:
     st.markdown(f'<div class="briefing">{snippet}</div>', unsafe_allow_html=True)
 
 
-def _chart(
-    column: Any,
-    kind: ChartKind,
-    build: Callable[..., Any],
-    rows: pd.DataFrame,
-    flags: list[Conflict],
-    vocabulary: Vocabulary,
-    reporters: list[str],
-    sizes: dict[str, Any],
-) -> None:
-    chart = build(rows, flags, vocabulary, reporters=reporters, **sizes)
+def _chart(column: DeltaGenerator, kind: ChartKind, chart: alt.TopLevelMixin) -> None:
     # The page draws the chart's title in its own type, and its subtitle lines (what the
     # marks mean, what a sample leaves out) small under it: one title block per chart.
     untitled, _, lines = split_title(chart)
@@ -156,52 +147,62 @@ def render_briefing(
         f'<p class="sub"><b>{_html(parts.view)}</b> · {_html(parts.as_of)} · '
         f"{_html(parts.counts)}</p>"
     )
-    # The by-source chart is the shorter one, so the conflicts go under it: the page stays
-    # one screen high.
     if in_view.empty:
         _show('<p class="sub">No figures in this view.</p>')
         _conflicts(flags)
     else:
-        panels = panels_to_chart(in_view, flags, vocabulary, MAX_PANELS)
-        if panels.left_out:
-            _show(
-                f'<p class="note">The charts show {len(panels.shown)} of '
-                f"{len(panels.shown) + len(panels.left_out)} panels, conflicting figures "
-                f"first. Not charted: {_html(', '.join(panels.left_out))}; choose fewer "
-                "metrics to chart them.</p>"
-            )
-        count = len(panels.shown)
-        height = PANEL_HEIGHT.get(count, min(PANEL_HEIGHT.values()))
-        row_height = ROW_HEIGHT.get(count, min(ROW_HEIGHT.values()))
-        timeline_column, source_column = st.columns(2, gap="medium")
-        _chart(
-            timeline_column,
-            "timeline",
-            charts.timeline_chart,
-            panels.rows,
-            flags,
-            vocabulary,
-            palette,
-            {"width": TIMELINE_WIDTH, "panel_height": height},
-        )
-        _chart(
-            source_column,
-            "by-source",
-            charts.by_source_chart,
-            panels.rows,
-            flags,
-            vocabulary,
-            palette,
-            {"width": BY_SOURCE_WIDTH, "row_height": row_height},
-        )
-        with source_column:
-            _conflicts(flags)
+        _charts(in_view, flags, vocabulary, palette)
 
     sources = "; ".join(_html(source.label) for source in parts.sources) or "none"
     _show(
         f'<p class="foot"><b>Sources</b> (reporter, outlet, date): {sources}. '
         "Each figure as its source worded it; this page takes no side.</p>"
     )
+
+
+def _charts(
+    in_view: pd.DataFrame, flags: list[Conflict], vocabulary: Vocabulary, palette: list[str]
+) -> None:
+    """The two charts side by side, at most MAX_PANELS panels each, and the conflicts under
+    the by-source chart, the shorter one, so the page stays one screen high."""
+    panels = panels_to_chart(in_view, flags, vocabulary, MAX_PANELS)
+    if panels.left_out:
+        _show(
+            f'<p class="note">The charts show {len(panels.shown)} of '
+            f"{len(panels.shown) + len(panels.left_out)} panels, conflicting figures "
+            f"first. Not charted: {_html(', '.join(panels.left_out))}; choose fewer "
+            "metrics to chart them.</p>"
+        )
+    count = len(panels.shown)
+    height = PANEL_HEIGHT.get(count, min(PANEL_HEIGHT.values()))
+    row_height = ROW_HEIGHT.get(count, min(ROW_HEIGHT.values()))
+    timeline_column, source_column = st.columns(2, gap="medium")
+    _chart(
+        timeline_column,
+        "timeline",
+        charts.timeline_chart(
+            panels.rows,
+            flags,
+            vocabulary,
+            reporters=palette,
+            width=TIMELINE_WIDTH,
+            panel_height=height,
+        ),
+    )
+    _chart(
+        source_column,
+        "by-source",
+        charts.by_source_chart(
+            panels.rows,
+            flags,
+            vocabulary,
+            reporters=palette,
+            width=BY_SOURCE_WIDTH,
+            row_height=row_height,
+        ),
+    )
+    with source_column:
+        _conflicts(flags)
 
 
 def _conflicts(flags: list[Conflict]) -> None:

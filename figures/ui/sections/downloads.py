@@ -10,6 +10,7 @@ under the same name.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -29,22 +30,37 @@ MIME = {
 }
 
 
-def _chart_file(
-    kind: exports.ChartKind,
-    fmt: str,
-    rows: pd.DataFrame,
-    conflicts: Sequence[Conflict],
-    filters: ViewFilters,
-    vocabulary: Vocabulary,
-    options: Mapping[str, Any],
-) -> Callable[[], bytes]:
-    def build() -> bytes:
-        framed = exports.view_chart(kind, rows, conflicts, filters, vocabulary, **options)
-        if fmt == "png":
-            return exports.chart_png(framed, scale=2)
-        return exports.chart_svg(framed).encode("utf-8")
+@dataclass(frozen=True)
+class _Files:
+    """The files of one view, each built only when its button is pressed."""
 
-    return build
+    rows: pd.DataFrame
+    conflicts: Sequence[Conflict]
+    filters: ViewFilters
+    vocabulary: Vocabulary
+    options: Mapping[str, Any]  # the chart options, as exports.view_chart takes them
+
+    def chart(self, kind: exports.ChartKind, fmt: str) -> Callable[[], bytes]:
+        def build() -> bytes:
+            framed = exports.view_chart(
+                kind, self.rows, self.conflicts, self.filters, self.vocabulary, **self.options
+            )
+            if fmt == "png":
+                return exports.chart_png(framed, scale=2)
+            return exports.chart_svg(framed).encode("utf-8")
+
+        return build
+
+    def csv(self) -> bytes:
+        return exports.figures_csv(self.rows)
+
+    def hxl(self) -> bytes:
+        return exports.figures_hxl(self.rows)
+
+    def note(self) -> bytes:
+        return exports.briefing_markdown(
+            self.rows, self.conflicts, self.filters, self.vocabulary
+        ).encode()
 
 
 def render_downloads(
@@ -66,30 +82,38 @@ def render_downloads(
     options: dict[str, Any] = dict(chart_options or {})
     if reporters is not None:
         options["reporters"] = list(reporters)
-    rows = rows_in_view
-    conflicts = list(conflicts_in_view)
-    empty = rows.empty
+    files = _Files(rows_in_view, list(conflicts_in_view), filters, vocabulary, options)
+    _chart_buttons(files, key_prefix)
+    _table_buttons(files, key_prefix)
 
+
+def _chart_buttons(files: _Files, key_prefix: str) -> None:
+    """Each chart as PNG and SVG, framed with its title, date and sources."""
     for kind in exports.CHART_KINDS:
         title = exports.CHART_TITLES[kind]
         png_column, svg_column = st.columns(2)
         for column, fmt, label in ((png_column, "png", "PNG"), (svg_column, "svg", "SVG")):
             column.download_button(
                 f"{title} · {label}",
-                data=_chart_file(kind, fmt, rows, conflicts, filters, vocabulary, options),
-                file_name=exports.export_filename(filters, kind, fmt),
+                data=files.chart(kind, fmt),
+                file_name=exports.export_filename(files.filters, kind, fmt),
                 mime=MIME[fmt],
                 key=f"{key_prefix}-{kind}-{fmt}",
                 on_click="ignore",
-                disabled=empty,
+                disabled=files.rows.empty,
                 help="Title, as-of date and sources drawn in"
                 + ("; 2× resolution for slides" if fmt == "png" else "; scales without blur"),
                 width="stretch",
             )
+
+
+def _table_buttons(files: _Files, key_prefix: str) -> None:
+    """The figures as CSV and HXL, and the briefing note."""
+    filters = files.filters
     csv_column, hxl_column = st.columns(2)
     csv_column.download_button(
         "Figures · CSV",
-        data=lambda: exports.figures_csv(rows),
+        data=files.csv,
         file_name=exports.export_filename(filters, "", "csv"),
         mime=MIME["csv"],
         key=f"{key_prefix}-csv",
@@ -99,7 +123,7 @@ def render_downloads(
     )
     hxl_column.download_button(
         "Figures · HXL",
-        data=lambda: exports.figures_hxl(rows),
+        data=files.hxl,
         file_name=exports.export_filename(filters, "", "hxl.csv"),
         mime=MIME["csv"],
         key=f"{key_prefix}-hxl",
@@ -109,7 +133,7 @@ def render_downloads(
     )
     st.download_button(
         "Briefing note · Markdown",
-        data=lambda: exports.briefing_markdown(rows, conflicts, filters, vocabulary).encode(),
+        data=files.note,
         file_name=exports.export_filename(filters, "briefing", "md"),
         mime=MIME["md"],
         key=f"{key_prefix}-md",
