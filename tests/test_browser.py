@@ -154,9 +154,10 @@ def test_the_guide_link_opens_the_guide_and_its_back_link_the_dashboard(page, se
     _wait_for_charts(page)
     guide = page.get_by_role("link", name="how to add or correct a figure")
     page.goto(guide.evaluate("link => link.href"))  # the link opens a new tab; follow it here
+    # The guide's own heading, drawn after the back link: waited for, never assumed.
+    page.get_by_role("heading", name="Adding figures").first.wait_for(timeout=60_000)
     back = page.get_by_role("link", name="← Back to the dashboard")
-    back.wait_for(state="visible", timeout=60_000)
-    assert page.get_by_role("heading", name="Adding figures").first.is_visible()
+    assert back.is_visible()
     page.goto(back.evaluate("link => link.href"))
     assert len(_wait_for_charts(page)) == 2, "the back link leads to the dashboard"
 
