@@ -1,4 +1,4 @@
-"""The dashboard: `streamlit run app.py [-- --data PATH]`. Widgets live in figures/ui.py."""
+"""The dashboard: `streamlit run app.py [-- --data PATH]`. Its pages live in figures/ui/."""
 
 from figures.ui import main
 

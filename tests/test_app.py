@@ -15,10 +15,15 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import figures.ui
+import figures.ui.pages.dashboard
+import figures.ui.state
 from figures import charts
 from figures.conflicts import find_conflicts
-from figures.ui import conflict_id, data_path
+from figures.dataset import default_data_path
+from figures.ui.keys import W_TABLE_PAGE
+from figures.ui.sections.figures_table import TABLE_PAGE_ROWS
+from figures.ui.state import data_path
+from figures.ui.url import conflict_id
 from figures.validation import load_figures
 from figures.vocabulary import load_vocabulary
 
@@ -281,7 +286,7 @@ def test_a_fault_in_the_loader_is_a_message_not_a_traceback(data_file, monkeypat
     def broken(*_: Any, **__: Any) -> None:
         raise ValueError("too many values to unpack")
 
-    monkeypatch.setattr(figures.ui, "load_figures", broken)
+    monkeypatch.setattr(figures.ui.state, "load_figures", broken)
     at = app()
     assert not at.exception
     assert "could not be loaded because of a fault in the program" in at.error[0].value
@@ -326,13 +331,13 @@ def test_two_names_declared_one_place_while_the_app_runs_are_compared_on_the_nex
 
 def test_rows_appended_while_the_app_runs_appear_on_the_next_run(data_file, monkeypatch):
     calls: list[str] = []
-    real = figures.ui.load_figures
+    real = figures.ui.state.load_figures
 
     def counting(*args: Any, **kwargs: Any):
         calls.append(str(args[0]))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(figures.ui, "load_figures", counting)
+    monkeypatch.setattr(figures.ui.state, "load_figures", counting)
     at = app()
     at.run()
     assert len(calls) == 1, "a rerun on an unchanged file does not parse it again"
@@ -426,22 +431,42 @@ def test_the_briefing_view_has_no_sidebar(data_file):
     assert not at.multiselect
 
 
+def test_a_briefing_link_keeps_its_filters_and_the_address_then_names_the_page(data_file):
+    # ?view=briefing links predate the pages' own paths: the briefing opens with the link's
+    # filters, and the address keeps them (without `view`), so a copy of it reopens the same.
+    at = app(view="briefing", metric="troops")
+    assert not at.exception
+    assert url(at) == {"metric": ["troops"]}
+    assert any("<b>Troops</b>" in text for text in texts(at.markdown))
+    at.run()
+    assert any("<b>Troops</b>" in text for text in texts(at.markdown))
+    assert not at.multiselect, "a rerun stays on the briefing"
+
+
+def test_an_unknown_view_in_a_link_opens_the_dashboard(data_file):
+    at = app(view="nonsense")
+    assert not at.exception
+    assert at.title[0].value == "Reported refugee-flow figures"
+    assert at.multiselect(key="f_metric").value == []
+
+
 def test_the_guide_for_analysts_opens_in_the_page(data_file):
     at = app(view="adding-figures")
     assert not at.exception
     assert "Back to the dashboard" in at.markdown[0].value
+    assert url(at) == {}
 
 
 def test_the_data_path_comes_from_the_command_line_then_the_environment():
     assert data_path(["--data", "other.csv"], {"FIGURES_DATA": "env.csv"}) == Path("other.csv")
     assert data_path([], {"FIGURES_DATA": "env.csv"}) == Path("env.csv")
-    assert data_path([], {}) == figures.ui.DEFAULT_DATA
+    assert data_path([], {}) == default_data_path()
 
 
 def test_the_sidebars_choices_are_those_of_the_filters_module():
-    # figures.ui computes them column-wise for speed; they must be the same answer.
+    # figures.ui.state computes them column-wise for speed; they must be the same answer.
     from figures.filters import filter_choices
-    from figures.ui import choices_for
+    from figures.ui.state import choices_for
     from tests.support import HEADER, VOCABULARY, load
 
     text = "\n".join(
@@ -463,7 +488,7 @@ def load_figures_rows(path: Path) -> pd.DataFrame:
 
 
 def test_the_headline_takes_the_latest_figure_of_each_side():
-    from figures.ui import latest_positions
+    from figures.ui.sections.headline import latest_positions
     from tests.support import HEADER, load
 
     text = "\n".join(
@@ -484,7 +509,7 @@ def test_the_headline_takes_the_latest_figure_of_each_side():
 
 
 def test_big_views_are_drawn_on_a_canvas_small_ones_as_svg():
-    from figures.ui import CANVAS_FROM_FIGURES, browser_ready
+    from figures.ui.sections.chart_display import CANVAS_FROM_FIGURES, browser_ready
 
     spec = {"vconcat": [], "config": {"view": {"stroke": None}}}
     assert browser_ready(spec, CANVAS_FROM_FIGURES) is spec
@@ -514,18 +539,18 @@ def test_the_figures_table_shows_a_page_at_a_time_latest_first(tmp_path, monkeyp
     at = app()
     assert not at.exception
     first = at.dataframe[0].value
-    assert len(first) == figures.ui.TABLE_PAGE_ROWS
-    loaded = figures.ui.load(target)
+    assert len(first) == TABLE_PAGE_ROWS
+    loaded = figures.ui.state.load(target)
     every = loaded.result.rows
     latest = every.sort_values(["as_of", "line"], ascending=False)["line"].tolist()
     assert first["Line"].tolist() == latest[:100]
-    at.number_input(key=figures.ui.W_TABLE_PAGE).set_value(3).run()
+    at.number_input(key=W_TABLE_PAGE).set_value(3).run()
     assert at.dataframe[0].value["Line"].tolist() == latest[200:]
     # A new view starts at its first page.
     metric = loaded.choices.metrics[0]
     at.multiselect(key="f_metric").set_value([metric]).run()
     assert not at.exception
-    assert at.session_state[figures.ui.W_TABLE_PAGE] == 1
+    assert at.session_state[W_TABLE_PAGE] == 1
     of_metric = every[every["metric"] == metric].sort_values(["as_of", "line"], ascending=False)
     assert at.dataframe[0].value["Line"].tolist() == of_metric["line"].tolist()[:100]
 
@@ -565,7 +590,7 @@ def test_a_part_of_the_page_that_fails_leaves_the_filters_as_they_were(data_file
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("a broken part of the page")
 
-    monkeypatch.setattr(figures.ui, "headline", broken)
+    monkeypatch.setattr(figures.ui.pages.dashboard, "headline", broken)
     at.run()
     assert at.exception
     assert at.multiselect(key="f_metric").value == ["troops"]

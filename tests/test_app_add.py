@@ -19,7 +19,7 @@ def _form_page(path: str) -> None:
     # AppTest runs this function's body as a script, so it imports what it needs itself.
     from pathlib import Path
 
-    from figures.ui_add import render_add_form
+    from figures.ui.sections.add_figure import render_add_form
     from figures.vocabulary import load_vocabulary
 
     render_add_form(Path(path), load_vocabulary())

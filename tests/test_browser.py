@@ -149,6 +149,19 @@ def test_a_shared_link_restores_its_filter(page, server):
     assert "metric=troops" in page.url
 
 
+def test_the_guide_link_opens_the_guide_and_its_back_link_the_dashboard(page, server):
+    page.goto(server)
+    _wait_for_charts(page)
+    guide = page.get_by_role("link", name="how to add or correct a figure")
+    page.goto(guide.evaluate("link => link.href"))  # the link opens a new tab; follow it here
+    # The guide's own heading, drawn after the back link: waited for, never assumed.
+    page.get_by_role("heading", name="Adding figures").first.wait_for(timeout=60_000)
+    back = page.get_by_role("link", name="← Back to the dashboard")
+    assert back.is_visible()
+    page.goto(back.evaluate("link => link.href"))
+    assert len(_wait_for_charts(page)) == 2, "the back link leads to the dashboard"
+
+
 def test_a_full_page_screenshot_for_people_to_look_at(page, server):
     page.goto(server)
     charts = _wait_for_charts(page)

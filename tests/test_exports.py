@@ -384,7 +384,7 @@ def test_the_page_and_the_image_frame_a_chart_in_the_same_type():
 
 
 class _Recorder:
-    """Stands in for `streamlit` in figures.ui_downloads: records each download button."""
+    """Stands in for `streamlit` in figures.ui.sections.downloads: records each download button."""
 
     def __init__(self) -> None:
         self.buttons: list[dict[str, Any]] = []
@@ -398,7 +398,7 @@ class _Recorder:
 
 
 def test_download_buttons_build_nothing_until_pressed_and_name_files_by_view(monkeypatch):
-    from figures import ui_downloads
+    from figures.ui.sections import downloads as ui_downloads
 
     built: list[str] = []
     real_png, real_svg = exports.chart_png, exports.chart_svg
@@ -446,7 +446,7 @@ def test_streamlit_accepts_the_download_buttons_as_deferred_files():
         sys.path.insert(0, root)  # AppTest runs the page as a script from a temporary file
         from figures.conflicts import find_conflicts
         from figures.filters import ViewFilters, apply_filters, conflicts_in_view
-        from figures.ui_downloads import render_downloads
+        from figures.ui.sections.downloads import render_downloads
         from figures.validation import load_figures
         from figures.vocabulary import load_vocabulary
 

@@ -1,10 +1,10 @@
-"""The briefing view (`?view=briefing`): one screen, made to be screenshotted for a briefing.
+"""The briefing page (`/briefing`, or `?view=briefing`): one screen, made to be screenshotted.
 
 No sidebar, no widgets, no Streamlit chrome: a title, the view and its as-of date, the two
 charts side by side, the conflicts as sentences and every source named on the page in a
-footnote, all on one 1600×900 screen. The dashboard (figures/ui.py) routes here with the
-filters it read from the URL, so a link to a view and a screenshot of it show the same
-figures. The words come from figures.exports, the same as the downloaded note and images.
+footnote, all on one 1600×900 screen. The view's filters are read from the URL as the
+dashboard writes them, so a link to a view and a screenshot of it show the same figures. The
+words come from figures.exports, the same as the downloaded note and images.
 
 A screen holds only a few chart panels (one per metric and group), so the charts show at most
 `MAX_PANELS`, those with conflicting figures first, and the page names the ones left out.
@@ -13,12 +13,12 @@ A screen holds only a few chart panels (one per metric and group), so the charts
 from __future__ import annotations
 
 import html
-import inspect
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
+import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from figures import charts
 from figures.conflicts import Conflict
@@ -30,9 +30,15 @@ from figures.exports import (
     panels_to_chart,
     split_title,
 )
-from figures.filters import ViewFilters, apply_filters
+from figures.filters import ViewFilters, apply_filters, filters_from_query
+from figures.ui.sections.load_problems import load_or_explain
+from figures.ui.state import data_path, flags_future, wait_for_flags
+from figures.ui.text import BRIEFING_TITLE
+from figures.ui.url import query_mapping
 from figures.vocabulary import Vocabulary
 
+# How long the page waits for the conflict check: as long as it takes.
+BRIEFING_WAIT_S = 3600
 # Panels per chart and sentences before "and N more": what fits 900 px next to the rest.
 MAX_PANELS = 3
 MAX_CONFLICTS_SHOWN = 3
@@ -80,24 +86,7 @@ def _show(snippet: str) -> None:
     st.markdown(f'<div class="briefing">{snippet}</div>', unsafe_allow_html=True)
 
 
-def _accepted(function: Callable[..., Any], **wanted: Any) -> dict[str, Any]:
-    """The size options `function` takes. Sizes are a refinement: a chart function without
-    them still draws, at its own size."""
-    parameters = inspect.signature(function).parameters
-    return {name: value for name, value in wanted.items() if name in parameters}
-
-
-def _chart(
-    column: Any,
-    kind: ChartKind,
-    build: Callable[..., Any],
-    rows: pd.DataFrame,
-    flags: list[Conflict],
-    vocabulary: Vocabulary,
-    reporters: list[str],
-    sizes: dict[str, Any],
-) -> None:
-    chart = build(rows, flags, vocabulary, reporters=reporters, **_accepted(build, **sizes))
+def _chart(column: DeltaGenerator, kind: ChartKind, chart: alt.TopLevelMixin) -> None:
     # The page draws the chart's title in its own type, and its subtitle lines (what the
     # marks mean, what a sample leaves out) small under it: one title block per chart.
     untitled, _, lines = split_title(chart)
@@ -108,6 +97,24 @@ def _chart(
         )
         # theme=None: the charts' own type sizes and colours, as in the exported images.
         st.altair_chart(untitled, theme=None)
+
+
+def briefing() -> None:
+    """The page: the view in the URL, once the conflict check is done (a briefing without
+    its conflicts would mislead, so this page waits for them)."""
+    path = data_path()
+    loaded = load_or_explain(path)
+    if loaded is None:
+        return
+    flags, _error = wait_for_flags(flags_future(path), BRIEFING_WAIT_S)
+    filters, _notices = filters_from_query(query_mapping(), loaded.choices)
+    render_briefing(
+        loaded.result.rows,
+        flags.conflicts if flags else [],
+        filters,
+        loaded.vocabulary,
+        reporters=list(loaded.reporters),
+    )
 
 
 def render_briefing(
@@ -125,7 +132,7 @@ def render_briefing(
     colours (default: every reporter in `rows`), so a reporter keeps its dashboard colour.
     """
     st.set_page_config(
-        page_title="Briefing · Reported refugee-flow figures",
+        page_title=BRIEFING_TITLE,
         layout="wide",
         initial_sidebar_state="collapsed",
     )
@@ -140,52 +147,62 @@ def render_briefing(
         f'<p class="sub"><b>{_html(parts.view)}</b> · {_html(parts.as_of)} · '
         f"{_html(parts.counts)}</p>"
     )
-    # The by-source chart is the shorter one, so the conflicts go under it: the page stays
-    # one screen high.
     if in_view.empty:
         _show('<p class="sub">No figures in this view.</p>')
         _conflicts(flags)
     else:
-        panels = panels_to_chart(in_view, flags, vocabulary, MAX_PANELS)
-        if panels.left_out:
-            _show(
-                f'<p class="note">The charts show {len(panels.shown)} of '
-                f"{len(panels.shown) + len(panels.left_out)} panels, conflicting figures "
-                f"first. Not charted: {_html(', '.join(panels.left_out))}; choose fewer "
-                "metrics to chart them.</p>"
-            )
-        count = len(panels.shown)
-        height = PANEL_HEIGHT.get(count, min(PANEL_HEIGHT.values()))
-        row_height = ROW_HEIGHT.get(count, min(ROW_HEIGHT.values()))
-        timeline_column, source_column = st.columns(2, gap="medium")
-        _chart(
-            timeline_column,
-            "timeline",
-            charts.timeline_chart,
-            panels.rows,
-            flags,
-            vocabulary,
-            palette,
-            {"width": TIMELINE_WIDTH, "panel_height": height},
-        )
-        _chart(
-            source_column,
-            "by-source",
-            charts.by_source_chart,
-            panels.rows,
-            flags,
-            vocabulary,
-            palette,
-            {"width": BY_SOURCE_WIDTH, "row_height": row_height},
-        )
-        with source_column:
-            _conflicts(flags)
+        _charts(in_view, flags, vocabulary, palette)
 
     sources = "; ".join(_html(source.label) for source in parts.sources) or "none"
     _show(
         f'<p class="foot"><b>Sources</b> (reporter, outlet, date): {sources}. '
         "Each figure as its source worded it; this page takes no side.</p>"
     )
+
+
+def _charts(
+    in_view: pd.DataFrame, flags: list[Conflict], vocabulary: Vocabulary, palette: list[str]
+) -> None:
+    """The two charts side by side, at most MAX_PANELS panels each, and the conflicts under
+    the by-source chart, the shorter one, so the page stays one screen high."""
+    panels = panels_to_chart(in_view, flags, vocabulary, MAX_PANELS)
+    if panels.left_out:
+        _show(
+            f'<p class="note">The charts show {len(panels.shown)} of '
+            f"{len(panels.shown) + len(panels.left_out)} panels, conflicting figures "
+            f"first. Not charted: {_html(', '.join(panels.left_out))}; choose fewer "
+            "metrics to chart them.</p>"
+        )
+    count = len(panels.shown)
+    height = PANEL_HEIGHT.get(count, min(PANEL_HEIGHT.values()))
+    row_height = ROW_HEIGHT.get(count, min(ROW_HEIGHT.values()))
+    timeline_column, source_column = st.columns(2, gap="medium")
+    _chart(
+        timeline_column,
+        "timeline",
+        charts.timeline_chart(
+            panels.rows,
+            flags,
+            vocabulary,
+            reporters=palette,
+            width=TIMELINE_WIDTH,
+            panel_height=height,
+        ),
+    )
+    _chart(
+        source_column,
+        "by-source",
+        charts.by_source_chart(
+            panels.rows,
+            flags,
+            vocabulary,
+            reporters=palette,
+            width=BY_SOURCE_WIDTH,
+            row_height=row_height,
+        ),
+    )
+    with source_column:
+        _conflicts(flags)
 
 
 def _conflicts(flags: list[Conflict]) -> None:

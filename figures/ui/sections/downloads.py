@@ -1,5 +1,5 @@
-"""Download buttons for the view on the dashboard: charts as PNG and SVG, figures as CSV and HXL,
-and the briefing note as Markdown.
+"""Downloads of the view on the dashboard: charts as PNG and SVG, figures as CSV and HXL, and
+the briefing note as Markdown, in a section built only once opened.
 
 Every file is built by figures.exports only when its button is pressed (`data=callable`):
 rendering an image takes about a second, and a page rerun must not pay that for seven files
@@ -10,6 +10,7 @@ under the same name.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -18,6 +19,7 @@ import streamlit as st
 from figures import exports
 from figures.conflicts import Conflict
 from figures.filters import ViewFilters
+from figures.ui.view import View
 from figures.vocabulary import Vocabulary
 
 MIME = {
@@ -28,22 +30,37 @@ MIME = {
 }
 
 
-def _chart_file(
-    kind: exports.ChartKind,
-    fmt: str,
-    rows: pd.DataFrame,
-    conflicts: Sequence[Conflict],
-    filters: ViewFilters,
-    vocabulary: Vocabulary,
-    options: Mapping[str, Any],
-) -> Callable[[], bytes]:
-    def build() -> bytes:
-        framed = exports.view_chart(kind, rows, conflicts, filters, vocabulary, **options)
-        if fmt == "png":
-            return exports.chart_png(framed, scale=2)
-        return exports.chart_svg(framed).encode("utf-8")
+@dataclass(frozen=True)
+class _Files:
+    """The files of one view, each built only when its button is pressed."""
 
-    return build
+    rows: pd.DataFrame
+    conflicts: Sequence[Conflict]
+    filters: ViewFilters
+    vocabulary: Vocabulary
+    options: Mapping[str, Any]  # the chart options, as exports.view_chart takes them
+
+    def chart(self, kind: exports.ChartKind, fmt: str) -> Callable[[], bytes]:
+        def build() -> bytes:
+            framed = exports.view_chart(
+                kind, self.rows, self.conflicts, self.filters, self.vocabulary, **self.options
+            )
+            if fmt == "png":
+                return exports.chart_png(framed, scale=2)
+            return exports.chart_svg(framed).encode("utf-8")
+
+        return build
+
+    def csv(self) -> bytes:
+        return exports.figures_csv(self.rows)
+
+    def hxl(self) -> bytes:
+        return exports.figures_hxl(self.rows)
+
+    def note(self) -> bytes:
+        return exports.briefing_markdown(
+            self.rows, self.conflicts, self.filters, self.vocabulary
+        ).encode()
 
 
 def render_downloads(
@@ -65,30 +82,38 @@ def render_downloads(
     options: dict[str, Any] = dict(chart_options or {})
     if reporters is not None:
         options["reporters"] = list(reporters)
-    rows = rows_in_view
-    conflicts = list(conflicts_in_view)
-    empty = rows.empty
+    files = _Files(rows_in_view, list(conflicts_in_view), filters, vocabulary, options)
+    _chart_buttons(files, key_prefix)
+    _table_buttons(files, key_prefix)
 
+
+def _chart_buttons(files: _Files, key_prefix: str) -> None:
+    """Each chart as PNG and SVG, framed with its title, date and sources."""
     for kind in exports.CHART_KINDS:
         title = exports.CHART_TITLES[kind]
         png_column, svg_column = st.columns(2)
         for column, fmt, label in ((png_column, "png", "PNG"), (svg_column, "svg", "SVG")):
             column.download_button(
                 f"{title} · {label}",
-                data=_chart_file(kind, fmt, rows, conflicts, filters, vocabulary, options),
-                file_name=exports.export_filename(filters, kind, fmt),
+                data=files.chart(kind, fmt),
+                file_name=exports.export_filename(files.filters, kind, fmt),
                 mime=MIME[fmt],
                 key=f"{key_prefix}-{kind}-{fmt}",
                 on_click="ignore",
-                disabled=empty,
+                disabled=files.rows.empty,
                 help="Title, as-of date and sources drawn in"
                 + ("; 2× resolution for slides" if fmt == "png" else "; scales without blur"),
                 width="stretch",
             )
+
+
+def _table_buttons(files: _Files, key_prefix: str) -> None:
+    """The figures as CSV and HXL, and the briefing note."""
+    filters = files.filters
     csv_column, hxl_column = st.columns(2)
     csv_column.download_button(
         "Figures · CSV",
-        data=lambda: exports.figures_csv(rows),
+        data=files.csv,
         file_name=exports.export_filename(filters, "", "csv"),
         mime=MIME["csv"],
         key=f"{key_prefix}-csv",
@@ -98,7 +123,7 @@ def render_downloads(
     )
     hxl_column.download_button(
         "Figures · HXL",
-        data=lambda: exports.figures_hxl(rows),
+        data=files.hxl,
         file_name=exports.export_filename(filters, "", "hxl.csv"),
         mime=MIME["csv"],
         key=f"{key_prefix}-hxl",
@@ -108,7 +133,7 @@ def render_downloads(
     )
     st.download_button(
         "Briefing note · Markdown",
-        data=lambda: exports.briefing_markdown(rows, conflicts, filters, vocabulary).encode(),
+        data=files.note,
         file_name=exports.export_filename(filters, "briefing", "md"),
         mime=MIME["md"],
         key=f"{key_prefix}-md",
@@ -116,3 +141,23 @@ def render_downloads(
         help="Headline figures with their sources, and the conflicts as sentences",
         width="stretch",
     )
+
+
+def downloads(view: View) -> None:
+    """The downloads section of the dashboard: its buttons are made only once it is opened."""
+    section = st.expander(
+        "Download these charts, the figures and a briefing note",
+        key="downloads",
+        on_change="rerun",
+    )
+    if not section.open:
+        return
+    with section:
+        render_downloads(
+            view.rows,
+            view.conflicts,
+            view.filters,
+            view.vocabulary,
+            reporters=list(view.reporters),
+            chart_options=view.settings(),
+        )

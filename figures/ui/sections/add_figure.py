@@ -1,4 +1,4 @@
-"""The dashboard's "Add a figure" form: Streamlit glue around `figures.append.append_figure`.
+"""The dashboard's "Add a figure" section: a form around `figures.append.append_figure`.
 
 The page stakeholders open is read-only: the form appears only when an editor password is
 configured, in Streamlit secrets (`editor_password` in .streamlit/secrets.toml) or in the
@@ -16,6 +16,7 @@ import streamlit as st
 
 from figures.append import AppendError, append_figure
 from figures.contract import AFFILIATION_LABELS, COLUMNS, Qualifier
+from figures.ui.text import GUIDE
 from figures.vocabulary import Vocabulary
 
 PASSWORD_ENV = "FIGURES_EDITOR_PASSWORD"
@@ -24,7 +25,6 @@ FORM_KEY = "add_figure"
 _FLASH_KEY = "add_figure_flash"
 # Choices the form leaves empty until the analyst makes them, with how the error names them.
 _CHOICES = {"qualifier": "qualifier", "affiliation": "reporter's side"}
-GUIDE = Path(__file__).resolve().parent.parent / "docs" / "adding-figures.md"
 
 QUALIFIER_WORDS = {
     "exact": "exact (311)",
@@ -52,6 +52,19 @@ def _password_matches(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
+def add_figure_section(path: Path, vocabulary: Vocabulary) -> None:
+    """The section on the dashboard; built only once opened, like the other expanders."""
+    section = st.expander("Add a figure", key="add_figure", on_change="rerun")
+    if not section.open:
+        return
+    with section:
+        st.caption(
+            "Analysts add figures with `python -m figures add` or, where an editor password "
+            "is configured, with this form; see [the guide](?view=adding-figures)."
+        )
+        render_add_form(path, vocabulary)
+
+
 def render_add_form(path: Path, vocabulary: Vocabulary) -> None:
     """The form, or nothing at all when no editor password is configured."""
     expected = editor_password()
@@ -60,59 +73,67 @@ def render_add_form(path: Path, vocabulary: Vocabulary) -> None:
         st.success(flash)
     if expected is None:
         return
-    metrics = list(vocabulary.metrics)
-    groups = list(vocabulary.groups)
     # Streamlit serves no files from the repository, so the guide is shown, not linked.
     if GUIDE.is_file():
         with st.expander("How to turn a sentence in an article into a row"):
             st.markdown(GUIDE.read_text(encoding="utf-8"))
     with st.form(FORM_KEY, clear_on_submit=False):
         st.markdown("Add one figure as one source reported it.")
-        fields: dict[str, str | None] = {}
-        fields["as_of"] = st.text_input(
-            "As of (YYYY-MM-DD, or YYYY-MM-DDTHH:MM if the source gives the hour)",
-            key="add_as_of",
-            help="When the figure holds, not when it was published.",
-        )
-        fields["metric"] = st.selectbox(
-            "Metric", metrics, format_func=vocabulary.metric_label, key="add_metric"
-        )
-        fields["group"] = st.selectbox(
-            "Group", groups, format_func=vocabulary.group_label, key="add_group"
-        )
-        # No side and no qualifier is preselected: a default would be saved unread, and a
-        # figure filed under the wrong side, or "more than" filed as exact, misleads.
-        fields["qualifier"] = st.selectbox(
-            "Qualifier",
-            [q.value for q in Qualifier],
-            format_func=QUALIFIER_WORDS.get,
-            index=None,
-            placeholder="How the source bounded it (exact if it gave the number as is)",
-            key="add_qualifier",
-        )
-        fields["value"] = st.text_input("Value (digits, e.g. 100000)", key="add_value")
-        fields["value_high"] = st.text_input("Upper end (only for a range)", key="add_high")
-        fields["place"] = st.text_input("Place", key="add_place")
-        fields["reported_by"] = st.text_input(
-            "Reported by (who gave the figure, not the outlet)", key="add_reported_by"
-        )
-        fields["affiliation"] = st.selectbox(
-            "Reporter's side",
-            list(AFFILIATION_LABELS),
-            format_func=AFFILIATION_LABELS.get,
-            index=None,
-            placeholder="The side of who gave the figure",
-            key="add_affiliation",
-        )
-        fields["outlet"] = st.text_input("Outlet (where it was published)", key="add_outlet")
-        fields["published"] = st.text_input("Published (YYYY-MM-DD)", key="add_published")
-        fields["url"] = st.text_input("URL (http:// or https://)", key="add_url")
-        fields["quote"] = st.text_area("Quote (the words, verbatim)", key="add_quote")
-        fields["notes"] = st.text_area("Notes", key="add_notes")
+        fields = _fields(vocabulary)
         given = st.text_input("Editor password", type="password", key="add_password")
         submitted = st.form_submit_button("Add the figure")
-    if not submitted:
-        return
+    if submitted:
+        _submit(path, fields, given, expected)
+
+
+def _fields(vocabulary: Vocabulary) -> dict[str, str | None]:
+    """The row's fields, as typed or chosen, by column name."""
+    fields: dict[str, str | None] = {}
+    fields["as_of"] = st.text_input(
+        "As of (YYYY-MM-DD, or YYYY-MM-DDTHH:MM if the source gives the hour)",
+        key="add_as_of",
+        help="When the figure holds, not when it was published.",
+    )
+    fields["metric"] = st.selectbox(
+        "Metric", list(vocabulary.metrics), format_func=vocabulary.metric_label, key="add_metric"
+    )
+    fields["group"] = st.selectbox(
+        "Group", list(vocabulary.groups), format_func=vocabulary.group_label, key="add_group"
+    )
+    # No side and no qualifier is preselected: a default would be saved unread, and a
+    # figure filed under the wrong side, or "more than" filed as exact, misleads.
+    fields["qualifier"] = st.selectbox(
+        "Qualifier",
+        [q.value for q in Qualifier],
+        format_func=QUALIFIER_WORDS.get,
+        index=None,
+        placeholder="How the source bounded it (exact if it gave the number as is)",
+        key="add_qualifier",
+    )
+    fields["value"] = st.text_input("Value (digits, e.g. 100000)", key="add_value")
+    fields["value_high"] = st.text_input("Upper end (only for a range)", key="add_high")
+    fields["place"] = st.text_input("Place", key="add_place")
+    fields["reported_by"] = st.text_input(
+        "Reported by (who gave the figure, not the outlet)", key="add_reported_by"
+    )
+    fields["affiliation"] = st.selectbox(
+        "Reporter's side",
+        list(AFFILIATION_LABELS),
+        format_func=AFFILIATION_LABELS.get,
+        index=None,
+        placeholder="The side of who gave the figure",
+        key="add_affiliation",
+    )
+    fields["outlet"] = st.text_input("Outlet (where it was published)", key="add_outlet")
+    fields["published"] = st.text_input("Published (YYYY-MM-DD)", key="add_published")
+    fields["url"] = st.text_input("URL (http:// or https://)", key="add_url")
+    fields["quote"] = st.text_area("Quote (the words, verbatim)", key="add_quote")
+    fields["notes"] = st.text_area("Notes", key="add_notes")
+    return fields
+
+
+def _submit(path: Path, fields: dict[str, str | None], given: str, expected: str) -> None:
+    """Append the row if the password matches and the checks pass; else say why not."""
     if not _password_matches(given, expected):
         st.error("Wrong editor password: nothing was written.")
         return
