@@ -44,6 +44,9 @@ class Metric:
     # Sources update it several times a day, so an untimed figure was taken at an unknown
     # moment of its day rather than holding for the whole day.
     intraday: bool = False
+    # It counts people moving (fled, arrived, evacuated): the first such figure marks when
+    # the crisis began, and a level dated before it is the pre-crisis figure.
+    movement: bool = False
     # The metric this one can never exceed in the same place (fled <= population).
     bounded_by: str | None = None
     # Days either side within which two figures of a stock describe the same time; None means
@@ -165,6 +168,7 @@ def parse_metrics(path: Path) -> tuple[dict[str, Metric], list[ValidationError]]
         name = row.get("metric", "")
         kind = row.get("kind", "")
         intraday_text = row.get("intraday", "").lower()
+        movement_text = row.get("movement", "").lower()
         window_text = row.get("window_days", "")
         if not name:
             errors.append(_bad(line, "metric", name, "a metric needs a name"))
@@ -180,6 +184,9 @@ def parse_metrics(path: Path) -> tuple[dict[str, Metric], list[ValidationError]]
         if intraday_text not in _TRUE | _FALSE:
             errors.append(_bad(line, "intraday", intraday_text, "intraday is true or false"))
             continue
+        if movement_text not in _TRUE | _FALSE:
+            errors.append(_bad(line, "movement", movement_text, "movement is true or false"))
+            continue
         if window_text and not window_text.isdigit():
             errors.append(_bad(line, "window_days", window_text, "window_days is a whole number"))
             continue
@@ -189,6 +196,7 @@ def parse_metrics(path: Path) -> tuple[dict[str, Metric], list[ValidationError]]
             unit=row.get("unit") or "people",
             kind=kind,  # type: ignore[arg-type]  # checked against METRIC_KINDS above
             intraday=intraday_text in _TRUE,
+            movement=movement_text in _TRUE,
             bounded_by=row.get("bounded_by") or None,
             window_days=int(window_text) if window_text else None,
             description=row.get("description", ""),
