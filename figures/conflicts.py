@@ -36,8 +36,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from figures.arrays import distinct, isin
-from figures.contract import Qualifier, value_as_written
+from figures.contract import Qualifier
 from figures.vocabulary import METRIC_KINDS, WHOLE_GROUP, Metric, Vocabulary, compare_places
+from figures.wording import value_as_written
 
 CONTRADICTION = "contradiction"
 DECREASE = "decrease"

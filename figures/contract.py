@@ -115,31 +115,6 @@ class FigureRow(BaseModel):
     line: int | None = Field(None, description="CSV line the row starts on, when loaded.")
 
 
-def _grouped(number: int) -> str:
-    return f"{number:,}"
-
-
-def value_as_written(qualifier: str, value: int, value_high: int | None = None) -> str:
-    """The figure in words, the way a briefing would quote it: 'more than 100,000'."""
-    number = _grouped(value)
-    match qualifier:
-        case "about":
-            return f"about {number}"
-        case "more_than":
-            return f"more than {number}"
-        case "at_least":
-            return f"at least {number}"
-        case "up_to":
-            return f"up to {number}"
-        case "less_than":
-            return f"less than {number}"
-        case "range":
-            high = _grouped(value_high) if value_high is not None else "?"
-            return f"{number} to {high}"
-        case _:
-            return number
-
-
 def format_as_of(moment: dt.datetime, has_time: bool) -> str:
     """ISO text of an as_of value, the way the contract writes it."""
     return moment.strftime("%Y-%m-%dT%H:%M") if has_time else moment.strftime("%Y-%m-%d")

@@ -56,7 +56,7 @@ from figures.charts.style import (
     reporter_dashes,
     reporter_palette,
 )
-from figures.charts.wording import date_texts, shorten
+from figures.wording import date_texts, shorten
 
 __all__ = [
     "AFFILIATION_COLOURS",

@@ -28,11 +28,11 @@ from figures.charts.panels import (
     vocabulary_rank,
 )
 from figures.charts.style import FORMS
-from figures.charts.wording import date_texts, shorten, source_label
 from figures.conflicts import Conflict, ConflictSettings
-from figures.contract import AFFILIATION_LABELS, value_as_written
+from figures.contract import AFFILIATION_LABELS
 from figures.filters import NO_PLACE
 from figures.vocabulary import Vocabulary
+from figures.wording import date_texts, shorten, source_label, value_as_written
 
 COLOR_BY = ("reported_by", "affiliation")
 # Above this many figures a chart shows a sample: Altair refuses more than 5,000 rows per

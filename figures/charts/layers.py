@@ -47,8 +47,8 @@ from figures.charts.style import (
     reporter_palette,
     unique_sorted,
 )
-from figures.charts.wording import percent
 from figures.contract import AFFILIATION_LABELS
+from figures.wording import percent
 
 POINTS_FILTER = "datum.kind === 'mark' && datum.form !== 'range'"
 BARS_FILTER = "datum.form === 'about' || datum.form === 'range'"

@@ -36,10 +36,10 @@ from figures.charts.style import (
     THEME,
     Spec,
 )
-from figures.charts.wording import word_for
 from figures.conflicts import Conflict, ConflictSettings
 from figures.contract import AFFILIATION_LABELS
 from figures.vocabulary import Vocabulary
+from figures.wording import word_for
 
 if TYPE_CHECKING:
     import altair as alt

@@ -1,8 +1,9 @@
-"""Command line: `python -m figures check|conflicts|add|export|parse-quote`.
+"""Command line: `python -m figures check|add|conflicts|headline|export|parse-quote`.
 
-One module per command (`check`, `conflicts`, `add`, `export`, `parse_quote`), each with a
-`register` function that adds its subcommand and a handler; `loader` holds what they share
-(the default file, and loading it or saying why it cannot be read). Output follows compilers:
+One module per command (`check`, `conflicts`, `headline`, `add`, `export`, `parse_quote`),
+each with a `register` function that adds its subcommand and a handler; `loader` holds what
+they share (the default file, and loading it or saying why it cannot be read). Output follows
+compilers:
 `path:line: column: message`, so editors and CI can jump to a row.
 """
 
@@ -12,7 +13,7 @@ import argparse
 import os
 import sys
 
-from figures.cli import add, check, conflicts, export, parse_quote
+from figures.cli import add, check, conflicts, export, headline, parse_quote
 from figures.vocabulary import VocabularyError
 
 
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.register(commands)
     add.register(commands)
     conflicts.register(commands)
+    headline.register(commands)
     export.register(commands)
     parse_quote.register(commands)
     return parser

@@ -20,11 +20,11 @@ from figures.contract import (
     COLUMNS,
     REQUIRED_COLUMNS,
     Qualifier,
-    value_as_written,
 )
 from figures.errors import ValidationError
 from figures.validation import load_figures
 from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
+from figures.wording import value_as_written
 
 HELP: dict[str, str] = {
     "as_of": "when the figure holds: YYYY-MM-DD, or YYYY-MM-DDTHH:MM if the source gives the hour",

@@ -16,11 +16,11 @@ from typing import Any
 
 import pandas as pd
 
-from figures.charts.wording import date_text, day_of_text, day_text, plural, source_label
 from figures.conflicts import Conflict
-from figures.contract import AFFILIATION_LABELS, value_as_written
+from figures.contract import AFFILIATION_LABELS
 from figures.filters import ViewFilters, apply_filters, conflicts_in_view, describe_filters
 from figures.vocabulary import WHOLE_GROUP, Vocabulary
+from figures.wording import date_text, day_of_text, day_text, plural, source_label, value_as_written
 
 PRODUCT_TITLE = "Reported refugee-flow figures"
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from figures.contract import value_as_written
 from figures.dataset import ROOT
+from figures.wording import value_as_written
 
 TITLE = "Reported refugee-flow figures"
 BRIEFING_TITLE = f"Briefing · {TITLE}"

@@ -13,11 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from figures import charts
-from figures.contract import AFFILIATION_LABELS, value_as_written
+from figures.contract import AFFILIATION_LABELS
 from figures.filters import NO_PLACE
 from figures.ui.keys import TABLE_VIEW, W_TABLE_PAGE
 from figures.ui.text import is_link
 from figures.vocabulary import Vocabulary
+from figures.wording import value_as_written
 
 TABLE_PAGE_ROWS = 100
 

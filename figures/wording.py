@@ -1,10 +1,8 @@
-"""The words the charts and the exports print about a figure: dates, plurals, shares, short
-quotes and source labels, each written in one place.
+"""The words the product prints about a figure, each written in one place.
 
-Issue #17 will give the package one module for every printed word of a figure; until then
-the charts and exports format dates and plurals only here, so that module can replace this
-one without a hunt. Values as written ('more than 100,000') come from
-`figures.contract.value_as_written`.
+Every printed word of a figure lives here: its value as written ('more than 100,000'), its
+dates ('25 Sep 2023'), plurals, shares, short quotes and source labels. The machine formats
+of the contract (ISO dates in the CSV) are `figures.contract`'s.
 """
 
 from __future__ import annotations
@@ -100,3 +98,28 @@ def source_label(reporter: str, outlet: str, day: str) -> str:
     if day:
         where.append(day)
     return f"{reporter} ({', '.join(where)})" if where else reporter
+
+
+def _grouped(number: int) -> str:
+    return f"{number:,}"
+
+
+def value_as_written(qualifier: str, value: int, value_high: int | None = None) -> str:
+    """The figure in words, the way a briefing would quote it: 'more than 100,000'."""
+    number = _grouped(value)
+    match qualifier:
+        case "about":
+            return f"about {number}"
+        case "more_than":
+            return f"more than {number}"
+        case "at_least":
+            return f"at least {number}"
+        case "up_to":
+            return f"up to {number}"
+        case "less_than":
+            return f"less than {number}"
+        case "range":
+            high = _grouped(value_high) if value_high is not None else "?"
+            return f"{number} to {high}"
+        case _:
+            return number
