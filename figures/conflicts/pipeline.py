@@ -57,15 +57,15 @@ def find_conflicts(
     table = prepare(rows, vocabulary, settings)
     if not len(table):
         return []
-    typos, found = _run_checks(table)
-    clashes = [pairs for _, pairs in found]
+    typos, clashes_by_code = _run_checks(table)
+    clashes = [pairs for _, pairs in clashes_by_code]
     if not typos and not any(len(pairs) for pairs in clashes):
         return []
     slips = components(np.array(sorted(typos), dtype=np.int64).reshape(-1, 2))
     # Reporters and outlets are text: read once, for every figure in a slip or a clash.
     sources = read_sources(table, np.concatenate([pairs.ravel() for pairs in slips + clashes]))
     verdicts = judge_slips(table, slips, clashes, sources)
-    remaining, folded = fold_symptoms(table, found, slips, verdicts)
+    remaining, folded = fold_symptoms(table, clashes_by_code, slips, verdicts)
     flags = [(code, group) for code, pairs in remaining for group in flag_groups(pairs)]
     flags += [(LIKELY_TYPO, pairs) for pairs in slips]
     if not flags:
@@ -86,8 +86,8 @@ def find_conflicts(
     # known, so nothing was folded), the two flags point at each other.
     first_typo = len(flags) - len(slips)
     related, wholly = shared_pairs(len(table), [pairs for _, pairs in flags], first_typo)
-    found = _Found(flags, first_typo, typos, verdicts, folded, numbers, words, related, wholly)
-    conflicts = [found.conflict(index) for index in range(len(flags))]
+    decided = _Decided(flags, first_typo, typos, verdicts, folded, numbers, words, related, wholly)
+    conflicts = [decided.conflict(index) for index in range(len(flags))]
     conflicts.sort(key=lambda c: (-c.severity, CODES.index(c.code), c.lines))
     return conflicts
 
@@ -107,7 +107,7 @@ def _run_checks(table: FigureTable) -> tuple[dict[Pair, str], list[tuple[str, np
 
 
 @dataclass(frozen=True)
-class _Found:
+class _Decided:
     """Everything decided about the flags, from which each Conflict is written."""
 
     flags: list[tuple[str, np.ndarray]]  # (code, pairs): interval flags, then one per slip
