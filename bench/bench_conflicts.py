@@ -39,8 +39,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from figures import conflicts as engine  # noqa: E402
 from figures.conflicts import ConflictSettings, find_conflicts  # noqa: E402
+from figures.conflicts import checks as engine_checks  # noqa: E402
+from figures.conflicts import slips as engine_slips  # noqa: E402
+from figures.conflicts import table as engine_table  # noqa: E402
 from figures.contract import COLUMNS  # noqa: E402
 from figures.validation import empty_rows  # noqa: E402
 from figures.vocabulary import load_vocabulary  # noqa: E402
@@ -219,13 +221,13 @@ def _phase_cpu(rows: pd.DataFrame, vocabulary: object, repeat: int) -> tuple[flo
     prepare = checks = float("inf")
     for _ in range(repeat):
         started = time.process_time()
-        prepared = engine._prepare(rows, vocabulary, settings)  # type: ignore[arg-type]
+        prepared = engine_table.prepare(rows, vocabulary, settings)  # type: ignore[arg-type]
         prepare = min(prepare, time.process_time() - started)
         started = time.process_time()
-        engine.typo_pairs(prepared)
-        engine.contradiction_pairs(prepared)
-        engine.decrease_pairs(prepared)
-        engine.part_exceeds_whole_pairs(prepared, vocabulary)  # type: ignore[arg-type]
+        engine_slips.typo_pairs(prepared)
+        engine_checks.contradiction_pairs(prepared)
+        engine_checks.decrease_pairs(prepared)
+        engine_checks.part_exceeds_whole_pairs(prepared)
         checks = min(checks, time.process_time() - started)
     return prepare, checks
 

@@ -20,7 +20,6 @@ Pure functions of the valid rows, the vocabulary and the flags: no I/O, no Strea
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,9 +109,8 @@ class Headline:
 
 
 def flag_id(conflict: Conflict) -> str:
-    """The id a flag is linked by: code, first line and a checksum of every line."""
-    lines = ",".join(map(str, conflict.lines)).encode()
-    return f"{conflict.code}:{conflict.lines[0]}:{zlib.crc32(lines):08x}"
+    """The id a flag is linked by, as the dashboard links it."""
+    return conflict.id
 
 
 def _iso(claim: Claim) -> str:

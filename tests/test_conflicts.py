@@ -12,7 +12,6 @@ from figures.conflicts import (
     conflicts_by_line,
     digit_slip,
     find_conflicts,
-    interval,
 )
 from figures.vocabulary import Vocabulary
 from tests.conflict_cases import VOCABULARY, figure, flags, summary, table
@@ -21,21 +20,28 @@ from tests.conflict_cases import VOCABULARY, figure, flags, summary, table
 
 
 @pytest.mark.parametrize(
-    ("qualifier", "value", "high", "expected"),
+    ("qualifier", "value", "high", "agree", "disagree"),
     [
-        ("exact", 100, None, (100, 100)),
-        ("about", 100, None, (90, 110)),
-        ("more_than", 100, None, (100, float("inf"))),
-        ("at_least", 100, None, (100, float("inf"))),
-        ("up_to", 100, None, (0, 100)),
-        ("less_than", 100, None, (0, 100)),
-        ("range", 5, 6, (5, 6)),
+        ("exact", 100, "", [100], [99, 101]),
+        ("about", 100, "", [90, 110], [89, 111]),
+        ("more_than", 100, "", [100, 10**9], [99]),
+        ("at_least", 100, "", [100, 10**9], [99]),
+        ("up_to", 100, "", [0, 100], [101]),
+        ("less_than", 100, "", [0, 100], [101]),
+        ("range", 5, "6", [5, 6], [4, 7]),
     ],
 )
-def test_interval_of_each_qualifier(qualifier, value, high, expected):
-    low, upper = interval(qualifier, value, high, 0.10)
-    assert low == pytest.approx(expected[0])
-    assert upper == pytest.approx(expected[1])
+def test_each_qualifier_allows_its_interval_and_nothing_outside_it(
+    qualifier, value, high, agree, disagree
+):
+    # A figure claims an interval (docs/conflicts.md): an exact figure of the same moment agrees
+    # with it anywhere inside, ends included, and contradicts it just outside.
+    claim = figure("2023-09-19", "troops", value, qualifier, high=high, reporter="A")
+    for other in agree:
+        assert flags(claim, figure("2023-09-19", "troops", other, reporter="B")) == [], other
+    for other in disagree:
+        found = flags(claim, figure("2023-09-19", "troops", other, reporter="B"))
+        assert summary(found) == [["contradiction", [2, 3], [[2, 3]]]], other
 
 
 # --- contradiction ---------------------------------------------------------------------------

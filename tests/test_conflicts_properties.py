@@ -10,8 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from figures import conflicts
-from figures.conflicts import CONTRADICTION, DECREASE, PART_EXCEEDS_WHOLE, find_conflicts
+from figures.conflicts import (
+    CONTRADICTION,
+    DECREASE,
+    PART_EXCEEDS_WHOLE,
+    ConflictSettings,
+    find_conflicts,
+)
+from figures.conflicts import checks as engine_checks
+from figures.conflicts import table as engine_table
 from figures.validation import empty_rows
 from figures.vocabulary import load_vocabulary
 
@@ -144,9 +151,9 @@ def test_duplicating_a_row_adds_no_new_kind_of_flag(rows, data):
 def test_the_checks_give_the_same_flags_side_by_side_as_one_after_another(rows):
     # Big tables run the four checks on two threads; small ones on one. Force each way.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(conflicts, "_PARALLEL_ROWS", 0)
+        patch.setattr(engine_table, "PARALLEL_ROWS", 0)
         side_by_side = _answer(rows)
-        patch.setattr(conflicts, "_PARALLEL_ROWS", 10**12)
+        patch.setattr(engine_table, "PARALLEL_ROWS", 10**12)
         one_after_another = _answer(rows)
     assert side_by_side == one_after_another
 
@@ -186,7 +193,7 @@ def test_the_sort_by_quantity_day_minute_and_line_holds_for_keys_of_any_size(key
     quantity, day, minute = (np.array(column, dtype=np.int64) for column in zip(*keys, strict=True))
     line = np.arange(2, len(keys) + 2, dtype=np.int64)
     shuffled = np.array(random.sample(range(len(keys)), len(keys)))
-    order = conflicts._sort_order(
+    order = engine_table.sort_order(
         quantity[shuffled], day[shuffled], minute[shuffled], line[shuffled]
     )
     expected = np.lexsort((line, minute, day, quantity))
@@ -198,13 +205,11 @@ def test_the_sort_by_quantity_day_minute_and_line_holds_for_keys_of_any_size(key
 def test_narrowing_a_long_totals_ranges_finds_the_same_decreases(rows):
     # On a big file the decrease check skips the earlier rows that cannot be above a
     # candidate; it must find exactly the pairs the full comparison finds.
-    prepared = conflicts._prepare(rows, VOCABULARY, conflicts.ConflictSettings())
+    prepared = engine_table.prepare(rows, VOCABULARY, ConflictSettings())
     if not len(prepared):
         return
-    full = conflicts.decrease_pairs(prepared)
-    narrowing, conflicts._NARROW_FROM = conflicts._NARROW_FROM, -1
-    try:
-        narrowed = conflicts.decrease_pairs(prepared)
-    finally:
-        conflicts._NARROW_FROM = narrowing
+    full = engine_checks.decrease_pairs(prepared)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine_checks, "NARROW_FROM", -1)
+        narrowed = engine_checks.decrease_pairs(prepared)
     assert np.array_equal(full, narrowed)

@@ -8,8 +8,6 @@ the conflict to highlight.
 
 from __future__ import annotations
 
-import zlib
-
 import streamlit as st
 
 from figures.conflicts import Conflict
@@ -45,13 +43,8 @@ def query_mapping() -> dict[str, list[str]]:
 
 
 def conflict_id(conflict: Conflict) -> str:
-    """How a conflict is named in a link and in widget keys."""
-    # Code, first line and a checksum of every line: short enough for a URL, stable while
-    # rows are appended unless one joins this flag, and unique even where two flags of one
-    # code start on the same line (a figure at odds with many is a flag of its own, and a
-    # figure it clashes with may head another flag).
-    lines = ",".join(map(str, conflict.lines)).encode()
-    return f"{conflict.code}:{conflict.lines[0]}:{zlib.crc32(lines):08x}"
+    """How a conflict is named in a link and in widget keys (see Conflict.id)."""
+    return conflict.id
 
 
 def _flag(text: str) -> bool | None:
