@@ -213,6 +213,24 @@ def _layout(raw: bytes) -> _Layout:
     return _Layout(header, newline, separator.encode(), lines_before + 1)
 
 
+def landing_line(path: str | Path) -> int:
+    """The line a row appended to `path` now would start on (2 for a missing or empty file).
+
+    For showing what a row would do before it is written; the append itself works it out
+    again under the lock.
+    """
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        return 2
+    if raw in (b"", BOM):
+        return 2
+    try:
+        return _layout(raw).next_line
+    except UnicodeDecodeError:
+        return 0
+
+
 # ---------------------------------------------------------------------------------------------
 # Appending.
 
