@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from figures.append import FieldValue, candidate_cells, landing_line
+from figures.append import FieldValue, candidate_cells, landing_line, matching_lines
 from figures.cells import encode_record
 from figures.conflicts import Conflict, find_conflicts
 from figures.contract import COLUMNS
@@ -155,6 +155,9 @@ class WouldBe:
     errors: tuple[ValidationError, ...] = ()  # the checker's errors for the row on its own
     conflicts: tuple[Conflict, ...] = ()  # the flags the row would be part of
     same_figure: tuple[int, ...] = ()  # lines that already record the same figure
+    # Of those, the lines it would repeat in every column (the append itself refuses these,
+    # and says so in its own words).
+    repeats: tuple[int, ...] = ()
     row: pd.DataFrame | None = field(default=None, compare=False)
 
 
@@ -179,11 +182,7 @@ def same_figure_lines(rows: pd.DataFrame, row: pd.Series) -> tuple[int, ...]:
     """Lines of `rows` recording the same figure as `row` (see SAME_FIGURE)."""
     if rows.empty:
         return ()
-    same = rows["value"].to_numpy() == int(row["value"])
-    for name in SAME_FIGURE:
-        column = rows[name]
-        same &= column.eq(row[name]).fillna(False).to_numpy(bool)
-    return tuple(int(line) for line in rows.loc[same, "line"] if int(line) != int(row["line"]))
+    return matching_lines(rows, row, int(row["line"]), SAME_FIGURE)
 
 
 def would_be(
@@ -196,7 +195,8 @@ def would_be(
     together = pd.concat([rows, row], ignore_index=True) if len(rows) else row
     conflicts = tuple(c for c in find_conflicts(together, vocabulary) if line in c.lines)
     same = same_figure_lines(rows, row.iloc[0])
-    return WouldBe(line=line, conflicts=conflicts, same_figure=same, row=row)
+    repeats = matching_lines(rows, row.iloc[0], line) if same else ()
+    return WouldBe(line=line, conflicts=conflicts, same_figure=same, repeats=repeats, row=row)
 
 
 def would_be_in_file(
@@ -216,8 +216,8 @@ def same_figure_warning(lines: tuple[int, ...]) -> str | None:
         else "lines " + ", ".join(map(str, lines)) + " already record"
     )
     return (
-        f"{where} the same figure (metric, group, place, value, reporter and as-of date); "
-        "add this row only if it is a separate report"
+        f"{where} this figure (the same metric, group, place, value, reporter and as-of "
+        "date); add it only if it is a separate report"
     )
 
 

@@ -331,7 +331,7 @@ def test_the_same_figure_already_in_the_file_is_named_and_must_be_confirmed(data
     at.text_input(key="add_password").input("s3cret")
     at = _submit(at)
     warnings = _bare("\n".join(str(w.value) for w in at.warning))
-    assert "line 9 already records the same figure" in warnings
+    assert "line 9 already records this figure (the same metric" in warnings
     assert "tick the box above" in _errors(at)
     assert data_file.read_bytes() == before
     at.checkbox(key="add_same_anyway").check()

@@ -133,7 +133,7 @@ def test_the_same_figure_already_in_the_file_is_named_by_its_line() -> None:
     lines = [int(line) for line in ROWS.loc[ROWS["value"] == 100000, "line"]]
     assert would.same_figure and set(would.same_figure) <= set(lines)
     warning = same_figure_warning(would.same_figure) or ""
-    assert f"line {would.same_figure[0]} already records the same figure" in warning
+    assert f"line {would.same_figure[0]} already records this figure (the same metric" in warning
     # Another day is another figure.
     other_day = would_be(ROWS, {**fields, "as_of": "2023-10-02"}, VOCABULARY, NEXT_LINE)
     assert other_day.same_figure == ()
@@ -143,3 +143,24 @@ def test_a_row_the_checker_rejects_reports_its_errors_not_conflicts() -> None:
     would = would_be(ROWS, {**LINE_9, "value": "100k"}, VOCABULARY, NEXT_LINE)
     assert [(e.line, e.column) for e in would.errors] == [(NEXT_LINE, "value")]
     assert would.conflicts == ()
+
+
+def test_a_row_repeating_one_in_every_column_is_told_apart_from_the_same_figure() -> None:
+    row = ROWS[ROWS["line"] == 9].iloc[0]
+    fields = {
+        name: ("" if str(row[name]) in ("nan", "NaT", "<NA>") else str(row[name]))
+        for name in ("metric", "group", "qualifier", "value", "place", "reported_by")
+    }
+    fields |= {
+        "as_of": "2023-09-30",
+        "affiliation": row["affiliation"],
+        "outlet": row["outlet"],
+        "published": "2023-09-30",
+        "url": row["url"],
+        "quote": row["quote"],
+        "notes": row["notes"],
+    }
+    would = would_be(ROWS, fields, VOCABULARY, NEXT_LINE)
+    assert 9 in would.same_figure and would.repeats == (9,)
+    other_outlet = would_be(ROWS, {**fields, "outlet": "Reuters"}, VOCABULARY, NEXT_LINE)
+    assert 9 in other_outlet.same_figure and other_outlet.repeats == ()
