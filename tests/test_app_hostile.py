@@ -33,9 +33,14 @@ QUERY_KEYS = [
 ]
 # Proto fields that hold data for charts and tables, not text Streamlit renders as Markdown.
 DATA_FIELDS = {"data", "spec", "datasets", "arrowData", "columns", "styler", "vegaLiteChart"}
-# An address at evil.example that Markdown would turn into a link or an image: its dot is not
-# escaped (md writes "evil\.example", which no Markdown reads as an address).
-LIVE = re.compile(r"(?<!\\)evil\.example")
+# An address at evil.example that Markdown would turn into a link or an image. Escapes do not
+# count: GFM finds bare addresses in the text after resolving them ("https\\://evil\\.example"
+# is a link), so the check reads the text as Markdown shows it.
+LIVE = re.compile(r"(?i)(?:[a-z]+://|www\.|@)(?:[-\w]+\.)*evil\.example")
+
+
+def _as_shown(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 @pytest.fixture(autouse=True)
@@ -92,7 +97,7 @@ def test_no_query_value_or_key_puts_a_link_or_an_image_on_the_page(data_file: Pa
     at = at.run()
     assert not at.exception
     texts = rendered_texts(at)
-    live = [text for text in texts if LIVE.search(text)]
+    live = [text for text in texts if LIVE.search(_as_shown(text))]
     assert live == []
     # The values are on the page, as text: the check above looked at the right place.
     notices = "\n".join(str(warning.value) for warning in at.warning)

@@ -38,10 +38,19 @@ GUIDE = ROOT / "docs" / "adding-figures.md"
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=&])")
 
 
+# GFM turns bare addresses into links after escapes are resolved ("https\://a\.b" is still
+# one), so escaping cannot stop it: an invisible WORD JOINER after "https:", "www" or "@"
+# leaves no address for it to find, and the text reads the same.
+_AUTOLINK_STARTS = re.compile(r"(?i)([a-z][a-z0-9+.-]*:(?=//)|\bwww(?=\.)|@)")
+WORD_JOINER = "\u2060"
+
+
 def md(text: object) -> str:
     """Text shown as-is inside Markdown: no link, image, emphasis, directive or $-maths from
-    the data or the address bar. The one escaper for Streamlit's Markdown."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+    the data or the address bar, and no bare address made a link. The one escaper for
+    Streamlit's Markdown."""
+    unlinked = _AUTOLINK_STARTS.sub(lambda found: found.group(1) + WORD_JOINER, str(text))
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", unlinked)
 
 
 def is_link(url: str) -> bool:
