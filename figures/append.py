@@ -49,7 +49,7 @@ from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
 BOM = b"\xef\xbb\xbf"
 # Columns whose cells decide whether two rows report the same figure; as_of_has_time keeps
 # "2023-09-30" and "2023-09-30T00:00" apart, as the loader does.
-_IDENTITY = ("as_of", "as_of_has_time", *COLUMNS[1:])
+IDENTITY = ("as_of", "as_of_has_time", *COLUMNS[1:])
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # A file changed by another program between our read and our write is read again; more than a
 # few changes in a row means something keeps rewriting it, and a person should look.
@@ -211,6 +211,24 @@ def _layout(raw: bytes) -> _Layout:
         separator = newline
     lines_before = len(_LINE_BREAK.findall(text + separator))
     return _Layout(header, newline, separator.encode(), lines_before + 1)
+
+
+def landing_line(path: str | Path) -> int:
+    """The line a row appended to `path` now would start on (2 for a missing or empty file).
+
+    For showing what a row would do before it is written; the append itself works it out
+    again under the lock.
+    """
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        return 2
+    if raw in (b"", BOM):
+        return 2
+    try:
+        return _layout(raw).next_line
+    except UnicodeDecodeError:
+        return 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,7 +417,7 @@ def _check_in_place(
     if len(alone) != 1:
         return refuse(_swallowed(result, line))
     expected = alone.iloc[0]
-    duplicates = _same_figure(result.rows, expected, line)
+    duplicates = matching_lines(result.rows, expected, line)
     if as_written_twice:
         error = _identical(as_written_twice[0], line)
         return refuse(error, duplicates=duplicates, identical=True)
@@ -412,7 +430,7 @@ def _check_in_place(
             ValidationError("duplicate-row", line, "", "", message), duplicates=duplicates
         )
     loaded = result.rows[result.rows["line"] == line]
-    if len(loaded) != 1 or not _same_figure(loaded, expected, -1):
+    if len(loaded) != 1 or not matching_lines(loaded, expected, -1):
         # Something earlier in the file (an unclosed quote) would swallow or bend the row.
         return refuse(_swallowed(result, line))
     return _figure(expected, line), duplicates
@@ -473,14 +491,17 @@ def _swallowed(result: LoadResult, line: int) -> ValidationError:
     )
 
 
-def _same_figure(rows: pd.DataFrame, expected: pd.Series, line: int) -> tuple[int, ...]:
-    """Lines of `rows` (other than `line`) whose every identity column reads as `expected`."""
+def matching_lines(
+    rows: pd.DataFrame, expected: pd.Series, line: int, columns: tuple[str, ...] = IDENTITY
+) -> tuple[int, ...]:
+    """Lines of `rows` (other than `line`) whose `columns` all read as in `expected` (by
+    default every column: the row would repeat them)."""
     # Narrow by value first (numpy, cheap); only the few rows left are compared column by column.
     candidates = rows[
         (rows["value"].to_numpy() == int(expected["value"])) & (rows["line"].to_numpy() != line)
     ]
     same = pd.Series(True, index=candidates.index)
-    for name in _IDENTITY:
+    for name in columns:
         if candidates.empty:
             break
         column = candidates[name]

@@ -34,6 +34,7 @@ OPTIONS = [
     "--affiliation", "armenia",
     "--outlet", "Reuters",
     "--published", "2023-10-01",
+    "--url", "https://example.org/arrivals",
     "--quote", "More than 100,417 people have arrived",
 ]  # fmt: skip
 
@@ -68,7 +69,7 @@ def test_add_prints_the_new_line_and_writes_the_row(figures_file: Path) -> None:
     assert after.startswith(before)
     assert after[len(before) :] == (
         b"2023-10-01,arrived,,more_than,100417,,Armenia,Government of Armenia,armenia,Reuters,"
-        b'2023-10-01,,"More than 100,417 people have arrived",\n'
+        b'2023-10-01,https://example.org/arrivals,"More than 100,417 people have arrived",\n'
     )
     assert load_figures(figures_file).errors == []
 
@@ -80,6 +81,7 @@ def test_add_reports_the_conflicts_the_new_figure_takes_part_in(figures_file: Pa
         *["--as-of", "2023-09-19", "--metric", "troops", "--value", "5000"],
         *["--place", "Nagorno-Karabakh", "--reported-by", "A reporter", "--affiliation"],
         *["media", "--outlet", "An outlet", "--quote", "5,000 troops"],
+        *["--url", "https://example.org/troops"],
     )
     assert done.returncode == 0, done.stderr
     conflicts = [line for line in done.stdout.splitlines() if " conflict " in line]
@@ -199,7 +201,7 @@ def test_prompt_fields_shows_the_vocabulary_and_re_asks_with_the_checkers_messag
             "",  # place
             "Azerbaijan",  # affiliation, any case
             "",  # url
-            "",  # notes
+            "Broadcast, no web copy.",  # notes: a row without a URL says why
             "",  # as_of, asked again with published: Enter keeps it
             "2023-10-02",  # published, asked again: the given one is before as_of
         ]
@@ -224,7 +226,7 @@ def test_prompt_fields_shows_the_vocabulary_and_re_asks_with_the_checkers_messag
         "place": "",
         "affiliation": "Azerbaijan",
         "url": "",
-        "notes": "",
+        "notes": "Broadcast, no web copy.",
         "published": "2023-10-02",
     }
     said = "\n".join(script.said)
@@ -242,7 +244,7 @@ def test_prompt_fields_shows_the_vocabulary_and_re_asks_with_the_checkers_messag
 
 
 def test_prompt_fields_skips_value_high_unless_the_figure_is_a_range() -> None:
-    script = Script(["2023-10-01", "fled", "", "", "5", "", "", "", ""])
+    script = Script(["2023-10-01", "fled", "", "", "5", "", "", "", "Broadcast"])
     given = {"reported_by": "R", "affiliation": "ngo", "outlet": "O", "quote": "5 fled"}
     answers = prompt_fields(given, load_vocabulary(), ask=script.ask, say=script.say)
     assert "value_high" not in answers
@@ -314,6 +316,10 @@ def test_a_terminal_session_prompts_checks_and_adds(figures_file: Path) -> None:
         *["--reported-by", "Government of Armenia", "--affiliation", "armenia"],
         *["--outlet", "Reuters", "--quote", "five to six"],
     )
+    # The quote's figure is proposed; 0 types it instead (a session that picks is below).
+    term.expect('1. 5 to 6 (from "five to six")')
+    term.expect("which figure (1-1, Enter for 1, 0 to type it yourself)")
+    term.send("0")
     term.expect("as_of (")
     term.send("30/09/2023")
     term.expect("is not a date")
@@ -334,9 +340,11 @@ def test_a_terminal_session_prompts_checks_and_adds(figures_file: Path) -> None:
     term.send("5")
     term.expect("value_high (")
     term.send("6")
-    for name in ("place", "published", "url", "notes"):
+    for name in ("place", "published", "url"):
         term.expect(f"{name} (")
         term.send("")
+    term.expect("notes (")
+    term.send("Broadcast, no web copy.")
     term.expect(f"added as line {NEXT_LINE}: People who fled, 5 to 6")
     assert term.finish() == 0
     row = load_figures(figures_file).rows.iloc[-1]
@@ -387,3 +395,93 @@ def test_a_terminal_session_does_not_offer_to_add_an_identical_row(figures_file:
     assert term.finish() == 1
     assert "Add it anyway" not in term.output
     assert figures_file.read_bytes() == before
+
+
+# ---------------------------------------------------------------------------------------------
+# The quote assistant, the source rule and the same figure (issue 16).
+
+QUOTE = "Officials said more than 4,000 people have left since Sunday."
+ARMENPRESS = [
+    *["--metric", "fled", "--place", "Nagorno-Karabakh"],
+    *["--reported-by", "Government of Armenia", "--affiliation", "armenia"],
+    *["--outlet", "Armenpress", "--published", "2023-09-26"],
+    *["--url", "https://example.org/armenpress", "--quote", QUOTE],
+]
+
+
+def test_a_terminal_session_picks_the_figure_the_quote_gives(figures_file: Path) -> None:
+    term = Terminal(figures_file, *ARMENPRESS)
+    term.expect("figures the quote gives, most likely first:")
+    term.expect('more than 4,000 (from "more than 4,000")')
+    term.expect("⟦more than 4,000⟧")
+    term.expect("which figure (")
+    term.send("")  # Enter: the first
+    term.expect("as_of: the publication date, 2023-09-26")
+    term.expect(f"added as line {NEXT_LINE}: People who fled, more than 4,000, as of 2023-09-26")
+    assert term.finish() == 0
+    row = load_figures(figures_file).rows.iloc[-1]
+    assert (row["qualifier"], row["value"]) == ("more_than", 4000)
+
+
+def test_pick_takes_the_quotes_figure_in_a_script(figures_file: Path) -> None:
+    done = add(figures_file, *ARMENPRESS, "--pick", "1")
+    assert done.returncode == 0, done.stderr
+    assert '1. more than 4,000 (from "more than 4,000")' in done.stdout
+    assert "as_of: the publication date, 2023-09-26" in done.stdout
+    row = load_figures(figures_file).rows.iloc[-1]
+    assert (row["qualifier"], row["value"], str(row["as_of"].date())) == (
+        "more_than",
+        4000,
+        "2023-09-26",
+    )
+
+
+def test_without_pick_or_value_a_script_lists_the_figures_and_writes_nothing(
+    figures_file: Path,
+) -> None:
+    before = figures_file.read_bytes()
+    done = add(figures_file, *ARMENPRESS)
+    assert done.returncode == 1
+    assert "1. more than 4,000" in done.stdout
+    assert "missing --value" in done.stderr
+    assert figures_file.read_bytes() == before
+    out_of_range = add(figures_file, *ARMENPRESS, "--pick", "9")
+    assert out_of_range.returncode == 1
+    assert "--pick 9: the quote gives" in out_of_range.stderr
+    assert figures_file.read_bytes() == before
+
+
+def test_a_row_without_a_url_needs_a_reason_in_notes(figures_file: Path) -> None:
+    before = figures_file.read_bytes()
+    unsourced = [a for a in ARMENPRESS if a not in ("--url", "https://example.org/armenpress")]
+    done = add(figures_file, *unsourced, "--pick", "1")
+    assert done.returncode == 1
+    assert f"{figures_file}:{NEXT_LINE}: url: no source URL: give the address of the article" in (
+        done.stderr
+    )
+    assert figures_file.read_bytes() == before
+    reasoned = add(figures_file, *unsourced, "--pick", "1", "--notes", "Radio, no web copy.")
+    assert reasoned.returncode == 0, reasoned.stderr
+
+
+def test_the_same_figure_is_named_before_writing_and_needs_allow_duplicate(
+    figures_file: Path,
+) -> None:
+    # Line 9: Pashinyan's "more than 100,000" fled as of 30 September, here from Reuters.
+    same = [
+        *["--as-of", "2023-09-30", "--metric", "fled", "--qualifier", "more_than"],
+        *["--value", "100000", "--place", "Nagorno-Karabakh"],
+        *["--reported-by", "Nikol Pashinyan, Prime Minister of Armenia"],
+        *["--affiliation", "armenia", "--outlet", "Reuters"],
+        *["--url", "https://example.org/reuters", "--quote", "over 100,000 have left"],
+    ]
+    before = figures_file.read_bytes()
+    refused = add(figures_file, *same)
+    assert refused.returncode == 1
+    assert f"{figures_file}:{NEXT_LINE}: line 9 already records this figure (the same " in (
+        refused.stderr
+    )
+    assert "use --allow-duplicate" in refused.stderr
+    assert figures_file.read_bytes() == before
+    allowed = add(figures_file, *same, "--allow-duplicate")
+    assert allowed.returncode == 0, allowed.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,13 @@ def panel_titles(spec: dict[str, Any]) -> list[str]:
 
 
 def texts(elements: Any) -> list[str]:
-    return [str(element.value) for element in elements]
+    """The elements' text as a reader sees it: Markdown's backslash escapes (figures.ui.text.md
+    escapes every special character of user text) shown as the characters they escape."""
+    return [shown(str(element.value)) for element in elements]
+
+
+def shown(markdown: str) -> str:
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
 
 
 def page_text(at: AppTest) -> str:

@@ -4,6 +4,14 @@ Every column is an option named after it (`--as-of`, `--reported-by`, ...). In a
 fields not given are asked for one by one, with the vocabulary shown and each answer checked
 by the same rules as the checker; anywhere else (a script, CI) missing fields are an error.
 The row goes through `figures.append.append_figure`, the function the dashboard's form uses.
+
+The quote assistant (`figures.proposal`, shared with the form): with `--quote` and no
+`--value`, the figures the quote gives are listed with the words each was read from; in a
+terminal the analyst picks one (or types the figure), in a script `--pick N` takes the Nth.
+`as_of` defaults to the publication date. A row needs `--url`, or a reason in `--notes`.
+Before writing, the command prints the conflicts the row would take part in, and refuses a
+figure the file already records (same metric, group, place, value, reporter and as-of date)
+unless the analyst confirms it, or `--allow-duplicate` says it is a separate report.
 """
 
 from __future__ import annotations
@@ -11,9 +19,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from figures.append import AppendError, AppendResult, append_figure, validate_fields
+from figures.append import (
+    AppendError,
+    AppendResult,
+    append_figure,
+    landing_line,
+    validate_fields,
+)
 from figures.cli.loader import DEFAULT_PATH
 from figures.contract import (
     AFFILIATION_LABELS,
@@ -22,6 +37,15 @@ from figures.contract import (
     Qualifier,
 )
 from figures.errors import ValidationError
+from figures.proposal import (
+    Proposal,
+    WouldBe,
+    conflict_sentences,
+    propose,
+    same_figure_warning,
+    source_problem,
+    would_be_in_file,
+)
 from figures.validation import load_figures
 from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
 from figures.wording import value_as_written
@@ -78,9 +102,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help=f"the figures CSV to append to (default {DEFAULT_PATH}; created if absent)",
     )
     add.add_argument(
+        "--pick",
+        type=int,
+        metavar="N",
+        help="take value, qualifier and upper end from the Nth figure --quote gives (1 = the "
+        "first listed); without it a terminal asks, and a script must give --value",
+    )
+    add.add_argument(
         "--allow-duplicate",
         action="store_true",
-        help="add the figure even when another row reads the same in every column",
+        help="add the figure even when the file already records it (the same figure, or a "
+        "row that reads the same in every column)",
     )
     add.set_defaults(handler=run_add)
 
@@ -144,6 +176,10 @@ def prompt_fields(
         for error in problems:
             say(f"  {error.column}: {error.message}")
             pending += [error.column, *_RELATED.get(error.code, ())]
+        reason = source_problem(answers.get("url"), answers.get("notes"))
+        if reason and not pending:
+            say(f"  url: {reason}")
+            pending += ["url", "notes"]
     return answers
 
 
@@ -172,6 +208,8 @@ def _ask_one(name: str, answers: dict[str, str], vocabulary: Vocabulary, ask: As
         for line in choices:
             say(line)
     current = answers.get(name, "").strip()
+    if name == "as_of" and not current:
+        current = answers.get("published", "").strip()  # as_of defaults to the publication
     hint = "" if required else ", Enter to leave empty"
     if current:
         hint = f", Enter keeps {current!r}"
@@ -198,24 +236,59 @@ def run_add(args: argparse.Namespace) -> int:
     vocabulary = load_vocabulary(vocabulary_dir_for(path))
     given = {name: getattr(args, name) for name in COLUMNS if getattr(args, name) is not None}
     interactive = _stdin_is_terminal()
-    missing = [name for name in REQUIRED_COLUMNS if not given.get(name, "").strip()]
-    if interactive and (missing or _problems(given, vocabulary)):
-        try:
+    try:
+        given = _from_quote(given, args.pick, interactive)
+        if not given.get("as_of", "").strip() and given.get("published", "").strip():
+            given["as_of"] = given["published"]
+            print(f"as_of: the publication date, {given['as_of']} (--as-of for another day)")
+        missing = [name for name in REQUIRED_COLUMNS if not given.get(name, "").strip()]
+        unsourced = source_problem(given.get("url"), given.get("notes"))
+        if interactive and (missing or unsourced or _problems(given, vocabulary)):
             given = prompt_fields(given, vocabulary)
-        except (EOFError, KeyboardInterrupt):
-            print("\nstopped; nothing was written", file=sys.stderr)
+    except (EOFError, KeyboardInterrupt):
+        print("\nstopped; nothing was written", file=sys.stderr)
+        return 1
+    except _Refused as refusal:
+        print(f"{path}: {refusal}", file=sys.stderr)
+        return 1
+    unsourced = source_problem(given.get("url"), given.get("notes"))
+    if unsourced:
+        print(f"{path}:{landing_line(path)}: url: {unsourced}", file=sys.stderr)
+        if not validate_fields(given, vocabulary):
+            print(f"{path}: nothing written", file=sys.stderr)
             return 1
+        # Otherwise the append refuses the row too, and reports its other errors.
+    would = _before_writing(path, given, vocabulary)
     allow_duplicate = bool(args.allow_duplicate)
+    if would is not None and not allow_duplicate and _same_but_not_repeated(would):
+        if not (interactive and _confirm_or_no("Add it anyway, as a separate report? [y/N] ")):
+            print("use --allow-duplicate to add it anyway", file=sys.stderr)
+            print(f"{path}: nothing written", file=sys.stderr)
+            return 1
+        allow_duplicate = True
+    return _append(_Plan(path, given, vocabulary, interactive, missing), allow_duplicate, would)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The row the command is about to add, and how it was run."""
+
+    path: Path
+    given: dict[str, str]
+    vocabulary: Vocabulary
+    interactive: bool
+    missing: list[str]
+
+
+def _append(plan: _Plan, allow_duplicate: bool, would: WouldBe | None) -> int:
+    path, given, vocabulary = plan.path, plan.given, plan.vocabulary
+    interactive, missing = plan.interactive, plan.missing
     try:
         result = append_figure(path, given, allow_duplicate=allow_duplicate, vocabulary=vocabulary)
         if interactive and result.duplicate_can_be_allowed and not allow_duplicate:
             for warning in result.warnings:
                 print(warning)
-            try:
-                again = _confirm("Add it anyway, as a separate report? [y/N] ")
-            except (EOFError, KeyboardInterrupt):
-                again = False
-            if again:
+            if _confirm_or_no("Add it anyway, as a separate report? [y/N] "):
                 result = append_figure(path, given, allow_duplicate=True, vocabulary=vocabulary)
     except AppendError as exc:
         print(f"{path}: {exc}", file=sys.stderr)
@@ -223,12 +296,93 @@ def run_add(args: argparse.Namespace) -> int:
     if not result.written:
         _report_refusal(path, result, missing, interactive)
         return 1
-    _report_success(path, result, vocabulary)
+    # The conflicts were shown before writing; only a row that landed elsewhere (another
+    # writer appended meanwhile) has them worked out again.
+    _report_success(path, result, vocabulary, shown=would is not None and would.line == result.line)
     return 0
+
+
+class _Refused(Exception):
+    """The command cannot go on with what it was given (the message says why)."""
+
+
+def _from_quote(given: dict[str, str], pick: int | None, interactive: bool) -> dict[str, str]:
+    """Value, qualifier and upper end proposed from --quote, where --value is not given."""
+    quote = given.get("quote", "")
+    if not quote.strip() or given.get("value", "").strip():
+        if pick is not None:
+            raise _Refused("--pick takes a figure from --quote, and --value was given too")
+        return given
+    proposals = propose(quote)
+    if not proposals:
+        print("the quote gives no figure the reader recognises: give --value")
+        return given
+    print("figures the quote gives, most likely first:")
+    for number, proposal in enumerate(proposals, start=1):
+        print(f"  {number}. {proposal.label}")
+        print(f"     {proposal.marked}")
+    if pick is None and interactive:
+        pick = _ask_pick(len(proposals))
+    if pick is None:
+        return given  # a script gives --pick N or --value; "missing --value" says so
+    if not 1 <= pick <= len(proposals):
+        raise _Refused(f"--pick {pick}: the quote gives {len(proposals)} figure(s)")
+    chosen = _chosen(proposals[pick - 1], given)
+    print(f"took {pick}. {proposals[pick - 1].said}")
+    return chosen
+
+
+def _chosen(proposal: Proposal, given: dict[str, str]) -> dict[str, str]:
+    # What the analyst gave as an option wins over what the quote proposes.
+    fields = {name: text for name, text in proposal.fields().items() if text}
+    return {**fields, **given}
+
+
+def _ask_pick(count: int) -> int | None:
+    while True:
+        answer = input(f"which figure (1-{count}, Enter for 1, 0 to type it yourself): ").strip()
+        if not answer:
+            return 1
+        if answer.isdigit() and 0 <= int(answer) <= count:
+            return int(answer) or None
+        print(f"  answer a number from 0 to {count}")
+
+
+def _before_writing(path: Path, given: dict[str, str], vocabulary: Vocabulary) -> WouldBe | None:
+    """Print the conflicts the row would take part in and the same figure in the file."""
+    if validate_fields(given, vocabulary):
+        return None  # the append reports the row's errors
+    try:
+        rows = load_figures(path, vocabulary).rows
+        would = would_be_in_file(path, rows, given, vocabulary)
+    except Exception as exc:  # a help before writing: a fault in it never stops an addition
+        print(f"{path}: conflicts not checked before writing: {type(exc).__name__}: {exc}")
+        return None
+    where = f"{path}:{would.line}"
+    sentences = conflict_sentences(would)
+    for sentence in sentences:
+        print(f"{where}: conflict {sentence}")
+    if not sentences and not would.errors:
+        print(f"{where}: no conflict with other figures")
+    if _same_but_not_repeated(would):
+        print(f"{where}: {same_figure_warning(would.same_figure)}", file=sys.stderr)
+    return would
+
+
+def _same_but_not_repeated(would: WouldBe) -> bool:
+    # A row repeating one in every column is the append's to refuse, in its own words.
+    return bool(would.same_figure) and not would.repeats
 
 
 def _confirm(question: str) -> bool:
     return input(question).strip().lower() in ("y", "yes")
+
+
+def _confirm_or_no(question: str) -> bool:
+    try:
+        return _confirm(question)
+    except (EOFError, KeyboardInterrupt):
+        return False
 
 
 def _report_refusal(
@@ -247,7 +401,9 @@ def _report_refusal(
     print(f"{path}: nothing written", file=sys.stderr)
 
 
-def _report_success(path: Path, result: AppendResult, vocabulary: Vocabulary) -> None:
+def _report_success(
+    path: Path, result: AppendResult, vocabulary: Vocabulary, shown: bool = False
+) -> None:
     figure = result.figure
     where = f"{path}:{result.line}"
     if result.created:
@@ -266,8 +422,9 @@ def _report_success(path: Path, result: AppendResult, vocabulary: Vocabulary) ->
         print(f"{where}: added as line {result.line}")
     for warning in result.warnings:
         print(f"{where}: {warning}")
-    for line in _conflict_lines(path, result.line, vocabulary):
-        print(line)
+    if not shown:
+        for line in _conflict_lines(path, result.line, vocabulary):
+            print(line)
 
 
 def _conflict_lines(path: Path, line: int, vocabulary: Vocabulary) -> list[str]:

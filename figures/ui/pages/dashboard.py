@@ -30,7 +30,7 @@ from streamlit.delta_generator import DeltaGenerator
 from figures.conflicts import Conflict
 from figures.filters import ViewFilters, apply_filters
 from figures.ui.keys import SERVER_SECONDS
-from figures.ui.sections.add_figure import add_figure_section
+from figures.ui.sections.add_figure import add_figure_entry, add_figure_section
 from figures.ui.sections.chart_controls import chart_controls, chosen_conflict, control_values
 from figures.ui.sections.chart_display import draw_by_source, draw_timeline, prepare
 from figures.ui.sections.conflict_list import conflict_list
@@ -179,6 +179,7 @@ def _fill(run: _Run, view: View, slots: _Slots, chosen: str) -> None:
     with slots.title:
         st.title(TITLE)
         st.markdown(DESCRIPTION)
+        add_figure_entry(run.path, view.vocabulary)  # the form, reachable from the top
     slots.charts_title.subheader("The figures on charts")
     with slots.view:
         view_notes(view, len(rows), ready, run.engine_error)

@@ -2,6 +2,11 @@
 
 A page of TABLE_PAGE_ROWS rows: a page of 1,000 rows took the server 70 ms of each rerun and
 the browser half a megabyte to decode.
+
+The table is a way out of the app like the exports: Streamlit's toolbar downloads it as CSV
+and its cells copy into a spreadsheet, as shown, with no escaping of its own (Streamlit 1.67's
+exporter quotes cells and nothing else). So every text cell is shown as the CSV export writes
+it: text a spreadsheet would run as a formula (= + - @) behind one apostrophe.
 """
 
 from __future__ import annotations
@@ -16,11 +21,15 @@ from figures import charts
 from figures.contract import AFFILIATION_LABELS
 from figures.filters import NO_PLACE
 from figures.ui.keys import TABLE_VIEW, W_TABLE_PAGE
-from figures.ui.text import is_link
+from figures.ui.text import is_link, table_cells
 from figures.vocabulary import Vocabulary
 from figures.wording import value_as_written
 
 TABLE_PAGE_ROWS = 100
+FORMULA_HELP = (
+    "{what} that starts with = + - or @ is shown behind an apostrophe, as in the CSV "
+    "download, so that a spreadsheet never runs it as a formula."
+)
 
 
 def figures_table(
@@ -43,7 +52,10 @@ def figures_table(
         column_config={
             "Line": st.column_config.NumberColumn(help="Line in the CSV file", format="%d"),
             "Source": st.column_config.LinkColumn(display_text="open source", width="medium"),
-            "Quote": st.column_config.TextColumn(width="large"),
+            "Quote": st.column_config.TextColumn(
+                width="large", help=FORMULA_HELP.format(what="A quote")
+            ),
+            "Notes": st.column_config.TextColumn(help=FORMULA_HELP.format(what="A note")),
             "Conflicts": st.column_config.NumberColumn(help="Conflicts this figure is part of"),
         },
     )
@@ -77,12 +89,13 @@ def _table(
     urls = shown["url"].astype(str).to_numpy(dtype=object)
     metric_labels = {name: vocabulary.metric_label(name) for name in vocabulary.metrics}
     group_labels = {name: vocabulary.group_label(name) for name in vocabulary.groups}
+    # Every text from the file or its vocabularies goes through table_cells (see above).
     return pd.DataFrame(
         {
             "Line": lines,
             "As of": charts.date_texts(shown["as_of"], shown["as_of_has_time"].to_numpy(bool)),
-            "Metric": shown["metric"].map(metric_labels).fillna(shown["metric"]).to_numpy(),
-            "Group": shown["group"].map(group_labels).fillna(shown["group"]).to_numpy(),
+            "Metric": table_cells(shown["metric"].map(metric_labels).fillna(shown["metric"])),
+            "Group": table_cells(shown["group"].map(group_labels).fillna(shown["group"])),
             "Figure": [
                 value_as_written(str(q), int(v), None if pd.isna(h) else int(h))
                 for q, v, h in zip(
@@ -92,16 +105,16 @@ def _table(
                     strict=True,
                 )
             ],
-            "Place": shown["place"].replace("", NO_PLACE).to_numpy(),
-            "Reported by": shown["reported_by"].to_numpy(),
-            "Outlet": shown["outlet"].to_numpy(),
+            "Place": table_cells(shown["place"].replace("", NO_PLACE)),
+            "Reported by": table_cells(shown["reported_by"]),
+            "Outlet": table_cells(shown["outlet"]),
             # Only checked http(s) addresses become links; anything else is no link at all.
             "Source": [u if is_link(u) else None for u in urls],
             "Published": charts.date_texts(shown["published"], missing=""),
-            "Quote": shown["quote"].to_numpy(),
+            "Quote": table_cells(shown["quote"]),
             "Side": shown["affiliation"].map(AFFILIATION_LABELS).fillna("").to_numpy(),
             "Conflicts": [len(by_line.get(int(line), [])) for line in lines],
-            "Notes": shown["notes"].to_numpy(),
+            "Notes": table_cells(shown["notes"]),
         }
     )
 

@@ -11,7 +11,7 @@ from figures.contract import AFFILIATION_LABELS
 from figures.filters import MULTI_KEYS, FilterChoices, ViewFilters
 from figures.ui.keys import DATES_EXTENT, FILTER_WIDGETS, W_CONFLICT, W_DATES
 from figures.ui.state import Loaded
-from figures.ui.text import plural
+from figures.ui.text import md, plural
 from figures.ui.url import clear_notices
 
 TITLES = {
@@ -135,7 +135,7 @@ def sidebar_footer(path: Path, loaded: Loaded) -> None:
     sidebar.divider()
     result = loaded.result
     sidebar.caption(
-        f"Data: `{path.name.replace('`', '')}` · {plural(len(result.rows), 'valid figure')}"
+        f"Data: {md(path.name)} · {plural(len(result.rows), 'valid figure')}"
         + (
             f" · {plural(result.record_count - len(result.rows), 'row')} left out"
             if result.record_count > len(result.rows)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from figures.ui.text import md, plural
+from figures.ui.text import md, plural, table_cells
 from figures.validation import LoadResult
 
 MAX_ERRORS_LISTED = 2_000
@@ -30,8 +30,9 @@ def validation_report(result: LoadResult, path: Path) -> None:
         pd.DataFrame(
             {
                 "Line": [error.line for error in shown],
-                "Column": [error.column for error in shown],
-                "Problem": [error.message for error in shown],
+                # A header cell or a value quoted in a message is the file's text.
+                "Column": table_cells(error.column for error in shown),
+                "Problem": table_cells(error.message for error in shown),
             }
         ),
         hide_index=True,

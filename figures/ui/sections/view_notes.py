@@ -20,7 +20,8 @@ def view_notes(view: View, total: int, ready: bool, engine_error: BaseException 
         + (plural(len(view.conflicts), "conflict") if ready else "conflicts being checked")
     )
     for notice in st.session_state.get(NOTICES, []):
-        st.warning(notice)
+        # A notice quotes the address bar, which anyone who shares a link writes.
+        st.warning(md(notice))
     if engine_error is not None:
         st.error(
             "The conflict check failed, so no conflicts are marked: "
