@@ -309,3 +309,11 @@ def test_a_phrase_given_two_meanings_is_refused(tmp_path) -> None:
     (tmp_path / "b.csv").write_text("kind,phrase,value\nbefore,cerca de,up_to\n", "utf-8")
     with pytest.raises(TableError, match="cerca de"):
         read_rows(sorted(tmp_path.glob("*.csv")))
+
+
+def test_a_number_past_the_largest_count_is_no_candidate_and_no_crash() -> None:
+    # 29 digits passes Decimal's 28-digit precision, where `value % 1` raised; 5,000 digits
+    # passed int's string limit. Neither is a count of people, so neither is proposed.
+    for digits in (29, 5000):
+        assert parse_quote("1" + "0" * (digits - 1) + " people fled") == []
+    assert [c.value for c in parse_quote("1000000000000 people")] == [10**12]

@@ -18,6 +18,7 @@ from figures.quotes.numerals import normalise
 from figures.quotes.scan import Mention, Scanner
 from figures.quotes.tables import Tables, load_tables
 from figures.quotes.words import WordReader
+from figures.validation.rules import MAX_VALUE
 
 # Characters between two range ends that may hold a joiner ("to", " - ", " et ").
 _JOIN_REACH = 12
@@ -59,7 +60,8 @@ class Figure:
 
 
 def _whole(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    # to_integral_value, not quantize: quantize fails past Decimal's 28-digit precision.
+    return int(value.to_integral_value(rounding=ROUND_HALF_UP))
 
 
 @cache
@@ -249,6 +251,8 @@ def parse_quote(text: str) -> list[Candidate]:
     seen: set[tuple[int, int | None, str | None]] = set()
     candidates = []
     for figure in figures:
+        if figure.low.value > MAX_VALUE:
+            continue  # past the contract's largest count: a serial number, not people
         candidate = figure.candidate()
         if candidate.key() not in seen:
             seen.add(candidate.key())

@@ -84,7 +84,7 @@ class Scanner:
             if half:  # "6 millones y medio"
                 value, end = value + factor / 2, half.end(1)
             return Mention(number.start, end, value, factor)
-        if number.value % 1:
+        if number.value != number.value.to_integral_value():  # % 1 overflows 28 digits
             return None
         return Mention(number.start, number.end, number.value)
 
