@@ -61,7 +61,13 @@ from figures.charts.style import (
     reporter_palette,
     side_palette,
 )
-from figures.charts.timespan import TimeSpan, chart_span, densest_span, time_ticks
+from figures.charts.timespan import (
+    TimeSpan,
+    chart_span,
+    densest_span,
+    tick_label_expression,
+    time_ticks,
+)
 from figures.wording import date_texts, shorten
 
 __all__ = [
@@ -105,6 +111,7 @@ __all__ = [
     "shorten",
     "side_palette",
     "split_title",
+    "tick_label_expression",
     "time_ticks",
     "timeline_chart",
     "timeline_spec",

@@ -1,11 +1,11 @@
 """Which panels and which figures a size-limited chart draws.
 
 A chart has one panel per quantity: (metric, group, place), places compared as the conflict
-engine compares them, so a panel never mixes places or groups. Past a limit of panels the same rule chooses them
-on the dashboard, in the exports and on the briefing page (`choose_panels`): panels holding
-the figures that matter first (highlighted on the dashboard, disputed in a briefing), then
-whole counts before subgroups, then the fullest, then vocabulary order. Past a limit of
-figures, `sample_positions` keeps a stable sample.
+engine compares them, so a panel never mixes places or groups. Past a limit of panels the
+same rule chooses them on the dashboard, in the exports and on the briefing page
+(`choose_panels`): panels holding the figures that matter first (highlighted on the
+dashboard, disputed in a briefing), then whole counts before subgroups, then the fullest,
+then vocabulary order. Past a limit of figures, `sample_positions` keeps a stable sample.
 """
 
 from __future__ import annotations

@@ -272,21 +272,18 @@ def _assemble(
         "spec": panel,
         "resolve": resolve,
     }
-    body: Spec = {
-        "vconcat": [{"name": "key", "data": {"name": key_name}, **key_spec}, facet],
-        "spacing": 14,
-    }
     # Under the panels and left of a legend beside them: as wide as the panels.
     note = _outside_note(data, layout.total_width)
     if note:
-        body["title"] = {"text": note, **FOOTNOTE_TITLE}
-    spec = {
+        facet["title"] = {"text": note, **FOOTNOTE_TITLE}
+    return {
         "$schema": SCHEMA,
         "config": THEME if layout.legend is None else themed({"legend": layout.legend}),
         "title": {"text": title, "subtitle": subtitle},
         "datasets": {key_name: _browser_numbers(key_frame), figures_name: _browser_numbers(table)},
+        "vconcat": [{"name": "key", "data": {"name": key_name}, **key_spec}, facet],
+        "spacing": 14,
     }
-    return {**spec, **body} if not note else {**spec, "vconcat": [body]}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ AFFILIATION_COLOURS: dict[str, str] = {
     "russia": "#009E73",  # bluish green
     "un": "#6A3D9A",  # purple
     "ngo": "#CC79A7",  # reddish purple
-    "media": "#8C510A",  # brown
+    "media": "#999933",  # olive
     "other": "#8C8C8C",
 }
 CONFLICT_RED = "#C4001A"

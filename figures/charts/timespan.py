@@ -108,6 +108,7 @@ class TimeTicks:
     values: list[int]
     with_year: list[int]
     monthly: bool  # ticks fall on months: labelled 'Sep', not '1 Sep'
+    yearly: bool = False  # ticks fall on years: labelled '2016' alone
 
 
 def _month_ticks(start: dt.date, end: dt.date, step: int) -> list[dt.date]:
@@ -153,12 +154,14 @@ def time_ticks(start_ms: int, end_ms: int, max_ticks: int) -> TimeTicks:
         for index, day in enumerate(days)
         if index == 0 or days[index - 1].year != day.year
     ]
-    return TimeTicks(values, with_year, monthly)
+    return TimeTicks(values, with_year, monthly, monthly and step % 12 == 0)
 
 
 def tick_label_expression(ticks: TimeTicks) -> str:
     """A Vega expression labelling a tick '19 Sep' (or 'Sep' on monthly ticks), with the year
     on a second line under the ticks that carry it."""
+    if ticks.yearly:
+        return "utcFormat(datum.value, '%Y')"
     day_format = "%b" if ticks.monthly else "%-d %b"
     years = ",".join(str(value) for value in ticks.with_year)
     label = f"utcFormat(datum.value, '{day_format}')"
