@@ -122,12 +122,13 @@ def outside_lines(items: Sequence[str], first_day: str, last_day: str, chars: in
     if not items:
         return []
     lead = f"Not shown: {plural(len(items), 'figure')} outside {first_day}–{last_day}:"
-    return fit_lines(
-        lead,
-        list(items),
-        OUTSIDE_MORE,
-        chars,
-        MAX_OUTSIDE_LINES,
-        end=" — set the dates in the filters to see them.",
-        whole=False,
-    )
+    end = " — set the dates in the filters to see them."
+    lines = fit_lines(lead, list(items), OUTSIDE_MORE, chars, MAX_OUTSIDE_LINES, end, False)
+    if OUTSIDE_MORE.format(count=len(items)) in " ".join(lines):
+        # Not even one fits two lines: the first, cut short, says what kind they are.
+        rest = f"; {OUTSIDE_MORE.format(count=len(items) - 1)}" if len(items) > 1 else ""
+        first = f"{lead} {items[0]}{rest}{end}"
+        lines = textwrap.wrap(first, chars)
+        if len(items) == 1 or len(lines) > MAX_OUTSIDE_LINES:
+            lines = textwrap.wrap(first, chars, max_lines=MAX_OUTSIDE_LINES, placeholder=" …")
+    return lines

@@ -54,6 +54,8 @@ BY_SOURCE_TITLE = "Figures by source"
 EMPTY_MESSAGE = "No figures in this view"
 # The widest a reporter's name is drawn on the by-source chart's axis.
 REPORTER_LABEL_LIMIT = 320
+# ... and when panels stand side by side (on a slide), where two columns of names must fit.
+REPORTER_LABEL_LIMIT_SIDE_BY_SIDE = 190
 # A tick of the time axis per this many pixels at most: a '19 Sep' label and room round it.
 TICK_SPACING_PX = 80
 # The y axis's labels left of each panel ('100,000'), between panels side by side.
@@ -133,7 +135,7 @@ def _times(data: ChartData, width: int) -> Spec:
     }
 
 
-def _reporters(marks: pd.DataFrame) -> Spec:
+def _reporters(marks: pd.DataFrame, label_limit: int = REPORTER_LABEL_LIMIT) -> Spec:
     """The by-source chart's rows: one per reporter, grouped by side."""
     side_rank = {label: index for index, label in enumerate(AFFILIATION_LABELS.values())}
     order = sorted(
@@ -144,7 +146,7 @@ def _reporters(marks: pd.DataFrame) -> Spec:
         "field": "reporter",
         "type": "nominal",
         "sort": [reporter for _, reporter in order],
-        "axis": _axis(None, labelLimit=REPORTER_LABEL_LIMIT, labelPadding=8),
+        "axis": _axis(None, labelLimit=label_limit, labelPadding=8),
     }
 
 
@@ -216,6 +218,7 @@ class Layout:
     columns: int = 1
     legend: Spec | None = None
     text_width: int | None = None  # what the subtitle and notes wrap to, if not the panels'
+    legend_beside: bool = False  # a legend stands right of the panels (and of notes under them)
 
     @property
     def wrap_width(self) -> int:
@@ -272,8 +275,8 @@ def _assemble(
         "spec": panel,
         "resolve": resolve,
     }
-    # Under the panels and left of a legend beside them: as wide as the panels.
-    note = _outside_note(data, layout.total_width)
+    # Under the panels, left of a legend beside them: then only as wide as the panels.
+    note = _outside_note(data, layout.total_width if layout.legend_beside else layout.wrap_width)
     if note:
         facet["title"] = {"text": note, **FOOTNOTE_TITLE}
     return {
@@ -365,7 +368,7 @@ def timeline_spec(
     lead = f"{len(data.marks):,} figures as reported, each on the date it describes"
     if data.marks["joined"].any():
         lead += "; a line joins one source's updates of a running total"
-    layout = Layout(width, on.columns, on.legend, on.text_width)
+    layout = Layout(width, on.columns, on.legend, on.text_width, on.legend is not None)
     in_conflict = bool(data.marks["in_conflict"].any())
     chart_key = key(tolerance, False, in_conflict, layout.total_width, margin=50)
     # Dates under every panel: in a long stack the bottom axis is a scroll away.
@@ -393,7 +396,8 @@ def by_source_spec(
     legend = on.color_by == "affiliation"
     colour = colour_encoding(data.marks, on.color_by, on.reporters, legend, on.side_colours)
     values = _values(on.log_scale, tickCount=6)
-    channels = Channels(True, _reporters(data.marks), values, colour, None, emphasise)
+    limit = REPORTER_LABEL_LIMIT if on.columns <= 1 else REPORTER_LABEL_LIMIT_SIDE_BY_SIDE
+    channels = Channels(True, _reporters(data.marks, limit), values, colour, None, emphasise)
     panel = {
         "width": width,
         "height": {"step": row_height},
@@ -403,9 +407,9 @@ def by_source_spec(
     lead = f"{len(data.marks):,} figures, a row per reporter (grouped by side)"
     # The reporters' names sit left of the panels, up to the axis's label limit.
     longest = max((len(name) for name in data.marks["reporter"].unique()), default=0)
-    margin = min(REPORTER_LABEL_LIMIT, int(LABEL_CHAR_WIDTH_PX * longest) + 12)
+    margin = min(limit, int(LABEL_CHAR_WIDTH_PX * longest) + 12)
     in_conflict = bool(data.marks["in_conflict"].any())
-    layout = Layout(width, on.columns, on.legend, on.text_width)
+    layout = Layout(width, on.columns, on.legend, on.text_width, on.legend is not None and legend)
     chart_key = key(tolerance, True, in_conflict, layout.total_width, margin)
     # Each panel lists only its own reporters and spans only its own values.
     resolve = {"scale": {"y": "independent", "x": "independent"}}

@@ -50,6 +50,9 @@ SLIDE_PANELS = 4
 SLIDE_LEGEND: Spec = {"orient": "right", "direction": "vertical", "columns": 1, "labelLimit": 210}
 # Room the legend takes at the right, for the first guess of the panels' width.
 _LEGEND_PX = 250
+# The text round a by-source slide (title, subtitle, key, notes, sources), and each row of
+# panels' own (title and axis), measured on real views, for choosing how many panels fit.
+_BY_SOURCE_TEXT_PX, _BY_SOURCE_PANEL_PX = 300, 50
 # The smallest a panel is drawn: below this its marks and ticks crowd.
 _MIN_PANEL_HEIGHT, _MIN_ROW_STEP, _MIN_PANEL_WIDTH = 44, 13, 160
 
@@ -78,16 +81,26 @@ def view_chart(
     in_view = apply_filters(rows, filters)
     palette = list(reporters) if reporters is not None else sorted(set(rows["reported_by"]))
     dates = (filters.start, filters.end) if filters.start or filters.end else None
-    data = prepare(
-        in_view,
-        list(parts.conflicts),
-        vocabulary,
-        color_by=options.get("color_by", "reported_by"),
-        highlight=options.get("highlight", ()),
-        tolerance=options.get("tolerance"),
-        max_panels=SLIDE_PANELS if size else options.get("max_panels", 12),
-        dates=dates,
-    )
+
+    def prepared(max_panels: int) -> ChartData:
+        return prepare(
+            in_view,
+            list(parts.conflicts),
+            vocabulary,
+            color_by=options.get("color_by", "reported_by"),
+            highlight=options.get("highlight", ()),
+            tolerance=options.get("tolerance"),
+            max_panels=max_panels,
+            dates=dates,
+        )
+
+    data = prepared(SLIDE_PANELS if size else options.get("max_panels", 12))
+    if size and kind == "by-source":
+        # A by-source panel is a row per reporter: fewer panels when theirs do not fit.
+        panels = len(data.panels)
+        while panels > 1 and _by_source_height(data) > size[1]:
+            panels -= 1
+            data = prepared(panels)
     chart = _Chart(
         kind,
         in_view,
@@ -100,6 +113,16 @@ def view_chart(
     )
     framed = chart.on_slide(size) if size else chart.framed(chart.free_sizes())
     return to_altair(framed)
+
+
+def _by_source_height(data: ChartData) -> int:
+    """About how tall a slide of the by-source chart of `data` is at the smallest rows."""
+    columns = 1 if len(data.panels) <= 1 else 2
+    rows = data.marks.groupby("panel")["reporter"].nunique().to_dict()
+    counts = [int(rows.get(key, 1)) for key, _, _ in data.panels]
+    stacked = sum(max(counts[i : i + columns]) for i in range(0, len(counts), columns))
+    grid_rows = math.ceil(len(counts) / columns)
+    return _BY_SOURCE_TEXT_PX + grid_rows * _BY_SOURCE_PANEL_PX + stacked * _MIN_ROW_STEP
 
 
 @dataclass(frozen=True)
@@ -172,6 +195,14 @@ class _Chart:
         text_width = inner - 50  # the subtitle may run 50 px past it (see `frame`)
         spec = self.framed(sizes, text_width)
         width, height = measure(spec)
+        if width > target_width and sizes.width > _MIN_PANEL_WIDTH:
+            # Labels beside the panels (a second column's names) took more than guessed.
+            narrower = max(
+                _MIN_PANEL_WIDTH, sizes.width - math.ceil((width - target_width) / columns)
+            )
+            sizes = _Sizes(narrower, sizes.height, columns)
+            spec = self.framed(sizes, text_width)
+            width, height = measure(spec)
         stacked = sum(self.grid_rows(columns)) or 1
         lowest = _MIN_PANEL_HEIGHT if self.kind == "timeline" else _MIN_ROW_STEP
         sizes = _Sizes(
@@ -181,6 +212,14 @@ class _Chart:
         )
         spec = self.framed(sizes, text_width)
         width, height = measure(spec)
+        if width > target_width and sizes.width > _MIN_PANEL_WIDTH:
+            # Labels beside the panels (a second column's names) took more than guessed.
+            narrower = max(
+                _MIN_PANEL_WIDTH, sizes.width - math.ceil((width - target_width) / columns)
+            )
+            sizes = _Sizes(narrower, sizes.height, columns)
+            spec = self.framed(sizes, text_width)
+            width, height = measure(spec)
         padding = dict(FRAME_PADDING)
         padding["right"] = max(0, padding["right"] + target_width - width)
         padding["bottom"] = max(0, padding["bottom"] + target_height - height)
