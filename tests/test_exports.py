@@ -239,14 +239,18 @@ def framed() -> alt.TopLevelMixin:
     )
 
 
-def test_the_svg_draws_the_title_the_as_of_line_and_every_source(framed):
+def test_the_svg_draws_the_title_the_as_of_line_and_its_sources_in_three_lines(framed):
     lines = svg_lines(exports.chart_svg(framed))
     assert "Reported figures by date" in lines
     assert "Figures as reported up to 30 Sep 2023" in lines
-    # Each source whole on one drawn line: a name split across lines is hard to read or find.
-    for label in SOURCES:
-        assert any(label in line for line in lines), label
-    assert any(line.startswith("Sources: ") for line in lines)
+    start = next(i for i, line in enumerate(lines) if line.startswith("Sources: "))
+    footnote = lines[start : start + charts.MAX_SOURCE_LINES + 1]
+    # Each source shown whole on one drawn line (a name split across lines is hard to read
+    # or find), the rest counted, within three lines.
+    shown = [label for label in SOURCES if any(label in line for line in footnote)]
+    more = re.search(r"(\d+) more: the CSV export lists every source", " ".join(footnote))
+    assert more and len(shown) + int(more.group(1)) == len(SOURCES)
+    assert "the CSV export lists every source" in footnote[charts.MAX_SOURCE_LINES - 1]
 
 
 def test_the_png_is_twice_the_charts_size(framed):
@@ -275,14 +279,18 @@ def test_framing_keeps_the_charts_own_settings():
     assert spec["title"]["text"] == "T"
 
 
-def test_footnote_lines_keep_each_source_whole_and_say_how_many_were_left_out():
-    labels = [f"Reporter number {i} of a long list (Outlet {i}, 30 Sep 2023)" for i in range(60)]
-    lines = charts.footnote_lines(labels, 600)
-    joined = " ".join(lines)
-    shown = labels[: charts.MAX_SOURCES_IN_IMAGE]
-    assert all(any(label in line for line in lines) for label in shown)
-    assert f"and {60 - len(shown)} more" in joined
-    assert all(len(line) <= 1.3 * 600 / 5.2 for line in lines)
+def test_footnote_lines_keep_each_source_whole_within_three_lines_and_count_the_rest():
+    labels = [f"Reporter number {i} of a long list (via {i} outlets)" for i in range(60)]
+    for width in (300, 600, 1200):
+        lines = charts.footnote_lines(labels, width)
+        assert len(lines) <= charts.MAX_SOURCE_LINES
+        joined = " ".join(lines)
+        shown = [label for label in labels if any(f"{label};" in line for line in lines)]
+        assert shown == labels[: len(shown)], "the first sources, each whole on a line"
+        assert f"{len(labels) - len(shown)} more: the CSV export lists every source." in joined
+    wide = charts.footnote_lines(labels, 1200)
+    assert all(len(line) <= 1200 / 5.2 for line in wide), "a line fits the chart's width"
+    assert charts.footnote_lines(labels[:2], 1200) == [f"Sources: {labels[0]}; {labels[1]}."]
     assert charts.footnote_lines([], 600) == ["Sources: none (no figures in this view)."]
 
 
@@ -307,10 +315,16 @@ def test_the_note_names_in_its_sources_the_other_side_a_conflict_sentence_names(
 
 def test_a_screen_sized_chart_keeps_the_disputed_panels_and_names_the_rest():
     panels = exports.panels_to_chart(ROWS, CONFLICTS, VOCABULARY, 3)
-    assert panels.shown == ("People who fled", "People who arrived", "Troops")
-    assert "People evacuated (Children)" in panels.left_out
-    assert len(panels.shown) + len(panels.left_out) == 9
+    assert panels.shown == (
+        "People who fled · Nagorno-Karabakh",
+        "People who arrived · Armenia",
+        "Troops · Nagorno-Karabakh",
+    )
+    assert "People evacuated (Children) · Nagorno-Karabakh" in panels.left_out
+    assert "People who arrived · Goris" in panels.left_out, "one panel per place"
+    assert len(panels.shown) + len(panels.left_out) == 10
     assert set(panels.rows["metric"]) == {"fled", "arrived", "troops"}
+    assert set(panels.rows["place"]) == {"Nagorno-Karabakh", "Armenia"}
     everything = exports.panels_to_chart(ROWS, CONFLICTS, VOCABULARY, 20)
     assert everything.left_out == () and len(everything.rows) == len(ROWS)
 
@@ -323,12 +337,15 @@ def test_a_dashboard_chart_framed_for_a_briefing_draws_its_view_and_sources():
     assert "Reported figures by source" in lines
     assert "Troops" in lines
     assert any(line.startswith("Figures as reported up to 19 Sep 2023") for line in lines)
-    for source in exports.sources_in(apply_filters(ROWS, troops)):
-        assert any(source.label in line for line in lines), source.label
+    start = next(i for i, line in enumerate(lines) if line.startswith("Sources: "))
+    footnote = " ".join(lines[start : start + charts.MAX_SOURCE_LINES])
+    for reporter in set(apply_filters(ROWS, troops)["reported_by"]):
+        assert reporter in footnote, reporter
     assert not any("Pashinyan" in line for line in lines)
-    width, height = svg_size(svg)
+    # A slide: 16:9, 1920 x 1080 at the exports' scale.
+    assert svg_size(svg) == exports.SLIDE_SIZE
     with Image.open(io.BytesIO(exports.chart_png(framed))) as image:
-        assert image.size == (round(2 * width), round(2 * height))
+        assert image.size == (1920, 1080)
 
 
 def svg_type(svg: str) -> dict[str, str]:

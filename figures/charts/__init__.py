@@ -27,13 +27,13 @@ from figures.charts.data import (
     prepare,
 )
 from figures.charts.framing import (
-    MAX_SOURCES_IN_IMAGE,
     footnote_lines,
     for_the_page,
     frame,
     split_title,
 )
 from figures.charts.layers import BARS_FILTER, LOOK, POINTS_FILTER
+from figures.charts.notes import MAX_SOURCE_LINES
 from figures.charts.panels import ChartPanels, panels_to_chart
 from figures.charts.spec import (
     by_source_chart,
@@ -50,11 +50,23 @@ from figures.charts.style import (
     ARROW_UP,
     CONFLICT_RED,
     KEY_GREY,
+    OTHER_REPORTERS,
+    OTHER_REPORTERS_GREY,
     POINT_STYLE,
     REPORTER_COLOURS,
     THEME,
+    chart_palette,
+    hued_reporters,
     reporter_dashes,
     reporter_palette,
+    side_palette,
+)
+from figures.charts.timespan import (
+    TimeSpan,
+    chart_span,
+    densest_span,
+    tick_label_expression,
+    time_ticks,
 )
 from figures.wording import date_texts, shorten
 
@@ -70,7 +82,9 @@ __all__ = [
     "LOOK",
     "MAX_PANELS",
     "MAX_ROWS",
-    "MAX_SOURCES_IN_IMAGE",
+    "MAX_SOURCE_LINES",
+    "OTHER_REPORTERS",
+    "OTHER_REPORTERS_GREY",
     "POINTS_FILTER",
     "POINT_STYLE",
     "REPORTER_COLOURS",
@@ -78,19 +92,27 @@ __all__ = [
     "ChartData",
     "ChartPanels",
     "ConflictIndex",
+    "TimeSpan",
     "by_source_chart",
     "by_source_spec",
+    "chart_palette",
+    "chart_span",
     "date_texts",
+    "densest_span",
     "drawn_sources",
     "footnote_lines",
     "for_the_page",
     "frame",
+    "hued_reporters",
     "panels_to_chart",
     "prepare",
     "reporter_dashes",
     "reporter_palette",
     "shorten",
+    "side_palette",
     "split_title",
+    "tick_label_expression",
+    "time_ticks",
     "timeline_chart",
     "timeline_spec",
     "to_altair",

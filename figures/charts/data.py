@@ -9,6 +9,7 @@ its notes say so.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from figures.arrays import isin
+from figures.charts.notes import outside_items, panels_left_out_note, reporter_sources
 from figures.charts.panels import (
     PanelCodes,
     choose_panels,
@@ -27,12 +29,13 @@ from figures.charts.panels import (
     sample_positions,
     vocabulary_rank,
 )
-from figures.charts.style import FORMS
+from figures.charts.style import FORMS, OTHER_REPORTERS, hued_reporters
+from figures.charts.timespan import TimeSpan, chart_span
 from figures.conflicts import Conflict, ConflictSettings
 from figures.contract import AFFILIATION_LABELS
 from figures.filters import NO_PLACE
 from figures.vocabulary import Vocabulary
-from figures.wording import date_texts, shorten, source_label, value_as_written
+from figures.wording import date_texts, shorten, value_as_written
 
 COLOR_BY = ("reported_by", "affiliation")
 # Above this many figures a chart shows a sample: Altair refuses more than 5,000 rows per
@@ -54,6 +57,9 @@ class ChartData:
     panels: list[tuple[str, str, str]]  # (key, title, unit) in display order
     notes: list[str] = field(default_factory=list)  # samples, panels left out: the subtitle
     total: int = 0  # figures given, before any sampling
+    span: TimeSpan | None = None  # the time axis
+    # The figures of the view outside the time axis, one short text each, in date order.
+    outside: list[str] = field(default_factory=list)
 
     @cached_property
     def table(self) -> tuple[str, pd.DataFrame]:
@@ -130,8 +136,11 @@ class ConflictIndex:
 
 class _Drawn(NamedTuple):
     positions: np.ndarray  # of the rows drawn, in `rows`
+    panel: np.ndarray  # the panel number of each row drawn
     chosen: list[int]  # panel numbers drawn
     notes: list[str]
+    span: TimeSpan | None  # the time axis
+    outside: np.ndarray  # positions of the figures left outside the time axis, by date
 
 
 def _within_panel_limit(
@@ -142,11 +151,27 @@ def _within_panel_limit(
     chosen = choose_panels(panels, vocabulary, keep, max_panels)
     if len(chosen) == len(panels.names):
         return np.arange(len(panels.codes)), chosen, []
-    note = (
-        f"Showing {len(chosen)} of {len(panels.names)} metric panels; choose metrics or "
-        "groups in the filters to see the others."
+    return (
+        np.flatnonzero(np.isin(panels.codes, chosen)),
+        chosen,
+        [panels_left_out_note(len(chosen), len(panels.names))],
     )
-    return np.flatnonzero(np.isin(panels.codes, chosen)), chosen, [note]
+
+
+def _on_the_axis(
+    rows: pd.DataFrame,
+    positions: np.ndarray,
+    keep: np.ndarray | None,
+    dates: tuple[dt.date | None, dt.date | None] | None,
+) -> tuple[np.ndarray, TimeSpan | None]:
+    """Which of the rows at `positions` fall on the chart's time axis (see
+    `figures.charts.timespan`), and that axis."""
+    if not len(positions):
+        return np.ones(0, bool), None
+    times = _epoch_ms(rows["as_of"].iloc[positions])
+    must_show = times[keep] if keep is not None else None
+    span = chart_span(times, must_show=must_show, dates=dates)
+    return (times >= span.start) & (times <= span.end), span
 
 
 def _drawn(
@@ -154,18 +179,23 @@ def _drawn(
     vocabulary: Vocabulary,
     index: ConflictIndex,
     highlighted: set[int],
-    max_rows: int,
-    max_panels: int,
-) -> tuple[_Drawn, list[tuple[str, str]]]:
-    """The rows a chart draws: those of known metrics, in the panels chosen, sampled down to
-    `max_rows` (highlighted figures always, conflicting figures first); and every panel's
-    (metric, group) by its number."""
+    limits: tuple[int, int],
+    dates: tuple[dt.date | None, dt.date | None] | None,
+) -> tuple[_Drawn, PanelCodes]:
+    """The rows a chart draws: those of known metrics on its time axis, in the panels chosen,
+    sampled down to `max_rows` (highlighted figures always, conflicting figures first); and
+    every panel's (metric, group, place) by its number."""
+    max_rows, max_panels = limits
     # Work on positions and take the rows once at the end: copying 100,000 rows of text
     # for every step cost more than all the rest.
     positions = np.flatnonzero(rows["metric"].isin(list(vocabulary.metrics)).to_numpy())
     lines = rows["line"].to_numpy(np.int64)[positions]
-    panels = panel_codes(rows, positions)
     keep = np.isin(lines, list(highlighted)) if highlighted else None
+    on_axis, span = _on_the_axis(rows, positions, keep, dates)
+    outside = positions[~on_axis]
+    positions, lines = positions[on_axis], lines[on_axis]
+    keep = keep[on_axis] if keep is not None else None
+    panels = panel_codes(rows, positions, vocabulary)
     inside, chosen, notes = _within_panel_limit(panels, keep, vocabulary, max_panels)
     positions, lines, panel = positions[inside], lines[inside], panels.codes[inside]
     keep = keep[inside] if keep is not None else None
@@ -176,8 +206,17 @@ def _drawn(
             f"Showing a sample of {len(picked):,} of the {len(positions):,} figures in view "
             "(highlighted and conflicting figures first); narrow the filters to see every one."
         )
-        positions = positions[picked]
-    return _Drawn(positions, chosen, notes), panels.names
+        positions, panel = positions[picked], panel[picked]
+    return _Drawn(positions, panel, chosen, notes, span, outside), panels
+
+
+def _epoch_ms(as_of: pd.Series) -> np.ndarray:
+    """Milliseconds since the epoch, read on a UTC scale: the chart shows the wall-clock date
+    the source gave, whatever the viewer's time zone, and the same in server-side exports."""
+    stamps = pd.to_datetime(as_of)
+    return ((stamps - pd.Timestamp("1970-01-01")) // pd.Timedelta(milliseconds=1)).to_numpy(
+        np.int64
+    )
 
 
 def prepare(
@@ -191,22 +230,28 @@ def prepare(
     max_rows: int = MAX_ROWS,
     max_panels: int = MAX_PANELS,
     index: ConflictIndex | None = None,
+    dates: tuple[dt.date | None, dt.date | None] | None = None,
 ) -> ChartData:
     """The figures as chart rows: positions, bounds, colour key and tooltip texts.
 
     `index` is `ConflictIndex.of(conflicts)` made once for many calls (the dashboard keeps
     one per file version): without it, each call walks every line of every conflict.
+    `dates` are the view's from/to when the user set them: the time axis is then exactly
+    those dates; otherwise it is the dense span of the figures' dates and the figures
+    outside it are listed (`ChartData.outside`).
     """
     if color_by not in COLOR_BY:
         raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)}, not {color_by!r}")
     tolerance = ConflictSettings().tolerance if tolerance is None else tolerance
     highlighted = {int(line) for line in highlight}
     index = index or ConflictIndex.of(conflicts)
-    drawn, names = _drawn(rows, vocabulary, index, highlighted, max_rows, max_panels)
+    drawn, panels = _drawn(rows, vocabulary, index, highlighted, (max_rows, max_panels), dates)
     known = rows.iloc[drawn.positions]
-    marks = _mark_rows(known, vocabulary, index, highlighted, color_by, tolerance)
+    shown = _PanelsShown.of(panels, drawn.panel, vocabulary)
+    marks = _mark_rows(known, shown, index, highlighted, color_by, tolerance)
+    outside = outside_items(rows.iloc[drawn.outside], vocabulary)
     if marks.empty:
-        return ChartData(marks, _NO_PAIRS.copy(), [])
+        return ChartData(marks, _NO_PAIRS.copy(), [], span=drawn.span, outside=outside)
     touching = index.touching(known["line"].to_numpy(np.int64))
     pairs, complete = _pair_rows(marks, touching, MAX_PAIRS)
     notes = drawn.notes
@@ -215,12 +260,45 @@ def prepare(
             f"Lines join the {MAX_PAIRS:,} disagreeing pairs of the most severe conflicts; "
             "the other conflicting figures keep their red rings."
         )
-    panels = []
-    for code in sorted(drawn.chosen, key=vocabulary_rank(names, vocabulary)):
-        metric, group = names[code]
-        unit = vocabulary.metrics[metric].unit
-        panels.append((f"{metric}|{group}", panel_title(vocabulary, metric, group), unit))
-    return ChartData(marks=marks, pairs=pairs, panels=panels, notes=notes, total=len(rows))
+    listed = []
+    for code in sorted(drawn.chosen, key=vocabulary_rank(panels.names, vocabulary)):
+        metric = panels.names[code][0]
+        listed.append((shown.keys[code], shown.titles[code], vocabulary.metrics[metric].unit))
+    return ChartData(
+        marks=marks,
+        pairs=pairs,
+        panels=listed,
+        notes=notes,
+        total=len(rows),
+        span=drawn.span,
+        outside=outside,
+    )
+
+
+@dataclass(frozen=True)
+class _PanelsShown:
+    """Each drawn row's panel key and title, by panel number."""
+
+    keys: list[str]
+    titles: list[str]
+    cumulative: np.ndarray  # by panel number: the panel's metric is a running total
+    codes: np.ndarray  # the panel number of each drawn row
+
+    @classmethod
+    def of(cls, panels: PanelCodes, codes: np.ndarray, vocabulary: Vocabulary) -> _PanelsShown:
+        keys = ["|".join(name) for name in panels.names]
+        titles = [
+            panel_title(vocabulary, metric, group, panels.place(code))
+            for code, (metric, group, _) in enumerate(panels.names)
+        ]
+        kinds = {name: metric.kind for name, metric in vocabulary.metrics.items()}
+        cumulative = np.array(
+            [kinds.get(metric) == "cumulative" for metric, _, _ in panels.names], dtype=bool
+        )
+        return cls(keys, titles, cumulative, codes)
+
+    def per_row(self, names: list[str]) -> np.ndarray:
+        return np.array(names, dtype=object)[self.codes] if len(self.codes) else np.array([])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -304,11 +382,7 @@ def _on_the_scale(rows: pd.DataFrame, tolerance: float) -> dict[str, np.ndarray]
 
 
 def _running_totals(
-    vocabulary: Vocabulary,
-    metric: np.ndarray,
-    group: np.ndarray,
-    reporter: np.ndarray,
-    place: np.ndarray,
+    cumulative: np.ndarray, panel: np.ndarray, reporter: np.ndarray, place: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Which figures are of a running total, and which of those a line joins.
 
@@ -316,17 +390,23 @@ def _running_totals(
     through a single drawn figure shows nothing, so only figures with a partner are joined
     (in a sample most have none, and each such line still cost the browser a mark).
     """
-    kinds = {name: metric_def.kind for name, metric_def in vocabulary.metrics.items()}
-    cumulative = np.array([kinds.get(m) == "cumulative" for m in metric], dtype=bool)
-    keys = zip(metric, group, reporter, place, strict=True)
-    series, _ = pd.factorize(np.array([f"{m}\x1f{g}\x1f{r}\x1f{p}" for m, g, r, p in keys]))
+    keys = zip(panel, reporter, place, strict=True)
+    series, _ = pd.factorize(np.array([f"{k}\x1f{r}\x1f{p}" for k, r, p in keys]))
     partners = np.bincount(series[cumulative], minlength=int(series.max(initial=-1)) + 1)
     return cumulative, cumulative & (partners[series] >= 2)
 
 
+def _colour_keys(reporter: np.ndarray) -> np.ndarray:
+    """What each figure is coloured by: its reporter, or OTHER_REPORTERS past the reporters
+    with the most figures (see `figures.charts.style.hued_reporters`)."""
+    names, counts = np.unique(reporter.astype(str), return_counts=True)
+    hued = hued_reporters(dict(zip(names.tolist(), counts.tolist(), strict=True)))
+    return np.array([r if r in hued else OTHER_REPORTERS for r in reporter], dtype=object)
+
+
 def _mark_rows(
     rows: pd.DataFrame,
-    vocabulary: Vocabulary,
+    shown: _PanelsShown,
     index: ConflictIndex,
     highlighted: set[int],
     color_by: str,
@@ -339,25 +419,24 @@ def _mark_rows(
     # Milliseconds since the epoch, read on a UTC scale: the chart shows the wall-clock date
     # the source gave, whatever the viewer's time zone, and the same in server-side exports.
     as_of = pd.to_datetime(rows["as_of"])
-    epoch_ms = (as_of - pd.Timestamp("1970-01-01")) // pd.Timedelta(milliseconds=1)
-    metric, group = _texts(rows["metric"]), _texts(rows["group"])
     reporter, place = _texts(rows["reported_by"]), _texts(rows["place"])
     side = np.array(
         [AFFILIATION_LABELS.get(a, a) for a in _texts(rows["affiliation"])], dtype=object
     )
-    cumulative, joined = _running_totals(vocabulary, metric, group, reporter, place)
-    titles = {pair: panel_title(vocabulary, *pair) for pair in set(zip(metric, group, strict=True))}
+    panel = shown.per_row(shown.keys)
+    cumulative = shown.cumulative[shown.codes] if len(shown.codes) else np.zeros(0, bool)
+    cumulative, joined = _running_totals(cumulative, panel, reporter, place)
     scale = _on_the_scale(rows, tolerance)
     return pd.DataFrame(
         {
             "line": line,
-            "panel": [f"{m}|{g}" for m, g in zip(metric, group, strict=True)],
-            "t": epoch_ms.to_numpy(np.int64),
+            "panel": panel,
+            "t": _epoch_ms(rows["as_of"]),
             "y": scale["y"],
             "lo": scale["lo"],
             "hi": scale["hi"],
             "form": scale["form"],
-            "colour": reporter if color_by == "reported_by" else side,
+            "colour": _colour_keys(reporter) if color_by == "reported_by" else side,
             "reporter": reporter,
             "side": side,
             "series": [f"{r} · {p}" for r, p in zip(reporter, place, strict=True)],
@@ -367,7 +446,7 @@ def _mark_rows(
             "outlet": _texts(rows["outlet"]),
             "as_of_text": date_texts(as_of, rows["as_of_has_time"].to_numpy(bool)),
             "published_text": date_texts(pd.to_datetime(rows["published"])),
-            "metric_text": [titles[pair] for pair in zip(metric, group, strict=True)],
+            "metric_text": shown.per_row(shown.titles),
             "place_text": [p if p else NO_PLACE for p in place],
             "quote_short": [shorten(q) for q in _texts(rows["quote"])],
             "in_conflict": flagged,
@@ -458,7 +537,9 @@ def _table(data: ChartData) -> pd.DataFrame:
     # What the browser needs, no more: every cell is decoded there before the first chart
     # shows (the panel title is the metric; reporter and place make a line's series; colour
     # repeats the reporter or the side; flags nobody has are left out with their layers).
-    unused = ["panel", "metric_text", "series", "colour", "severity", "cumulative"]
+    unused = ["panel", "metric_text", "series", "severity", "cumulative"]
+    if "colour" in table and not (table["colour"] == OTHER_REPORTERS).any():
+        unused.append("colour")
     unused += [name for name in ("in_conflict", "highlighted") if not table[name].any()]
     return table.drop(columns=[name for name in unused if name in table])
 
@@ -471,18 +552,11 @@ def dataset_name(prefix: str, frame: pd.DataFrame) -> str:
 
 
 def drawn_sources(data: ChartData) -> list[str]:
-    """'Reporter (Outlet, 25 Sep 2023)' for each source of the figures a chart draws, the
-    style of the conflict sentences and the exports' footnotes; dated by publication, else
-    by the figure's own day. Read off the drawn marks (at most a few thousand), so it costs
-    nothing on a big file."""
+    """The sources of the figures a chart draws, each reporter once with the outlets that
+    relayed it ('Government of Armenia (via 12 outlets)', 'UNHCR (Reuters)'), reporters with
+    the most figures first: what the chart's source line lists, as many as fit. Read off the
+    drawn marks (at most a few thousand), so it costs nothing on a big file."""
     marks = data.marks
     if marks.empty:
         return []
-    days = marks["published_text"].where(marks["published_text"] != "", marks["as_of_text"])
-    found = {
-        source_label(str(reporter), str(outlet), str(day).split(",")[0])
-        for reporter, outlet, day in zip(
-            marks["reporter"].tolist(), marks["outlet"].tolist(), days.tolist(), strict=True
-        )
-    }
-    return sorted(found, key=lambda label: (label.casefold(), label))
+    return reporter_sources(marks["reporter"].tolist(), marks["outlet"].tolist())

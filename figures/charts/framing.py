@@ -12,6 +12,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from figures.charts.notes import MAX_SOURCE_LINES, SOURCES_MORE, fit_lines
 from figures.charts.style import (
     FOOTNOTE_CHAR_WIDTH_PX,
     FOOTNOTE_TITLE,
@@ -24,11 +25,8 @@ from figures.charts.style import (
 if TYPE_CHECKING:
     import altair as alt
 
-# Footnotes in images list sources up to this many; a longer list would bury the chart, and
-# the CSV export lists every figure with its source anyway.
-MAX_SOURCES_IN_IMAGE = 40
-# A footnote line is never shorter than this, so a narrow chart does not get a tall footnote.
-_MIN_FOOTNOTE_CHARS = 80
+# A footnote line is never shorter than this: a narrow chart's footnote may run past it.
+_MIN_FOOTNOTE_CHARS = 60
 # What the text wraps to when a chart states no width.
 DEFAULT_CHART_WIDTH = 640
 # Subtitle lines may run this far past the plots' width: the key and the axis labels do.
@@ -44,33 +42,20 @@ def wrapped(lines: Sequence[str], width_px: int) -> list[str]:
     return [piece for line in lines for piece in (textwrap.wrap(line, chars) or [line])]
 
 
+def footnote_chars(width_px: int) -> int:
+    """How many characters of footnote type fit on a line `width_px` wide."""
+    return max(_MIN_FOOTNOTE_CHARS, int(width_px / FOOTNOTE_CHAR_WIDTH_PX))
+
+
 def footnote_lines(sources: Sequence[str], width_px: int) -> list[str]:
-    """'Sources: a; b; c' wrapped to about width_px, never breaking inside one source's label,
-    so every name stays whole and searchable in the SVG."""
+    """'Sources: a; b; c' in at most three lines of about `width_px`, never breaking inside
+    one source's label, so every name shown stays whole and searchable in the SVG; past what
+    fits, 'N more: the CSV export lists every source.'"""
     if not sources:
         return ["Sources: none (no figures in this view)."]
-    shown = list(sources[:MAX_SOURCES_IN_IMAGE])
-    left_out = len(sources) - len(shown)
-    entries = [f"{label};" for label in shown[:-1]] + [f"{shown[-1]}."]
-    if left_out:
-        entries.append(f"… and {left_out} more (the CSV export lists every figure's source).")
-    limit = max(_MIN_FOOTNOTE_CHARS, int(width_px / FOOTNOTE_CHAR_WIDTH_PX))
-    lines: list[str] = []
-    current = "Sources:"
-    for entry in entries:
-        if len(current) + 1 + len(entry) <= limit:
-            current = f"{current} {entry}"
-            continue
-        lines.append(current)
-        if len(entry) <= limit * 1.3:
-            # A label a little longer than the line overflows it rather than being split.
-            current = entry
-            continue
-        pieces = textwrap.wrap(entry, limit) or [entry]
-        lines.extend(pieces[:-1])
-        current = pieces[-1]
-    lines.append(current)
-    return lines
+    return fit_lines(
+        "Sources:", list(sources), SOURCES_MORE, footnote_chars(width_px), MAX_SOURCE_LINES
+    )
 
 
 def declared_width(spec: Spec) -> int:
@@ -107,18 +92,23 @@ def frame(
     sources: Sequence[str],
     title: str | None = None,
     width: int | None = None,
+    footnote_width: int | None = None,
 ) -> Spec:
     """The chart framed: `title` (default: the chart's own) over `subtitle_lines` and then the
     chart's own subtitle lines, and a footnote naming `sources` under the chart.
 
-    `sources` are labels ('Reporter (Outlet, 30 Sep 2023)'); `width` is what the frame's
-    text wraps to (default: the chart's own width). The chart's top-level settings (its
+    `sources` are labels ('UNHCR (via 3 outlets)', see `drawn_sources`); `width` is what
+    the frame's
+    text wraps to (default: the chart's own width), `footnote_width` what the footnote wraps
+    to (default: `width`). The chart's top-level settings (its
     data, its `config` over the theme) move up to the frame, where Vega-Lite wants them.
     """
     own_text, own_lines = _title_parts(spec.get("title"))
     chart = {k: v for k, v in spec.items() if k not in (*_TOP_LEVEL_ONLY, "title")}
     wrap_width = width or declared_width(chart)
-    footnote = {"text": footnote_lines(sources, wrap_width), **FOOTNOTE_TITLE}
+    # A legend beside the panels sits right of the footnote too: `footnote_width` keeps the
+    # footnote from pushing it off a fixed-size frame.
+    footnote = {"text": footnote_lines(sources, footnote_width or wrap_width), **FOOTNOTE_TITLE}
     if set(chart) <= {"vconcat", "spacing"}:
         footed = {**chart, "title": footnote}  # a stack of parts gets the footnote itself
     else:

@@ -22,7 +22,6 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from figures.charts.style import (
-    AFFILIATION_COLOURS,
     ARROW_DOWN,
     ARROW_LEFT,
     ARROW_RIGHT,
@@ -31,20 +30,21 @@ from figures.charts.style import (
     BAR_OPACITY_EMPHASISED,
     BAR_THICKNESS,
     CONFLICT_RED,
-    DASHES,
     FADED_OPACITY,
     KEY_DOT_SIZE,
     KEY_GREY,
     LABEL_CHAR_WIDTH_PX,
     MARK_OPACITY,
+    OTHER_REPORTERS,
+    OTHER_REPORTERS_GREY,
     PAIR_LOOK,
     POINT_FORMS,
     POINT_STYLE,
     RING,
     RUNNING_TOTAL_LOOK,
     Spec,
-    reporter_dashes,
-    reporter_palette,
+    chart_palette,
+    side_palette,
     unique_sorted,
 )
 from figures.contract import AFFILIATION_LABELS
@@ -55,6 +55,8 @@ BARS_FILTER = "datum.form === 'about' || datum.form === 'range'"
 # A bar's size is its thickness, a point's its area: each layer keeps its own scales of size
 # and opacity, never merged with another layer's (or the key's) by Vega-Lite.
 SIZES_APART = {"scale": {"size": "independent", "opacity": "independent"}}
+# Below this width the key names the bounds by their first word (see `key`).
+KEY_SHORT_BELOW_PX = 700
 # With a figure highlighted, the looks depend on the form and on whether it is highlighted.
 LOOK = {"calculate": "datum.highlighted ? 'highlighted ' + datum.form : datum.form", "as": "look"}
 
@@ -85,28 +87,42 @@ def tooltip() -> list[Spec]:
 
 
 def colour_encoding(
-    marks: pd.DataFrame, color_by: str, reporters: Sequence[str] | None, legend: bool
+    marks: pd.DataFrame,
+    color_by: str,
+    reporters: Sequence[str] | None,
+    legend: bool,
+    side_colours: Mapping[str, str] | None = None,
 ) -> Spec:
-    """The colour channel: the domain holds only what is shown, so the legend stays short,
-    while the colours come from the palette of every reporter given. The legend's look is the
-    theme's (`figures.charts.style.THEME`)."""
-    # The column coloured by: the reporter, or the side's label (the same values as `colour`,
-    # which the browser is not sent twice).
-    field = "side" if color_by == "affiliation" else "reporter"
+    """The colour channel: no two reporters (or sides) in the chart share a colour. The
+    domain holds only what is shown, so the legend stays short; past the palette's ten hues
+    the reporters with the most figures keep theirs and the rest are one grey, named once
+    ('Other reporters'). The legend's look is the theme's (`figures.charts.style.THEME`)."""
     if color_by == "affiliation":
-        palette = {AFFILIATION_LABELS[k]: c for k, c in AFFILIATION_COLOURS.items()}
+        labels = dict(AFFILIATION_LABELS)
+        sides = [*labels, *sorted(set(side_colours or {}) - set(labels))]
+        palette = {
+            labels.get(side, side): colour
+            for side, colour in side_palette(sides, side_colours).items()
+        }
+        field = "side"
         shown = set(marks[field].unique())
         domain = [label for label in palette if label in shown]
+        domain += sorted(shown - set(domain))
+        colours = [palette.get(label, OTHER_REPORTERS_GREY) for label in domain]
         title = "Reporter's side"
     else:
-        everyone = list(reporters) if reporters is not None else []
-        palette = reporter_palette([*everyone, *marks["reporter"].unique()])
-        domain = unique_sorted(marks[field].unique())
+        counts = marks["reporter"].value_counts().to_dict()
+        palette = chart_palette({str(k): int(v) for k, v in counts.items()}, reporters or ())
+        hued = [name for name in unique_sorted(palette) if palette[name] != OTHER_REPORTERS_GREY]
+        others = len(palette) - len(hued)
+        field = "colour" if others else "reporter"
+        domain = [*hued, *([OTHER_REPORTERS] if others else [])]
+        colours = [palette[name] for name in hued] + ([OTHER_REPORTERS_GREY] if others else [])
         title = "Reported by"
     encoding: Spec = {
         "field": field,
         "type": "nominal",
-        "scale": {"domain": domain, "range": [palette[name] for name in domain]},
+        "scale": {"domain": domain, "range": colours},
         "title": title,
     }
     # An explicit legend (its look is the theme's): left implicit, Vega-Lite merged it with
@@ -116,21 +132,9 @@ def colour_encoding(
 
 
 def dash_encoding(marks: pd.DataFrame, reporters: Sequence[str] | None) -> Spec | None:
-    """Dashes telling apart reporters who share a colour (past eleven); None while all lines
-    are solid."""
-    everyone = list(reporters) if reporters is not None else []
-    shown = marks["reporter"].unique()
-    dashes = reporter_dashes([*everyone, *shown])
-    domain = unique_sorted(shown)
-    patterns = [dashes[name] for name in domain]
-    if all(pattern == list(DASHES[0]) for pattern in patterns):
-        return None
-    return {
-        "field": "reporter",
-        "type": "nominal",
-        "scale": {"domain": domain, "range": patterns},
-        "legend": None,
-    }
+    """None: every reporter's line is solid now that no two reporters share a colour (kept
+    for callers of the older API)."""
+    return None
 
 
 def _by_form(values: Mapping[str, Any], field: str = "form") -> Spec:
@@ -354,7 +358,7 @@ def _key_frame(
     start = 8.0 - margin
     position, row = start, 0
     for _, label in items:
-        extent = 22 + LABEL_CHAR_WIDTH_PX * len(label) + 20
+        extent = 22 + LABEL_CHAR_WIDTH_PX * len(label) + 14
         if position + extent > width and position > start:
             position, row = start, row + 1
         xs.append(position)
@@ -444,12 +448,15 @@ def key(
     `margin` is how far the panels' axis labels reach left of their plots: the key starts
     there too (at negative x), so it uses the chart's whole width, not only the plots'.
     """
+    # A narrow key (two columns of panels on a slide) names each bound by its first word,
+    # so that the key stays one row: "more than" stands for "at least" too.
+    short = width < KEY_SHORT_BELOW_PX
     items = [
         ("exact", "exact"),
-        ("about", f"about (±{percent(tolerance)} band)"),
+        ("about", f"about (±{percent(tolerance)})"),
         ("range", "range"),
-        ("lower", "more than / at least"),
-        ("upper", "up to / less than"),
+        ("lower", "more than" if short else "more than / at least"),
+        ("upper", "up to" if short else "up to / less than"),
     ]
     if with_conflicts:
         items.append(("conflict", "in a conflict"))

@@ -1,10 +1,11 @@
 """Which panels and which figures a size-limited chart draws.
 
-A chart has one panel per (metric, group). Past a limit of panels the same rule chooses them
-on the dashboard, in the exports and on the briefing page (`choose_panels`): panels holding
-the figures that matter first (highlighted on the dashboard, disputed in a briefing), then
-whole counts before subgroups, then the fullest, then vocabulary order. Past a limit of
-figures, `sample_positions` keeps a stable sample.
+A chart has one panel per quantity: (metric, group, place), places compared as the conflict
+engine compares them, so a panel never mixes places or groups. Past a limit of panels the
+same rule chooses them on the dashboard, in the exports and on the briefing page
+(`choose_panels`): panels holding the figures that matter first (highlighted on the
+dashboard, disputed in a briefing), then whole counts before subgroups, then the fullest,
+then vocabulary order. Past a limit of figures, `sample_positions` keeps a stable sample.
 """
 
 from __future__ import annotations
@@ -17,23 +18,33 @@ import numpy as np
 import pandas as pd
 
 from figures.conflicts import Conflict
-from figures.vocabulary import WHOLE_GROUP, Vocabulary
+from figures.vocabulary import WHOLE_GROUP, Vocabulary, compare_place
 
-Panel = tuple[str, str]  # (metric, group)
+# A panel is one quantity: (metric, group, place key). The place key is the name places are
+# compared under, as the conflict engine compares them (`compare_place`, then places.csv).
+Panel = tuple[str, str, str]
 
 
 class PanelCodes(NamedTuple):
-    """A panel number for each row, and the (metric, group) of each number."""
+    """A panel number for each row, the (metric, group, place key) of each number, and the
+    spelling each place key is shown in (its most common spelling among the rows)."""
 
     codes: np.ndarray
     names: list[Panel]
+    spellings: dict[str, str]
+
+    def place(self, code: int) -> str:
+        return self.spellings.get(self.names[code][2], self.names[code][2])
 
 
-def panel_title(vocabulary: Vocabulary, metric: str, group: str) -> str:
-    """A panel's title on a chart: 'People evacuated — Children', 'Buses (vehicles)'."""
+def panel_title(vocabulary: Vocabulary, metric: str, group: str, place: str = "") -> str:
+    """A panel's title on a chart: 'People evacuated — Children · Nagorno-Karabakh',
+    'Vehicles escorted — Buses · Nagorno-Karabakh (vehicles)'."""
     label = vocabulary.metric_label(metric)
     if group != WHOLE_GROUP:
         label += f" — {vocabulary.group_label(group)}"
+    if place:
+        label += f" · {place}"
     metric_def = vocabulary.metrics.get(metric)
     # One facet cannot give each panel its own axis title, so a unit other than people goes
     # into the panel's title.
@@ -42,37 +53,59 @@ def panel_title(vocabulary: Vocabulary, metric: str, group: str) -> str:
     return label
 
 
-def panel_label(vocabulary: Vocabulary, metric: str, group: str) -> str:
-    """A panel named in a sentence of the briefing page: 'People evacuated (Children)'."""
+def panel_label(vocabulary: Vocabulary, metric: str, group: str, place: str = "") -> str:
+    """A panel named in a sentence of the briefing page: 'People evacuated (Children) ·
+    Nagorno-Karabakh'."""
     label = vocabulary.metric_label(metric)
-    return label if group == WHOLE_GROUP else f"{label} ({vocabulary.group_label(group)})"
+    label = label if group == WHOLE_GROUP else f"{label} ({vocabulary.group_label(group)})"
+    return f"{label} · {place}" if place else label
 
 
-def panel_codes(rows: pd.DataFrame, positions: np.ndarray) -> PanelCodes:
-    """A panel number for each row at `positions`, and the (metric, group) of each number."""
-    metric_codes, metrics = pd.factorize(rows["metric"])
-    group_codes, groups = pd.factorize(rows["group"])
-    width = max(len(groups), 1)
-    combined = metric_codes[positions].astype(np.int64) * width + group_codes[positions]
+def place_keys(places: pd.Series, vocabulary: Vocabulary) -> tuple[np.ndarray, dict[str, str]]:
+    """Each row's place key (the engine's comparison form, through places.csv), and the
+    spelling each key is shown in: its most common spelling, alphabetically first on a tie."""
+    codes, uniques = pd.factorize(places.astype(str), use_na_sentinel=False)
+    keys = np.array(
+        [vocabulary.same_place_key(compare_place(str(name))) for name in uniques], dtype=object
+    )
+    counts = np.bincount(codes, minlength=len(uniques))
+    best: dict[str, tuple[int, str, str]] = {}
+    for name, key_, count in zip(uniques.tolist(), keys.tolist(), counts.tolist(), strict=True):
+        rank = (-count, str(name).casefold(), str(name))
+        if key_ not in best or rank < best[key_]:
+            best[key_] = rank
+    return keys[codes], {key_: rank[2] for key_, rank in best.items()}
+
+
+def panel_codes(rows: pd.DataFrame, positions: np.ndarray, vocabulary: Vocabulary) -> PanelCodes:
+    """A panel number for each row at `positions`, and the (metric, group, place key) of each
+    number."""
+    chosen = rows.iloc[positions]
+    keys, spellings = place_keys(chosen["place"], vocabulary)
+    combined = pd.MultiIndex.from_arrays(
+        [chosen["metric"].astype(str).to_numpy(), chosen["group"].astype(str).to_numpy(), keys]
+    )
     codes, uniques = pd.factorize(combined)
-    names = [(str(metrics[u // width]), str(groups[u % width])) for u in uniques]
-    return PanelCodes(codes.astype(np.int64), names)
+    names = [(str(m), str(g), str(p)) for m, g, p in uniques]
+    return PanelCodes(codes.astype(np.int64), names, spellings)
 
 
 def vocabulary_rank(
     names: list[Panel], vocabulary: Vocabulary
-) -> Callable[[int], tuple[int, int, str, str]]:
-    """A sort key putting panel numbers in the vocabulary's order of metrics, then groups."""
+) -> Callable[[int], tuple[int, int, str, str, str]]:
+    """A sort key putting panel numbers in the vocabulary's order of metrics, then groups,
+    then places alphabetically."""
     metric_order = {name: index for index, name in enumerate(vocabulary.metrics)}
     group_order = {name: index for index, name in enumerate(vocabulary.groups)}
 
-    def rank(code: int) -> tuple[int, int, str, str]:
-        metric, group = names[code]
+    def rank(code: int) -> tuple[int, int, str, str, str]:
+        metric, group, place = names[code]
         return (
             metric_order.get(metric, len(metric_order)),
             group_order.get(group, len(group_order)),
             metric,
             group,
+            place,
         )
 
     return rank
@@ -111,7 +144,7 @@ def choose_panels(
 
 @dataclass(frozen=True)
 class ChartPanels:
-    """Which (metric, group) panels a size-limited chart shows, and which it leaves out."""
+    """Which (metric, group, place) panels a size-limited chart shows, and which it leaves out."""
 
     rows: pd.DataFrame  # the rows of the panels shown
     shown: tuple[str, ...]  # panel labels, vocabulary order
@@ -121,12 +154,13 @@ class ChartPanels:
 def panels_to_chart(
     rows: pd.DataFrame, conflicts: Sequence[Conflict], vocabulary: Vocabulary, limit: int
 ) -> ChartPanels:
-    """At most `limit` of the view's (metric, group) panels, for a chart that must fit a screen.
+    """At most `limit` of the view's (metric, group, place) panels, for a chart that must fit
+    a screen.
 
     Panels with a figure in one of `conflicts` come first: a briefing is about where reports
     disagree, so the figures in dispute are always charted.
     """
-    panels = panel_codes(rows, np.arange(len(rows)))
+    panels = panel_codes(rows, np.arange(len(rows)), vocabulary)
     disputed_lines = sorted({line for conflict in conflicts for line in conflict.lines})
     disputed = np.isin(rows["line"].to_numpy(np.int64), np.array(disputed_lines, np.int64))
     chosen = choose_panels(panels, vocabulary, disputed, limit)
@@ -134,11 +168,14 @@ def panels_to_chart(
     left_out = set(range(len(panels.names))) - set(chosen)
     return ChartPanels(
         rows=rows.iloc[np.flatnonzero(np.isin(panels.codes, chosen))],
-        shown=tuple(panel_label(vocabulary, *panels.names[c]) for c in sorted(chosen, key=rank)),
-        left_out=tuple(
-            panel_label(vocabulary, *panels.names[c]) for c in sorted(left_out, key=rank)
-        ),
+        shown=tuple(_label(vocabulary, panels, c) for c in sorted(chosen, key=rank)),
+        left_out=tuple(_label(vocabulary, panels, c) for c in sorted(left_out, key=rank)),
     )
+
+
+def _label(vocabulary: Vocabulary, panels: PanelCodes, code: int) -> str:
+    metric, group, _ = panels.names[code]
+    return panel_label(vocabulary, metric, group, panels.place(code))
 
 
 def _stable_order(lines: np.ndarray) -> np.ndarray:

@@ -12,34 +12,38 @@ dashboard draws the spec directly; exports use the Altair chart (`.save`, `.to_d
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import numpy as np
 import pandas as pd
 
-from figures.charts.data import MAX_ROWS, ChartData, dataset_name, prepare
-from figures.charts.framing import SUBTITLE_OVERHANG_PX, wrapped
+from figures.charts.data import MAX_PANELS, MAX_ROWS, ChartData, dataset_name, prepare
+from figures.charts.framing import SUBTITLE_OVERHANG_PX, footnote_chars, wrapped
 from figures.charts.layers import (
     SIZES_APART,
     Channels,
     colour_encoding,
-    dash_encoding,
     key,
     panel_layers,
 )
+from figures.charts.notes import outside_lines
 from figures.charts.style import (
     BAR_THICKNESS,
+    FOOTNOTE_TITLE,
     LABEL_CHAR_WIDTH_PX,
     LOG_TICKS,
     MESSAGE_LOOK,
     THEME,
     Spec,
+    themed,
 )
+from figures.charts.timespan import DAY_MS, TimeSpan, tick_label_expression, time_ticks
 from figures.conflicts import Conflict, ConflictSettings
 from figures.contract import AFFILIATION_LABELS
 from figures.vocabulary import Vocabulary
-from figures.wording import word_for
+from figures.wording import day_text, word_for
 
 if TYPE_CHECKING:
     import altair as alt
@@ -50,6 +54,12 @@ BY_SOURCE_TITLE = "Figures by source"
 EMPTY_MESSAGE = "No figures in this view"
 # The widest a reporter's name is drawn on the by-source chart's axis.
 REPORTER_LABEL_LIMIT = 320
+# ... and when panels stand side by side (on a slide), where two columns of names must fit.
+REPORTER_LABEL_LIMIT_SIDE_BY_SIDE = 190
+# A tick of the time axis per this many pixels at most: a '19 Sep' label and room round it.
+TICK_SPACING_PX = 80
+# The y axis's labels left of each panel ('100,000'), between panels side by side.
+VALUE_AXIS_PX = 60
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,32 +112,30 @@ def _utc_text(epoch_ms: int) -> str:
     return pd.Timestamp(epoch_ms, unit="ms", tz="UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _day_step(first_ms: int, last_ms: int, ticks: int = 8) -> int:
-    """Days between ticks so that a span shows about `ticks` of them."""
-    days = (last_ms - first_ms) / 86_400_000
-    return max(1, int(np.ceil(days / ticks)))
-
-
-def _times(marks: pd.DataFrame) -> Spec:
-    """The time axis: the figures' dates with a little room either side, on a UTC scale."""
-    first, last = int(marks["t"].min()), int(marks["t"].max())
-    pad = max((last - first) // 40, 12 * 3600 * 1000)
+def _times(data: ChartData, width: int) -> Spec:
+    """The time axis: the chart's span (`figures.charts.timespan`) on a UTC scale, ticks at
+    even steps, each labelled with its day and the year under the first and at each change."""
+    span = data.span
+    if span is None:  # no figure: any span will do
+        first = last = int(data.marks["t"].min()) if len(data.marks) else 0
+        span = TimeSpan(first - DAY_MS, last + DAY_MS, False)
+    ticks = time_ticks(span.start, span.end, max(2, width // TICK_SPACING_PX))
     return {
         "field": "t",
         "type": "temporal",
-        "scale": {"type": "utc", "domain": [_utc_text(first - pad), _utc_text(last + pad)]},
-        # Ticks on whole days, about eight of them: a view of one or two days otherwise
-        # gets several ticks a day, each labelled with the same date.
+        "scale": {"type": "utc", "domain": [_utc_text(span.start), _utc_text(span.end)]},
         "axis": _axis(
             None,
-            format="%-d %b",
+            values=ticks.values,
+            labelExpr=tick_label_expression(ticks),
             labelAngle=0,
-            tickCount={"interval": "day", "step": _day_step(first, last)},
+            labelOverlap=False,
+            labelBaseline="top",
         ),
     }
 
 
-def _reporters(marks: pd.DataFrame) -> Spec:
+def _reporters(marks: pd.DataFrame, label_limit: int = REPORTER_LABEL_LIMIT) -> Spec:
     """The by-source chart's rows: one per reporter, grouped by side."""
     side_rank = {label: index for index, label in enumerate(AFFILIATION_LABELS.values())}
     order = sorted(
@@ -138,7 +146,7 @@ def _reporters(marks: pd.DataFrame) -> Spec:
         "field": "reporter",
         "type": "nominal",
         "sort": [reporter for _, reporter in order],
-        "axis": _axis(None, labelLimit=REPORTER_LABEL_LIMIT, labelPadding=8),
+        "axis": _axis(None, labelLimit=label_limit, labelPadding=8),
     }
 
 
@@ -200,6 +208,50 @@ def _browser_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({name: "float64" for name in wide})
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How a chart's panels are laid out: in `columns` side by side (one under the other by
+    default, as on the dashboard), each `width` wide; `legend` overrides the theme's legend
+    (e.g. to the right of the panels on a slide)."""
+
+    width: int
+    columns: int = 1
+    legend: Spec | None = None
+    text_width: int | None = None  # what the subtitle and notes wrap to, if not the panels'
+    legend_beside: bool = False  # a legend stands right of the panels (and of notes under them)
+
+    @property
+    def wrap_width(self) -> int:
+        return self.text_width or self.total_width
+
+    @property
+    def total_width(self) -> int:
+        """About how wide the panels and their axes are: what notes wrap to."""
+        return self.columns * (self.width + VALUE_AXIS_PX) - VALUE_AXIS_PX
+
+    def facet(self, titles: list[str]) -> Spec:
+        """The facet's field: a panel per title, in rows or wrapped in columns."""
+        header = _header()
+        if self.columns > 1:
+            # Side by side, a title longer than its panel is cut rather than pushing the
+            # next column away.
+            header["labelLimit"] = self.width + VALUE_AXIS_PX - 8
+        field = {"field": "panel_title", "type": "nominal", "sort": titles, "header": header}
+        if self.columns <= 1:
+            return {"facet": {"row": field}}
+        return {"facet": field, "columns": self.columns}
+
+
+def _outside_note(data: ChartData, width: int) -> list[str]:
+    """'Not shown: 3 figures outside 18 Sep–12 Oct 2023: …' under the panels, if any are."""
+    if not data.outside or data.span is None:
+        return []
+    start = pd.Timestamp(data.span.start, unit="ms")
+    end = pd.Timestamp(data.span.end, unit="ms")
+    first = f"{start.day} {start:%b}" if start.year == end.year else day_text(start)
+    return outside_lines(data.outside, first, day_text(end), footnote_chars(width))
+
+
 def _assemble(
     title: str,
     subtitle: list[str],
@@ -207,29 +259,29 @@ def _assemble(
     data: ChartData,
     panel: Spec,
     resolve: Spec,
+    layout: Layout,
 ) -> Spec:
-    """The chart: its title, the key above the panels, and both tables as named datasets."""
+    """The chart: its title, the key above the panels, both tables as named datasets, and
+    under the panels the figures its time axis leaves out."""
     figures_name, table = data.table
     key_spec, key_frame = chart_key
-    subtitle = wrapped(subtitle, int(panel.get("width", 400)) + SUBTITLE_OVERHANG_PX)
+    subtitle = wrapped(subtitle, layout.wrap_width + SUBTITLE_OVERHANG_PX)
     key_name = dataset_name("key", key_frame)
     facet = {
         "data": {"name": figures_name},
-        "facet": {
-            "row": {
-                "field": "panel_title",
-                "type": "nominal",
-                "sort": [title for _, title, _ in data.panels],
-                "header": _header(),
-            }
-        },
-        "spacing": 22,
+        **layout.facet([title for _, title, _ in data.panels]),
+        # Side by side (on a slide), rows of panels sit closer: the height is the frame's.
+        "spacing": 22 if layout.columns <= 1 else {"row": 10, "column": 22},
         "spec": panel,
         "resolve": resolve,
     }
+    # Under the panels, left of a legend beside them: then only as wide as the panels.
+    note = _outside_note(data, layout.total_width if layout.legend_beside else layout.wrap_width)
+    if note:
+        facet["title"] = {"text": note, **FOOTNOTE_TITLE}
     return {
         "$schema": SCHEMA,
-        "config": THEME,
+        "config": THEME if layout.legend is None else themed({"legend": layout.legend}),
         "title": {"text": title, "subtitle": subtitle},
         "datasets": {key_name: _browser_numbers(key_frame), figures_name: _browser_numbers(table)},
         "vconcat": [{"name": "key", "data": {"name": key_name}, **key_spec}, facet],
@@ -248,28 +300,41 @@ class _ChartInput(NamedTuple):
     emphasise: bool  # a highlighted figure is among the drawn ones
 
 
+class ChartOptions(NamedTuple):
+    """What both chart functions take besides the rows (see `timeline_chart`)."""
+
+    color_by: str = "reported_by"
+    log_scale: bool = False
+    highlight: Iterable[int] = ()
+    reporters: Sequence[str] | None = None
+    tolerance: float | None = None
+    max_rows: int = MAX_ROWS
+    prepared: ChartData | None = None
+    dates: tuple[dt.date | None, dt.date | None] | None = None
+    side_colours: Mapping[str, str] | None = None
+    max_panels: int = MAX_PANELS
+    columns: int = 1
+    legend: Spec | None = None
+    text_width: int | None = None
+
+
 def _chart_data(
-    rows: pd.DataFrame,
-    conflicts: Sequence[Conflict],
-    vocabulary: Vocabulary,
-    color_by: str,
-    highlight: Iterable[int],
-    tolerance: float | None,
-    max_rows: int,
-    prepared: ChartData | None,
+    rows: pd.DataFrame, conflicts: Sequence[Conflict], vocabulary: Vocabulary, on: ChartOptions
 ) -> _ChartInput:
     """What both charts start from: the drawn marks, prepared here unless the caller already
     did (the dashboard prepares once for both charts; `prepared` must match the arguments)."""
-    highlight_set = {int(line) for line in highlight}
-    tolerance = ConflictSettings().tolerance if tolerance is None else tolerance
-    data = prepared or prepare(
+    highlight_set = {int(line) for line in on.highlight}
+    tolerance = ConflictSettings().tolerance if on.tolerance is None else on.tolerance
+    data = on.prepared or prepare(
         rows,
         conflicts,
         vocabulary,
-        color_by=color_by,
+        color_by=on.color_by,
         highlight=highlight_set,
         tolerance=tolerance,
-        max_rows=max_rows,
+        max_rows=on.max_rows,
+        max_panels=on.max_panels,
+        dates=on.dates,
     )
     emphasise = not data.marks.empty and bool(
         highlight_set.intersection(data.marks["line"].astype(int))
@@ -282,40 +347,34 @@ def timeline_spec(
     conflicts: Sequence[Conflict],
     vocabulary: Vocabulary,
     *,
-    color_by: str = "reported_by",
-    log_scale: bool = False,
-    highlight: Iterable[int] = (),
-    reporters: Sequence[str] | None = None,
-    tolerance: float | None = None,
     width: int = 760,
     panel_height: int = 120,
-    max_rows: int = MAX_ROWS,
-    prepared: ChartData | None = None,
+    **options: Any,
 ) -> Spec:
-    """The timeline as a Vega-Lite spec whose datasets are DataFrames (see `timeline_chart`)."""
-    data, highlight_set, tolerance, emphasise = _chart_data(
-        rows, conflicts, vocabulary, color_by, highlight, tolerance, max_rows, prepared
-    )
+    """The timeline as a Vega-Lite spec whose datasets are DataFrames (see `timeline_chart`;
+    `options` are `ChartOptions`' fields)."""
+    on = ChartOptions(**options)
+    data, highlight_set, tolerance, emphasise = _chart_data(rows, conflicts, vocabulary, on)
     if data.marks.empty:
         return _empty_spec(TIMELINE_TITLE, EMPTY_MESSAGE)
-    colour = colour_encoding(data.marks, color_by, reporters, legend=True)
-    dash = dash_encoding(data.marks, reporters)
-    on = Channels(False, _times(data.marks), _values(log_scale), colour, dash, emphasise)
+    colour = colour_encoding(data.marks, on.color_by, on.reporters, True, on.side_colours)
+    channels = Channels(False, _times(data, width), _values(on.log_scale), colour, None, emphasise)
     panel = {
         "width": width,
         "height": panel_height,
-        "layer": panel_layers(on, _present(data)),
+        "layer": panel_layers(channels, _present(data)),
         "resolve": SIZES_APART,
     }
-    lead = (
-        f"{len(data.marks):,} figures as reported, placed on the date each describes; colour: "
-        f"{colour['title'].lower()}. Lines join one source's updates of a running total."
-    )
-    chart_key = key(tolerance, False, bool(data.marks["in_conflict"].any()), width, margin=50)
+    lead = f"{len(data.marks):,} figures as reported, each on the date it describes"
+    if data.marks["joined"].any():
+        lead += "; a line joins one source's updates of a running total"
+    layout = Layout(width, on.columns, on.legend, on.text_width, on.legend is not None)
+    in_conflict = bool(data.marks["in_conflict"].any())
+    chart_key = key(tolerance, False, in_conflict, layout.total_width, margin=50)
     # Dates under every panel: in a long stack the bottom axis is a scroll away.
     resolve = {"scale": {"y": "independent"}, "axis": {"x": "independent"}}
-    subtitle = _subtitle(data, lead, highlight_set, log_scale)
-    return _assemble(TIMELINE_TITLE, subtitle, chart_key, data, panel, resolve)
+    subtitle = _subtitle(data, lead, highlight_set, on.log_scale)
+    return _assemble(TIMELINE_TITLE, subtitle, chart_key, data, panel, resolve, layout)
 
 
 def by_source_spec(
@@ -323,44 +382,39 @@ def by_source_spec(
     conflicts: Sequence[Conflict],
     vocabulary: Vocabulary,
     *,
-    color_by: str = "reported_by",
-    log_scale: bool = False,
-    highlight: Iterable[int] = (),
-    reporters: Sequence[str] | None = None,
-    tolerance: float | None = None,
     width: int = 460,
     row_height: int = 26,
-    max_rows: int = MAX_ROWS,
-    prepared: ChartData | None = None,
+    **options: Any,
 ) -> Spec:
-    """The by-source chart as a Vega-Lite spec whose datasets are DataFrames."""
-    data, highlight_set, tolerance, emphasise = _chart_data(
-        rows, conflicts, vocabulary, color_by, highlight, tolerance, max_rows, prepared
-    )
+    """The by-source chart as a Vega-Lite spec whose datasets are DataFrames (`options` are
+    `ChartOptions`' fields)."""
+    on = ChartOptions(**options)
+    data, highlight_set, tolerance, emphasise = _chart_data(rows, conflicts, vocabulary, on)
     if data.marks.empty:
         return _empty_spec(BY_SOURCE_TITLE, EMPTY_MESSAGE)
     # Reporters are named on the axis already; a legend repeating them would waste space.
-    colour = colour_encoding(data.marks, color_by, reporters, legend=color_by == "affiliation")
-    values = _values(log_scale, tickCount=6)
-    on = Channels(True, _reporters(data.marks), values, colour, None, emphasise)
+    legend = on.color_by == "affiliation"
+    colour = colour_encoding(data.marks, on.color_by, on.reporters, legend, on.side_colours)
+    values = _values(on.log_scale, tickCount=6)
+    limit = REPORTER_LABEL_LIMIT if on.columns <= 1 else REPORTER_LABEL_LIMIT_SIDE_BY_SIDE
+    channels = Channels(True, _reporters(data.marks, limit), values, colour, None, emphasise)
     panel = {
         "width": width,
         "height": {"step": row_height},
-        "layer": panel_layers(on, _present(data)),
+        "layer": panel_layers(channels, _present(data)),
         "resolve": SIZES_APART,
     }
-    lead = (
-        f"{len(data.marks):,} figures, one row per reporter (grouped by side); a row holds "
-        "every figure that reporter gave in this view."
-    )
+    lead = f"{len(data.marks):,} figures, a row per reporter (grouped by side)"
     # The reporters' names sit left of the panels, up to the axis's label limit.
     longest = max((len(name) for name in data.marks["reporter"].unique()), default=0)
-    margin = min(REPORTER_LABEL_LIMIT, int(LABEL_CHAR_WIDTH_PX * longest) + 12)
-    chart_key = key(tolerance, True, bool(data.marks["in_conflict"].any()), width, margin)
+    margin = min(limit, int(LABEL_CHAR_WIDTH_PX * longest) + 12)
+    in_conflict = bool(data.marks["in_conflict"].any())
+    layout = Layout(width, on.columns, on.legend, on.text_width, on.legend is not None and legend)
+    chart_key = key(tolerance, True, in_conflict, layout.total_width, margin)
     # Each panel lists only its own reporters and spans only its own values.
     resolve = {"scale": {"y": "independent", "x": "independent"}}
-    subtitle = _subtitle(data, lead, highlight_set, log_scale)
-    return _assemble(BY_SOURCE_TITLE, subtitle, chart_key, data, panel, resolve)
+    subtitle = _subtitle(data, lead, highlight_set, on.log_scale)
+    return _assemble(BY_SOURCE_TITLE, subtitle, chart_key, data, panel, resolve, layout)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -427,13 +481,20 @@ def timeline_chart(
     width: int = 760,
     panel_height: int = 120,
     max_rows: int = MAX_ROWS,
+    dates: tuple[dt.date | None, dt.date | None] | None = None,
+    side_colours: Mapping[str, str] | None = None,
+    max_panels: int = MAX_PANELS,
 ) -> alt.TopLevelMixin:
-    """Figures over their as-of dates, one panel per metric (and group), each on its own scale.
+    """Figures over their as-of dates, one panel per metric, group and place, each on its
+    own scale.
 
     `reporters` is the palette's domain: pass every reporter in the data so colours hold
-    across views (default: the reporters in `rows`). `highlight` holds CSV line numbers to
-    enlarge (the others fade). A cumulative metric's figures from one reporter and place are
-    joined by a line. `color_by` is "reported_by" or "affiliation".
+    across views while they fit the palette (default: the reporters in `rows`). `highlight`
+    holds CSV line numbers to enlarge (the others fade). A cumulative metric's figures from
+    one reporter and place are joined by a line. `color_by` is "reported_by" or
+    "affiliation", `side_colours` a side -> colour mapping for the latter. `dates` are the
+    view's from/to when the user set them (then the time axis is not trimmed to the dense
+    span of the figures' dates).
     """
     # Every option named, not passed on as **options: the briefing page offers a chart
     # function only the sizes its signature names.
@@ -450,6 +511,9 @@ def timeline_chart(
             width=width,
             panel_height=panel_height,
             max_rows=max_rows,
+            dates=dates,
+            side_colours=side_colours,
+            max_panels=max_panels,
         )
     )
 
@@ -467,11 +531,15 @@ def by_source_chart(
     width: int = 460,
     row_height: int = 26,
     max_rows: int = MAX_ROWS,
+    dates: tuple[dt.date | None, dt.date | None] | None = None,
+    side_colours: Mapping[str, str] | None = None,
+    max_panels: int = MAX_PANELS,
 ) -> alt.TopLevelMixin:
-    """Each reporter's figures side by side, one panel per metric (and group).
+    """Each reporter's figures side by side, one panel per metric, group and place.
 
     Reporters are rows (grouped by side) and values run along the x axis, so the spread
     between sides shows at a glance; the marks are the timeline's, turned on their side.
+    It draws the same figures as the timeline of the same view (`dates` as there).
     """
     return to_altair(
         by_source_spec(
@@ -486,5 +554,8 @@ def by_source_chart(
             width=width,
             row_height=row_height,
             max_rows=max_rows,
+            dates=dates,
+            side_colours=side_colours,
+            max_panels=max_panels,
         )
     )

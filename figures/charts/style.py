@@ -16,8 +16,13 @@ Spec = dict[str, Any]
 # ---------------------------------------------------------------------------------------------
 # Colours.
 
-# Okabe & Ito's colour-blind-safe palette first. Order matters: the hues most distinct on white
-# go to the first reporters.
+# Ten hues a reader tells apart at a glance, one per reporter in a chart. Okabe & Ito's
+# colour-blind-safe palette first (without its yellow, barely visible on white, and its black,
+# which reads as the key's neutral symbols), then purple, brown, olive and wine. Measured in
+# CIELAB, no two are closer than ΔE 26 (the blue and the sky blue, which differ in lightness,
+# so they stay apart for colour-blind readers too); none is near the conflict red or the grey
+# of "other reporters". Ten, not more: an eleventh hue would sit closer than that to one of
+# these, and a legend of more than ten colours is read by looking names up, not by colour.
 REPORTER_COLOURS: tuple[str, ...] = (
     "#0072B2",  # blue
     "#E69F00",  # orange
@@ -25,29 +30,26 @@ REPORTER_COLOURS: tuple[str, ...] = (
     "#CC79A7",  # reddish purple
     "#56B4E9",  # sky blue
     "#D55E00",  # vermillion
-    # Okabe-Ito's yellow is left out: it is barely visible on white, on a screen or projector.
-    # So is its black: the charts' key draws its neutral symbols in dark grey, and a reporter
-    # in black reads as part of the key. Paul Tol's "muted" hues extend the set, so eleven
-    # reporters (the shipped data has nine) each get a colour of their own; past eleven,
-    # dashes tell their lines apart.
-    "#332288",  # indigo
-    "#882255",  # wine
+    "#6A3D9A",  # purple
+    "#8C510A",  # brown
     "#999933",  # olive
-    "#44AA99",  # teal
-    "#AA4499",  # purple
+    "#882255",  # wine
 )
-# Past eleven reporters colours repeat; the line joining a reporter's figures then changes its
-# dash pattern, so two reporters share both colour and dash only past 44 reporters.
-DASHES: tuple[tuple[int, ...], ...] = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3))
-# Fixed per side so a side keeps its colour in every view and export. No side gets a colour
-# with a national connotation; "other" is grey because it is the least specific.
+# Reporters past the ten with the most figures share this grey, named once in the legend.
+OTHER_REPORTERS_GREY = "#9E9E9E"
+OTHER_REPORTERS = "Other reporters"
+# Kept for callers of the older API: one solid line per reporter (colours no longer repeat).
+DASHES: tuple[tuple[int, ...], ...] = ((1, 0),)
+# A side's colour unless a sides vocabulary gives one: fixed per side so a side keeps its
+# colour in every view and export, each a different hue (no two blues), none with a national
+# connotation; "other" is grey because it is the least specific.
 AFFILIATION_COLOURS: dict[str, str] = {
-    "armenia": "#0072B2",
-    "azerbaijan": "#E69F00",
-    "russia": "#009E73",
-    "un": "#56B4E9",
-    "ngo": "#CC79A7",
-    "media": "#882255",  # wine, not black: black reads as the key's neutral symbols
+    "armenia": "#0072B2",  # blue
+    "azerbaijan": "#E69F00",  # orange
+    "russia": "#009E73",  # bluish green
+    "un": "#6A3D9A",  # purple
+    "ngo": "#CC79A7",  # reddish purple
+    "media": "#999933",  # olive
     "other": "#8C8C8C",
 }
 CONFLICT_RED = "#C4001A"
@@ -69,9 +71,10 @@ PANEL_TITLE_SIZE = 15
 LABEL_SIZE = 12
 AXIS_TITLE_SIZE = 13
 FOOTNOTE_FONT_SIZE = 11
-# Average glyph width of an 11 px sans-serif font (measured on Liberation Sans, vl-convert's
-# sans-serif here), used to wrap footnotes to the chart's width.
-FOOTNOTE_CHAR_WIDTH_PX = 5.2
+# Average glyph width of an 11 px sans-serif font (Liberation Sans, vl-convert's sans-serif
+# here, averages about 5.2 px on names), with a margin for names heavy in capitals: footnotes
+# are wrapped with it so that they never run wider than the chart.
+FOOTNOTE_CHAR_WIDTH_PX = 5.6
 # An average glyph of the subtitle's font is about half its size wide.
 SUBTITLE_CHAR_WIDTH_PX = SUBTITLE_SIZE * 0.52
 # Each character of a key's label at LABEL_SIZE, and of a reporter's name on the by-source
@@ -222,11 +225,11 @@ def unique_sorted(names: Iterable[str]) -> list[str]:
 
 
 def reporter_palette(reporters: Sequence[str]) -> dict[str, str]:
-    """A colour per reporter, from Okabe–Ito, fixed for a given set of reporters.
+    """A colour per reporter, fixed for a given set of reporters, each different while there
+    are at most ten; past ten, see `chart_palette` (the ten with the most figures keep a hue).
 
-    Pass every reporter in the data, not only those in view, so a reporter keeps its colour
-    when the filters change. Colours repeat past eleven reporters; `reporter_dashes` then tells
-    their lines apart.
+    The dashboard passes every reporter in the data, so while the file has at most ten a
+    reporter keeps its colour when the filters change.
     """
     names = unique_sorted(reporters)
     return {
@@ -234,10 +237,50 @@ def reporter_palette(reporters: Sequence[str]) -> dict[str, str]:
     }
 
 
+def hued_reporters(counts: Mapping[str, int], limit: int = len(REPORTER_COLOURS)) -> set[str]:
+    """The reporters that get a hue of their own in a chart: all of them while they fit the
+    palette; else the `limit` with the most figures (by name on a tie)."""
+    if len(counts) <= limit:
+        return set(counts)
+    ranked = sorted(counts, key=lambda name: (-counts[name], name.casefold(), name))
+    return set(ranked[:limit])
+
+
+def chart_palette(counts: Mapping[str, int], everyone: Sequence[str] = ()) -> dict[str, str]:
+    """A colour per reporter drawn in one chart (`counts`: figures per reporter), no two the
+    same: `reporter_palette(everyone)` while every reporter in the data fits the palette (a
+    reporter keeps its colour across views), else the palette over the reporters that get a
+    hue (`hued_reporters`), and OTHER_REPORTERS_GREY for the rest."""
+    hued = hued_reporters(counts)
+    known = unique_sorted([*everyone, *counts])
+    if len(known) <= len(REPORTER_COLOURS):
+        stable = reporter_palette(known)
+        return {name: stable[name] for name in counts}
+    own = reporter_palette(list(hued))
+    return {name: own.get(name, OTHER_REPORTERS_GREY) for name in counts}
+
+
+def side_palette(sides: Sequence[str], given: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A colour per side: `given` (side -> colour, e.g. from a sides vocabulary) first, then
+    each side's own colour in AFFILIATION_COLOURS unless a given side took it, then the
+    reporters' hues no side has yet, so no two sides share a colour."""
+    given = dict(given or {})
+    palette = {side: given[side] for side in sides if side in given}
+    spare = [
+        c for c in (*AFFILIATION_COLOURS.values(), *REPORTER_COLOURS) if c not in palette.values()
+    ]
+    for side in sides:
+        if side in palette:
+            continue
+        own = AFFILIATION_COLOURS.get(side)
+        colour = own if own in spare else (spare[0] if spare else OTHER_REPORTERS_GREY)
+        palette[side] = colour
+        if colour in spare:
+            spare.remove(colour)
+    return palette
+
+
 def reporter_dashes(reporters: Sequence[str]) -> dict[str, list[int]]:
-    """A dash pattern per reporter: solid for the first eleven, then one pattern per cycle."""
-    names = unique_sorted(reporters)
-    return {
-        name: list(DASHES[(index // len(REPORTER_COLOURS)) % len(DASHES)])
-        for index, name in enumerate(names)
-    }
+    """A solid line for every reporter: colours no longer repeat in a chart (kept for
+    callers of the older API)."""
+    return {name: list(DASHES[0]) for name in unique_sorted(reporters)}

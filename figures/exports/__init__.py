@@ -30,6 +30,8 @@ from figures.exports.briefing import (
 from figures.exports.images import (
     CHART_KINDS,
     CHART_TITLES,
+    SLIDE_PANELS,
+    SLIDE_SIZE,
     ChartKind,
     chart_png,
     chart_svg,
@@ -41,6 +43,8 @@ from figures.exports.tables import figures_csv, figures_hxl
 __all__ = [
     "CHART_KINDS",
     "CHART_TITLES",
+    "SLIDE_PANELS",
+    "SLIDE_SIZE",
     "BriefingParts",
     "ChartKind",
     "ChartPanels",

@@ -2,21 +2,36 @@
 
 A chart image is the chart the dashboard draws, in the frame the dashboard draws round it
 (`figures.charts.framing`): a title, the view and the date its figures run to with their
-counts, and a footnote naming every source the image draws.
+counts, and a footnote naming the sources the image draws.
+
+By default an image is a slide: a 16:9 landscape frame of SLIDE_SIZE (960 x 540 CSS pixels,
+so the PNG at the exports' scale of 2 is 1920 x 1080, a projector's resolution), in the type
+the dashboard uses: an 18 px title, 12 px subtitle and axis labels, 15 px panel titles and
+an 11 px footnote; at 1600 x 900 that is a 30 px title, 20 px axis labels and an 18 px
+footnote, legible from the back of a room. It holds at most SLIDE_PANELS panels (two
+columns of two); a view with more says in its subtitle how many are not shown and how to
+see them. The panels are sized to fill the frame: the image is rendered, measured, and the
+panels resized once (the text round them has a fixed size), then the frame's padding takes
+up the last pixels, so every slide of every view is exactly the same size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
 
+from figures.charts.data import ChartData, drawn_sources, prepare
 from figures.charts.framing import frame
-from figures.charts.spec import by_source_spec, timeline_spec, to_altair
+from figures.charts.spec import VALUE_AXIS_PX, by_source_spec, timeline_spec, to_altair
+from figures.charts.style import FRAME_PADDING, Spec
 from figures.conflicts import Conflict
-from figures.exports.briefing import briefing_parts, sources_in
+from figures.exports.briefing import briefing_parts
 from figures.filters import ViewFilters, apply_filters
 from figures.vocabulary import Vocabulary
 
@@ -26,6 +41,20 @@ CHART_TITLES: dict[ChartKind, str] = {
     "timeline": "Reported figures over time",
     "by-source": "Reported figures by source",
 }
+# A slide, in CSS pixels: 16:9, 1920 x 1080 at the PNG's scale of 2.
+SLIDE_SIZE = (960, 540)
+# Panels a slide holds at legible sizes: two columns of two.
+SLIDE_PANELS = 4
+# On a slide the reporters' legend sits right of the panels, one name a line: a slide is
+# wide, and a legend above would take the height the panels need.
+SLIDE_LEGEND: Spec = {"orient": "right", "direction": "vertical", "columns": 1, "labelLimit": 210}
+# Room the legend takes at the right, for the first guess of the panels' width.
+_LEGEND_PX = 250
+# The text round a by-source slide (title, subtitle, key, notes, sources), and each row of
+# panels' own (title and axis), measured on real views, for choosing how many panels fit.
+_BY_SOURCE_TEXT_PX, _BY_SOURCE_PANEL_PX = 300, 50
+# The smallest a panel is drawn: below this its marks and ticks crowd.
+_MIN_PANEL_HEIGHT, _MIN_ROW_STEP, _MIN_PANEL_WIDTH = 44, 13, 160
 
 
 def view_chart(
@@ -36,27 +65,171 @@ def view_chart(
     vocabulary: Vocabulary,
     *,
     reporters: Sequence[str] | None = None,
+    size: tuple[int, int] | None = SLIDE_SIZE,
+    side_colours: Mapping[str, str] | None = None,
     **options: Any,
 ) -> alt.TopLevelMixin:
     """One of the dashboard's charts of a view, framed for a briefing (title, as-of, sources).
 
     `reporters` fixes the colours (default: every reporter in `rows`, so when `rows` is the
     whole data a reporter keeps its colour from one view to the next, as on the dashboard);
-    `options` go to the chart function (color_by, log_scale, highlight).
+    `size` is the frame's (default a 16:9 slide; None: as tall as the panels need, one under
+    the other, as on the dashboard); `options` go to the chart function (color_by,
+    log_scale, highlight). The view's own dates, when set, are the time axis.
     """
     parts = briefing_parts(rows, conflicts, filters, vocabulary)
     in_view = apply_filters(rows, filters)
-    build = timeline_spec if kind == "timeline" else by_source_spec
     palette = list(reporters) if reporters is not None else sorted(set(rows["reported_by"]))
-    spec = build(in_view, list(parts.conflicts), vocabulary, reporters=palette, **options)
-    framed = frame(
-        spec,
-        title=CHART_TITLES[kind],
-        subtitle_lines=[parts.view, f"{parts.as_of} · {parts.counts}"],
-        # What the image draws: figures in view (a pair half outside the view is not drawn).
-        sources=[source.label for source in sources_in(in_view)],
+    dates = (filters.start, filters.end) if filters.start or filters.end else None
+
+    def prepared(max_panels: int) -> ChartData:
+        return prepare(
+            in_view,
+            list(parts.conflicts),
+            vocabulary,
+            color_by=options.get("color_by", "reported_by"),
+            highlight=options.get("highlight", ()),
+            tolerance=options.get("tolerance"),
+            max_panels=max_panels,
+            dates=dates,
+        )
+
+    data = prepared(SLIDE_PANELS if size else options.get("max_panels", 12))
+    if size and kind == "by-source":
+        # A by-source panel is a row per reporter: fewer panels when theirs do not fit.
+        panels = len(data.panels)
+        while panels > 1 and _by_source_height(data) > size[1]:
+            panels -= 1
+            data = prepared(panels)
+    chart = _Chart(
+        kind,
+        in_view,
+        data,
+        list(parts.conflicts),
+        vocabulary,
+        {**options, "reporters": palette, "side_colours": side_colours, "prepared": data},
+        CHART_TITLES[kind],
+        [parts.view, f"{parts.as_of} · {parts.counts}"],
     )
+    framed = chart.on_slide(size) if size else chart.framed(chart.free_sizes())
     return to_altair(framed)
+
+
+def _by_source_height(data: ChartData) -> int:
+    """About how tall a slide of the by-source chart of `data` is at the smallest rows."""
+    columns = 1 if len(data.panels) <= 1 else 2
+    rows = data.marks.groupby("panel")["reporter"].nunique().to_dict()
+    counts = [int(rows.get(key, 1)) for key, _, _ in data.panels]
+    stacked = sum(max(counts[i : i + columns]) for i in range(0, len(counts), columns))
+    grid_rows = math.ceil(len(counts) / columns)
+    return _BY_SOURCE_TEXT_PX + grid_rows * _BY_SOURCE_PANEL_PX + stacked * _MIN_ROW_STEP
+
+
+@dataclass(frozen=True)
+class _Sizes:
+    width: int  # of a panel
+    height: int  # of a timeline panel, or of a by-source row
+    columns: int
+
+
+@dataclass(frozen=True)
+class _Chart:
+    """One chart of a view, ready to be framed at any size."""
+
+    kind: ChartKind
+    rows: pd.DataFrame  # in view
+    data: ChartData  # prepared from them
+    conflicts: list[Conflict]
+    vocabulary: Vocabulary
+    options: dict[str, Any]
+    title: str
+    subtitle: list[str]
+
+    def framed(self, sizes: _Sizes, width: int | None = None) -> Spec:
+        options = {k: v for k, v in self.options.items() if k not in ("max_panels",)}
+        if width:
+            options.update(columns=sizes.columns, legend=SLIDE_LEGEND, text_width=width)
+        rows = self.rows
+        if self.kind == "timeline":
+            spec = timeline_spec(
+                rows, self.conflicts, self.vocabulary, width=sizes.width,
+                panel_height=sizes.height, **options,
+            )  # fmt: skip
+        else:
+            spec = by_source_spec(
+                rows, self.conflicts, self.vocabulary, width=sizes.width,
+                row_height=sizes.height, **options,
+            )  # fmt: skip
+        return frame(
+            spec,
+            title=self.title,
+            subtitle_lines=self.subtitle,
+            sources=drawn_sources(self.data),
+            width=width,
+            footnote_width=width + 50 - _LEGEND_PX if width else None,
+        )
+
+    def free_sizes(self) -> _Sizes:
+        return _Sizes(760, 120, 1) if self.kind == "timeline" else _Sizes(460, 26, 1)
+
+    def grid_rows(self, columns: int) -> list[int]:
+        """How many rows of values each row of panels stacks: one for a timeline panel, its
+        reporters for a by-source panel (the tallest panel of the grid row)."""
+        panels = [key for key, _, _ in self.data.panels]
+        if self.kind == "timeline":
+            return [1] * math.ceil(len(panels) / columns)
+        reporters = self.data.marks.groupby("panel")["reporter"].nunique().to_dict()
+        counts = [int(reporters.get(key, 1)) for key in panels]
+        return [max(counts[i : i + columns]) for i in range(0, len(counts), columns)]
+
+    def on_slide(self, size: tuple[int, int]) -> Spec:
+        """The chart framed at exactly `size` where it fits: panels sized to fill the frame
+        (measured once, resized once), the rest taken up by the frame's padding."""
+        target_width, target_height = size
+        columns = 1 if len(self.data.panels) <= 1 else 2
+        inner = target_width - FRAME_PADDING["left"] - FRAME_PADDING["right"]
+        guess_width = (inner - _LEGEND_PX - columns * VALUE_AXIS_PX) // columns
+        sizes = _Sizes(
+            max(guess_width, _MIN_PANEL_WIDTH), 60 if self.kind == "timeline" else 16, columns
+        )
+        text_width = inner - 50  # the subtitle may run 50 px past it (see `frame`)
+        spec = self.framed(sizes, text_width)
+        width, height = measure(spec)
+        if width > target_width and sizes.width > _MIN_PANEL_WIDTH:
+            # Labels beside the panels (a second column's names) took more than guessed.
+            narrower = max(
+                _MIN_PANEL_WIDTH, sizes.width - math.ceil((width - target_width) / columns)
+            )
+            sizes = _Sizes(narrower, sizes.height, columns)
+            spec = self.framed(sizes, text_width)
+            width, height = measure(spec)
+        stacked = sum(self.grid_rows(columns)) or 1
+        lowest = _MIN_PANEL_HEIGHT if self.kind == "timeline" else _MIN_ROW_STEP
+        sizes = _Sizes(
+            max(_MIN_PANEL_WIDTH, sizes.width + (target_width - width) // columns),
+            max(lowest, sizes.height + (target_height - height) // stacked),
+            columns,
+        )
+        spec = self.framed(sizes, text_width)
+        width, height = measure(spec)
+        if width > target_width and sizes.width > _MIN_PANEL_WIDTH:
+            # Labels beside the panels (a second column's names) took more than guessed.
+            narrower = max(
+                _MIN_PANEL_WIDTH, sizes.width - math.ceil((width - target_width) / columns)
+            )
+            sizes = _Sizes(narrower, sizes.height, columns)
+            spec = self.framed(sizes, text_width)
+            width, height = measure(spec)
+        padding = dict(FRAME_PADDING)
+        padding["right"] = max(0, padding["right"] + target_width - width)
+        padding["bottom"] = max(0, padding["bottom"] + target_height - height)
+        return {**spec, "padding": padding}
+
+
+def measure(spec: Spec) -> tuple[int, int]:
+    """The width and height a framed spec renders at, in CSS pixels."""
+    root = ET.fromstring(chart_svg(to_altair(spec)))
+    return round(float(root.get("width", 0))), round(float(root.get("height", 0)))
 
 
 def _vl_version() -> str:
@@ -77,7 +250,7 @@ def chart_svg(chart: alt.TopLevelMixin) -> str:
 
 
 def chart_png(chart: alt.TopLevelMixin, scale: float = 2) -> bytes:
-    """The chart as PNG at `scale` times its size (2 by default: sharp on slides and projectors)."""
+    """The chart as PNG at `scale` times its size (2 by default: a slide is 1920 x 1080)."""
     import vl_convert
 
     return vl_convert.vegalite_to_png(
