@@ -606,3 +606,28 @@ def test_a_part_of_the_page_that_fails_leaves_the_filters_as_they_were(data_file
     assert not at.exception
     assert at.multiselect(key="f_metric").value == ["troops"]
     assert url(at) == {"metric": ["troops"]}
+
+
+def _time_domains(spec: object) -> list[list[str]]:
+    """Every UTC time-scale domain in a spec, wherever it is nested."""
+    found: list[list[str]] = []
+    if isinstance(spec, dict):
+        scale = spec.get("scale")
+        if isinstance(scale, dict) and scale.get("type") == "utc" and "domain" in scale:
+            found.append(scale["domain"])
+        for value in spec.values():
+            found += _time_domains(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found += _time_domains(value)
+    return found
+
+
+def test_dates_the_user_narrowed_are_the_timeline_axis(data_file: Path) -> None:
+    at = app(**{"from": "2023-09-20", "to": "2023-09-28"})
+    assert not at.exception
+    domains = _time_domains(specs(at)[0])
+    assert domains, "the timeline has a time axis"
+    # The axis runs over the chosen dates, padded by a couple of days so end marks show.
+    assert all("2023-09-17" <= d[0][:10] <= "2023-09-20" for d in domains)
+    assert all("2023-09-28" <= d[1][:10] <= "2023-10-01" for d in domains)

@@ -39,6 +39,8 @@ def prepare(view: View, index: charts.ConflictIndex | None) -> Prepared:
         color_by=view.color_by,
         highlight=view.highlight,
         index=index,
+        # Dates the user narrowed are the axis; otherwise the dense span, with the rest listed.
+        dates=(view.filters.start, view.filters.end),
     )
     # A chart screenshotted alone must say what it shows, as of when, from whom.
     frame = {
