@@ -35,6 +35,12 @@ def escape_formula(text: str) -> str:
     return "'" + text if _FORMULA_LIKE.match(text) else text
 
 
+def escape_formulas(cells: pd.Series) -> pd.Series:
+    """`escape_formula` over a text column, column-wise: for text that leaves the program
+    through a table a viewer can download (the chart's data, the figures table)."""
+    return cells.str.replace(r"^(?='*[=+\-@])", "'", regex=True)
+
+
 def unescape_formulas(cells: pd.Series) -> pd.Series:
     """A text column as stored, read back: one apostrophe removed where the writer added it."""
     return cells.str.replace(_ESCAPE_MARK, "", regex=True)

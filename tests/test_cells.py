@@ -12,11 +12,17 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from figures.append import append_figure
-from figures.cells import escape_formula, is_url, unescape_formulas, url_problem
+from figures.cells import (
+    escape_formula,
+    escape_formulas,
+    is_url,
+    unescape_formulas,
+    url_problem,
+)
 from figures.validation import load_bytes, load_figures
 from tests.support import HEADER, VOCABULARY, load
 
@@ -112,3 +118,10 @@ def test_addresses_people_copy_from_a_browser_are_urls() -> None:
         assert url_problem(text) is None, text
     for text in ("javascript:alert(1)", "ftp://example.org", "www.example.org", "https://"):
         assert url_problem(text) == "only http:// or https:// addresses are allowed", text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(), max_size=8))
+def test_the_column_escaper_escapes_as_the_cell_escaper(texts: list[str]) -> None:
+    column = pd.Series(texts, dtype="str")
+    assert escape_formulas(column).tolist() == [escape_formula(text) for text in texts]

@@ -610,3 +610,20 @@ def test_by_source_rows_stay_grouped_by_side_when_pairs_join_them():
         "Vagif Sadigov, Azerbaijan's Ambassador to the EU",
     ]
     assert not any("y2" in layer["encoding"] for layer in layers)
+
+
+def test_the_charts_data_table_escapes_formula_like_text_as_the_exports_do() -> None:
+    # Streamlit's "Show data" hands the chart's dataset to viewers as a CSV download.
+    hostile = '=HYPERLINK("https://evil.example","x")'
+    text = "\n".join(
+        [
+            HEADER,
+            f'2023-09-24,fled,all,,10,,Place,"{hostile.replace(chr(34), chr(34) * 2)}",media,'
+            "+cmd|' /C calc'!A0,2023-09-24,,@SUM(1),",
+        ]
+    )
+    rows = load(text).rows
+    assert rows["reported_by"].iloc[0] == hostile
+    marks = charts.prepare(rows, [], VOCABULARY).marks
+    for column in ("reporter", "outlet", "quote_short"):
+        assert marks[column].iloc[0].startswith("'"), column

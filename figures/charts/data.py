@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from figures.arrays import isin
+from figures.cells import escape_formulas
 from figures.charts.notes import outside_items, panels_left_out_note, reporter_sources
 from figures.charts.panels import (
     PanelCodes,
@@ -347,8 +348,9 @@ _NO_PAIRS = pd.DataFrame(columns=_PAIR_COLUMNS)
 
 def _texts(column: pd.Series) -> np.ndarray:
     # Text columns as numpy object arrays: iterating pyarrow-backed columns item by item in
-    # Python is several times slower.
-    return column.astype(str).to_numpy(dtype=object)
+    # Python is several times slower. Formula-like text is escaped as the exports escape it:
+    # the chart's "Show data" table offers its own CSV download.
+    return escape_formulas(column.astype(str)).to_numpy(dtype=object)
 
 
 def _on_the_scale(rows: pd.DataFrame, tolerance: float) -> dict[str, np.ndarray]:
