@@ -30,7 +30,6 @@ from streamlit.delta_generator import DeltaGenerator
 
 from figures.conflicts import Conflict
 from figures.filters import ViewFilters, apply_filters, filters_to_query
-from figures.headline import first_movement, headlines
 from figures.ui.keys import SERVER_SECONDS
 from figures.ui.sections.add_figure import add_figure_section
 from figures.ui.sections.chart_controls import chart_controls, chosen_conflict, control_values
@@ -38,7 +37,7 @@ from figures.ui.sections.chart_display import draw_by_source, draw_timeline, pre
 from figures.ui.sections.conflict_list import conflict_list
 from figures.ui.sections.downloads import downloads
 from figures.ui.sections.figures_table import figures_table
-from figures.ui.sections.headline import headline
+from figures.ui.sections.headline import headline, view_headlines
 from figures.ui.sections.load_problems import load_or_explain
 from figures.ui.sections.per_side import per_side_table
 from figures.ui.sections.sidebar import sidebar_filters, sidebar_footer, view_filters
@@ -226,14 +225,14 @@ def _fill(run: _Run, view: View, slots: _Slots, chosen: str) -> None:
 
 
 def _headline(run: _Run, view: View) -> None:
-    """The headline of the view; the pre-crisis line is dated by the whole file's first
-    movement, so a view of the population alone still labels the pre-crisis figure."""
-    every = run.loaded.result.rows
-    found = headlines(
+    """The headline of the view, each flag linked to this page with the flag highlighted."""
+    found = view_headlines(
+        run.path,
+        view.filters,
         view.rows,
+        run.loaded.result.rows,
         view.vocabulary,
-        view.conflicts,
-        movement_start=first_movement(every, view.vocabulary),
+        view.conflicts if run.flags is not None else None,
     )
     query = filters_to_query(view.filters)
     headline(

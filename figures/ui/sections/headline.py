@@ -13,11 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from html import escape
+from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
+from figures.conflicts import Conflict
 from figures.exports.briefing import headline_cells, lead_headlines, under_total
-from figures.headline import Headline
+from figures.filters import ViewFilters
+from figures.headline import Headline, first_movement, headlines
+from figures.ui.state import file_key
 from figures.vocabulary import Vocabulary
 
 # Rows the dashboard shows before "N more quantities": the headline leads the page, and the
@@ -69,6 +74,50 @@ FLAG_NAMES = {
     "part-exceeds-whole": "part > whole",
     "likely-typo": "miscopy?",
 }
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _cached(
+    _key: object,
+    _rows: pd.DataFrame,
+    _every: pd.DataFrame,
+    _vocabulary: Vocabulary,
+    _conflicts: Sequence[Conflict],
+) -> tuple[Headline, ...]:
+    # The key says everything the answer depends on; the frames are not hashed (hashing
+    # 100,000 rows on every rerun would cost more than it saves).
+    return _choose(_rows, _every, _vocabulary, _conflicts)
+
+
+def _choose(
+    rows: pd.DataFrame,
+    every: pd.DataFrame,
+    vocabulary: Vocabulary,
+    conflicts: Sequence[Conflict],
+) -> tuple[Headline, ...]:
+    start = first_movement(every, vocabulary)
+    return tuple(headlines(rows, vocabulary, conflicts, movement_start=start))
+
+
+def view_headlines(
+    path: Path,
+    filters: ViewFilters,
+    rows: pd.DataFrame,
+    every: pd.DataFrame,
+    vocabulary: Vocabulary,
+    conflicts: Sequence[Conflict] | None,
+) -> tuple[Headline, ...]:
+    """The headline of each quantity in view (`rows`, of all the file's rows `every`), the
+    pre-crisis line dated by the whole file's first movement, so a view of the population
+    alone still labels the pre-crisis figure. `conflicts` is None while the check runs.
+
+    Kept per version of the file, view and state of the check: a rerun of the same view (a
+    click on a chart setting) never chooses again; choosing took a second on 240 rows."""
+    version = file_key(path)
+    flags = list(conflicts or [])
+    if version is None:
+        return _choose(rows, every, vocabulary, flags)
+    return _cached((version, filters, conflicts is not None), rows, every, vocabulary, flags)
 
 
 def headline_html(
