@@ -127,7 +127,7 @@ class HeadlineCells:
     note: str  # 'before the crisis' for a pre-crisis level, else ''
     as_of: str
     source: str  # 'Nikol Pashinyan (AFP)'; a dispute names both reporters
-    support: str  # '7 reporters in 9 outlets'
+    support: str  # '7 reporters, 9 outlets'
     spread: str  # 'up to 3,000 – about 105,000' across the reporters, '' when they agree
     conflicts: tuple[str, ...]  # flag ids, as the dashboard links them
     disputed: bool
@@ -171,9 +171,7 @@ def headline_cells(headline: QuantityHeadline, vocabulary: Vocabulary) -> Headli
         note="before the crisis" if headline.basis == PRE_CRISIS else "",
         as_of=as_of,
         source=source,
-        support=(
-            f"{plural(headline.reporters, 'reporter')} in {plural(headline.outlets, 'outlet')}"
-        ),
+        support=(f"{plural(headline.reporters, 'reporter')}, {plural(headline.outlets, 'outlet')}"),
         spread=_spread(headline),
         conflicts=headline.conflicts,
         disputed=headline.disputed,

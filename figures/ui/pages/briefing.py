@@ -56,12 +56,12 @@ HEADLINE_ROWS = 6
 MAX_PANELS = 2
 MAX_CONFLICTS_SHOWN = 3
 CONFLICT_CHARS = 750  # the sentences' room in their column, under the headline
-FOOTNOTE_CHARS = 420  # two lines of the footnote's type across the screen
+FOOTNOTE_CHARS = 600  # three lines of the footnote's type across the screen
 # The charts' row: the timeline and the by-source chart in two columns of about 560 px and
 # the conflicts in a narrower third. No chart is drawn taller than CHART_HEIGHT: what the
 # title, headline, chart titles and footnote leave of 900 px.
 COLUMNS = (0.37, 0.37, 0.26)
-TIMELINE_WIDTH = 470
+TIMELINE_WIDTH = 500
 BY_SOURCE_WIDTH = 300
 CHART_HEIGHT = 410
 PANEL_HEIGHT = {1: 220, 2: 110}
@@ -211,7 +211,7 @@ def _headline(parts: BriefingParts, filters: ViewFilters, vocabulary: Vocabulary
 
 
 def _footnote(parts: BriefingParts) -> str:
-    """Every source on the page when they fit two lines; else each reporter once."""
+    """Every source on the page when they fit three lines; else each reporter once."""
     labels = [source.label for source in parts.sources]
     listed = "; ".join(labels)
     if len(listed) <= FOOTNOTE_CHARS:

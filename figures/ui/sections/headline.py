@@ -31,7 +31,7 @@ DASHBOARD_ROWS = 6
 COLUMNS = ("Quantity", "Figure", "As of", "Reported by", "Support", "Reporters' range", "Flags")
 # Each column's share of the width: the quantity and its source have the room to stay on one
 # or two lines, the figure on one.
-WIDTHS = (20, 22, 10, 21, 9, 11, 7)
+WIDTHS = (18, 24, 9, 19, 10, 11, 9)
 # Under 640 px wide (a phone) each quantity is a block: its label on a line, then its figure,
 # date and reporter; support and range give way (the dashboard's wider view keeps them).
 STYLE = """<style>
@@ -141,12 +141,14 @@ def headline_html(
             for flag in cells.conflicts
         )
         row = [
-            f"<td>{label}</td>",
-            f'<td class="{figure_class}">{escape(cells.figure)}{note}</td>',
+            f'<td title="{escape(cells.label, quote=True)}">{label}</td>',
+            f'<td class="{figure_class}" title="{escape(cells.figure, quote=True)}">'
+            f"{escape(cells.figure)}{note}</td>",
             f'<td class="keep">{escape(cells.as_of)}</td>',
             f'<td title="{escape(cells.source, quote=True)}">{escape(cells.source)}</td>',
             f'<td class="wide small">{escape(cells.support)}</td>',
-            f'<td class="wide small">{escape(cells.spread)}</td>',
+            f'<td class="wide small" title="{escape(cells.spread, quote=True)}">'
+            f"{escape(cells.spread)}</td>",
             f"<td>{flags}</td>",
         ]
         group = ' class="group"' if indented else ""
