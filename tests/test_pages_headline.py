@@ -236,3 +236,12 @@ def test_the_short_source_line_names_each_reporter_once_and_counts_the_rest(name
     assert len(named) + (int(more.group(1)) if more else 0) == len(reporters)
     if len(named) > 1:
         assert len(line) <= limit
+
+
+@pytest.mark.integration
+def test_the_figures_table_shows_the_figure_its_date_and_its_reporter_first(data_file):
+    # A phone shows a table's first columns; the rest scroll sideways inside the table.
+    at = app()
+    order = list(at.dataframe[0].proto.column_order)
+    assert order[:3] == ["As of", "Figure", "Reported by"]
+    assert {"Line", "Metric", "Quote", "Notes"} <= set(order), "every column is still shown"
