@@ -1,16 +1,25 @@
 """Benchmark of the dashboard: first chart in a browser, and one rerun after a filter change.
 
-    .venv/bin/python bench/bench_dashboard.py                 # 100,000 rows
+    .venv/bin/python bench/bench_dashboard.py                          # 100,000 synthetic rows
     .venv/bin/python bench/bench_dashboard.py --rows 10000 --repeat 3
+    .venv/bin/python bench/bench_dashboard.py --data data/figures.csv  # a real file
 
-Two measures (issue 4), on one synthetic file (bench/synthetic.py's `write_synthetic`):
+Two measures (issues 4 and 14), on a synthetic file (bench/synthetic.py's `write_synthetic`)
+or on the file `--data` names:
 
-- First chart: seconds from `streamlit run` (the process start) until Debian's headless
-  Chromium, already running, shows the first chart with data marks drawn in it. Measured for
-  the dashboard (app.py) and, in the same run and alternating with it, for a bare one-chart
-  page that reads the same file with pandas and draws one Altair chart of it. Target: the
-  dashboard within 1.5x the bare page. Best of `--repeat` rounds for each, so a busy moment
-  on the machine does not land on one side only.
+- First chart: what a stakeholder waits for. A fresh `streamlit run` per round (so the file
+  is parsed and the page's modules imported in the round, as on a first visit), and, once it
+  answers, seconds from Chromium's navigation to the first chart with data marks drawn (an
+  SVG mark that is not the key, or a canvas with ink on it). Measured for the dashboard
+  (app.py) and, alternating with it in the same run, for a bare one-chart page that reads the
+  same file with pandas and draws one Altair chart of it. Target: the dashboard within 1.5x
+  the bare page (goal 1.2x), on the medians of `--repeat` rounds (3 by default).
+  Until issue 14 the benchmark timed from the process start instead: the two or three
+  seconds both servers spend importing Python before they answer were in both numerator
+  and denominator, which pulled the ratio towards 1 (1.14-1.21x where a person timing from
+  navigation saw 1.34-1.72x). It also counted a canvas as drawn as soon as it existed, and
+  kept the best round rather than a typical one. Both ratios are printed, so the
+  difference stays visible.
 - Rerun: the server-side time of one run of the page after a filter change, timed by the app
   itself (`figures.ui.server_seconds`: from the first line of `main()` to the end of the
   page), run in-process with Streamlit's AppTest once the page is warm (file parsed and
@@ -52,8 +61,9 @@ FIRST_CHART_TARGET = 1.5
 RERUN_TARGET_S = 0.300
 RERUN_FILTERS = ("fled", "arrived", "population", "killed", "troops")
 
-# A chart is drawn when its SVG holds a data mark. The dashboard's key strip (the part
-# named "key") is drawn from constants and does not count.
+# A chart is drawn when its SVG holds a data mark, or its canvas has ink on it (a canvas
+# exists, blank, before Vega draws on it). The dashboard's key strip (the part named "key")
+# is drawn from constants and does not count.
 FIRST_CHART_DRAWN = """() => {
   for (const chart of document.querySelectorAll('[data-testid="stVegaLiteChart"]')) {
     const svg = chart.querySelector("svg.marks");
@@ -63,7 +73,10 @@ FIRST_CHART_DRAWN = """() => {
       if (marks.length > 0) return true;
     }
     const canvas = chart.querySelector("canvas");
-    if (canvas && canvas.width > 0 && canvas.height > 0) return true;
+    if (canvas && canvas.width > 0 && canvas.height > 0) {
+      const {data} = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+      for (let i = 3; i < data.length; i += 64) if (data[i] > 0) return true;
+    }
   }
   return false;
 }"""
@@ -183,8 +196,21 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], deadline: float) -
     raise RuntimeError("streamlit did not answer in time")
 
 
-def first_chart_seconds(browser: object, script: Path, data: Path) -> tuple[float, float]:
-    """(seconds to the first drawn chart, seconds to the server's first health answer)."""
+def _time_to_first_chart(browser: object, url: str) -> float:
+    """Seconds from a new page's navigation (a new session) to its first drawn chart."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    navigated = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(FIRST_CHART_DRAWN, timeout=300_000, polling="raf")
+    seconds = time.perf_counter() - navigated
+    page.close()
+    return seconds
+
+
+def first_chart_seconds(browser: object, script: Path, data: Path) -> tuple[float, float, float]:
+    """On a fresh server: seconds from navigation to the first drawn chart for its first
+    visitor (cold: the page's modules are imported and the file parsed in that visit), the
+    same for a second visitor (warm), and from the process start to the first chart."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "streamlit", "run", str(script)]
@@ -197,13 +223,9 @@ def first_chart_seconds(browser: object, script: Path, data: Path) -> tuple[floa
     )
     try:
         _wait_healthy(url, process, time.monotonic() + 120)
-        healthy = time.perf_counter() - started
-        page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
-        page.goto(url)
-        page.wait_for_function(FIRST_CHART_DRAWN, timeout=300_000, polling="raf")
-        drawn = time.perf_counter() - started
-        page.close()
-        return drawn, healthy
+        cold = _time_to_first_chart(browser, url)
+        from_start = time.perf_counter() - started
+        return cold, _time_to_first_chart(browser, url), from_start
     finally:
         process.terminate()
         try:
@@ -213,13 +235,14 @@ def first_chart_seconds(browser: object, script: Path, data: Path) -> tuple[floa
             process.wait(timeout=20)
 
 
-def bench_first_chart(data: Path, repeat: int) -> dict[str, list[tuple[float, float]]]:
+def bench_first_chart(data: Path, repeat: int) -> dict[str, list[tuple[float, float, float]]]:
     from playwright.sync_api import sync_playwright
 
+    OUT.mkdir(parents=True, exist_ok=True)
     bare = OUT / "bare_page.py"
     bare.write_text(BARE_PAGE, encoding="utf-8")
     pages = {"bare page": bare, "dashboard": ROOT / "app.py"}
-    results: dict[str, list[tuple[float, float]]] = {name: [] for name in pages}
+    results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in pages}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -281,36 +304,47 @@ def bench_rerun(data: Path) -> tuple[list[float], float, list[tuple[str, int, in
 # ---------------------------------------------------------------------------------------------
 
 
+def _report_first_chart(results: dict[str, list[tuple[float, float, float]]]) -> None:
+    """Each page's rounds and medians, and the ratios of the medians: from navigation, for a
+    first visitor (cold) and a second (warm), and from the process start (what this
+    benchmark timed before issue 14)."""
+    kinds = ("cold", "warm", "from start")
+    medians = {
+        name: [statistics.median(round_[k] for round_ in times) for k in range(3)]
+        for name, times in results.items()
+    }
+    for name, times in results.items():
+        for k, kind in enumerate(kinds):
+            listed = ", ".join(f"{round_[k]:.2f}" for round_ in times)
+            print(f"first chart, {name:9}, {kind:10}: median {medians[name][k]:.2f} s ({listed})")
+    for k, kind in enumerate(kinds):
+        ratio = medians["dashboard"][k] / medians["bare page"][k]
+        verdict = "meets" if ratio <= FIRST_CHART_TARGET else "misses"
+        print(
+            f"first chart ratio, {kind:10}: {ratio:.2f}x the bare page ({verdict} the "
+            f"{FIRST_CHART_TARGET}x target)"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=2, help="browser rounds (best counts)")
+    parser.add_argument("--rows", type=int, default=100_000, help="synthetic rows")
+    parser.add_argument("--data", type=Path, help="a figures file to use instead")
+    parser.add_argument("--repeat", type=int, default=3, help="browser rounds (medians count)")
     parser.add_argument("--skip-browser", action="store_true")
     args = parser.parse_args()
 
-    data = synthetic_file(args.rows)
-    print(f"rows: {args.rows:,} ({data.name}, {data.stat().st_size / 2**20:.0f} MB)")
+    data = args.data.resolve() if args.data else synthetic_file(args.rows)
+    with data.open("rb") as handle:
+        rows = sum(1 for _ in handle) - 1  # lines, not rows, where a quote spans lines
+    print(f"file: {data} ({rows:,} lines, {data.stat().st_size / 2**20:.1f} MB)")
     print(f"load average before: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} CPUs")
 
-    ratio = None
     if not args.skip_browser:
         if not CHROMIUM.exists():
             print(f"first chart: skipped, {CHROMIUM} is absent")
         else:
-            results = bench_first_chart(data, args.repeat)
-            best = {name: min(times) for name, times in results.items()}
-            for name, times in results.items():
-                listed = ", ".join(f"{drawn:.2f}" for drawn, _ in times)
-                print(
-                    f"first chart, {name:9}: best {best[name][0]:.2f} s "
-                    f"(server answering after {best[name][1]:.2f} s); every round: {listed}"
-                )
-            ratio = best["dashboard"][0] / best["bare page"][0]
-            verdict = "meets" if ratio <= FIRST_CHART_TARGET else "misses"
-            print(
-                f"first chart ratio: {ratio:.2f}x the bare page ({verdict} the "
-                f"{FIRST_CHART_TARGET}x target)"
-            )
+            _report_first_chart(bench_first_chart(data, args.repeat))
 
     reruns, warm_up, sent = bench_rerun(data)
     median = statistics.median(reruns)

@@ -102,16 +102,26 @@ def page_text(at: AppTest) -> str:
     return "\n".join(texts(at.markdown) + texts(at.caption) + texts(at.info) + texts(at.warning))
 
 
-def headline_rows(at: AppTest) -> list[list[str]]:
-    """The headline table's rows as the cells' text (the headline is an HTML table)."""
+def table_rows(at: AppTest, css_class: str) -> list[list[str]]:
+    """The rows of the page's HTML table of this class (its first) as the cells' text."""
     import re
 
-    (table,) = [str(element.value) for element in at.get("html") if "headline" in element.value]
-    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1])
+    (table,) = [str(e.value) for e in at.get("html") if f'<table class="{css_class}"' in e.value]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("<tbody>")[1])
     return [
-        [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td>(.*?)</td>", row)]
+        [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
         for row in rows
     ]
+
+
+def headline_rows(at: AppTest) -> list[list[str]]:
+    """The latest-figure-per-side table's rows (it was the headline before issue 14)."""
+    return table_rows(at, "per-side")
+
+
+def lead_rows(at: AppTest) -> list[list[str]]:
+    """The headline's rows: quantity, figure, as of, reported by, support, range, flags."""
+    return table_rows(at, "lead")
 
 
 def url(at: AppTest) -> dict[str, list[str]]:
@@ -495,7 +505,7 @@ def load_figures_rows(path: Path) -> pd.DataFrame:
 
 
 def test_the_headline_takes_the_latest_figure_of_each_side():
-    from figures.ui.sections.headline import latest_positions
+    from figures.per_side import latest_positions
     from tests.support import HEADER, load
 
     text = "\n".join(
@@ -583,9 +593,10 @@ def test_the_headline_shows_the_datas_text_as_text_not_html(data_file):
         )
     at = app(metric="arrived")
     assert not at.exception
-    (table,) = [str(e.value) for e in at.get("html") if "headline" in e.value]
-    assert "<img" not in table and "<b>Goris" not in table
-    assert "&lt;img src=x onerror=alert(1)&gt;" in table and "&lt;b&gt;Goris" in table
+    for css_class in ("per-side", "lead"):
+        (table,) = [str(e.value) for e in at.get("html") if f'class="{css_class}"' in e.value]
+        assert "<img" not in table and "<b>Goris" not in table
+        assert "&lt;img src=x onerror=alert(1)&gt;" in table and "&lt;b&gt;Goris" in table
 
 
 def test_a_part_of_the_page_that_fails_leaves_the_filters_as_they_were(data_file, monkeypatch):

@@ -8,11 +8,20 @@ their paths are printed (`pytest -s` shows them).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
 
-from tests.browser_harness import ARTIFACTS, ROOT, chromium, require_browser, streamlit_server
+from tests.browser_harness import (
+    ARTIFACTS,
+    DATA,
+    ROOT,
+    chromium,
+    copy_data,
+    require_browser,
+    streamlit_server,
+)
 
 WIDTH, HEIGHT = 1600, 900
 pytestmark = pytest.mark.browser
@@ -104,5 +113,62 @@ def test_the_briefing_view_fits_one_screen_without_scrolling(
             "Vagif Sadigov, Azerbaijan's Ambassador to the EU (Brussels Signal, 25 Sep 2023)"
             in (page.locator(".briefing .foot").inner_text())
         )
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Real reporting (issue 14): browser_harness.DATA, a file of hundreds of figures from dozens of
+# reporters. The slide must still be one screen, and lead with the headline.
+
+# Where the headline and the first chart start, and how far the page reaches.
+BRIEFING_LAYOUT = """() => {
+  const top = (selector) => {
+    const element = document.querySelector(selector);
+    return element ? element.getBoundingClientRect().top : null;
+  };
+  const main = document.querySelector('[data-testid="stMain"]');
+  return {
+    title: top(".briefing .title"), lead: top("table.lead"),
+    chart: top('[data-testid="stVegaLiteChart"]'),
+    foot: document.querySelector(".briefing .foot").getBoundingClientRect().bottom,
+    height: main.scrollHeight, width: main.scrollWidth,
+    documentWidth: document.documentElement.scrollWidth,
+  };
+}"""
+# Streamlit rounds its blocks' heights; a pixel or two past the screen is not a scroll bar.
+TOLERANCE = 2
+
+
+@pytest.fixture(scope="module")
+def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    require_browser()
+    folder = tmp_path_factory.mktemp("real")
+    with streamlit_server(copy_data(DATA, folder), folder / "server.log") as url:
+        yield url
+
+
+def test_on_real_reporting_the_briefing_is_one_screen_that_leads_with_the_headline(
+    browser, real_server
+):
+    page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})  # type: ignore[attr-defined]
+    try:
+        page.goto(f"{real_server}/?view=briefing")
+        page.locator(".briefing .foot").wait_for(timeout=90_000)
+        page.wait_for_function(CHARTS_DRAWN, timeout=90_000)
+        page.evaluate("() => document.fonts.ready")
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / f"briefing-real-{WIDTH}x{HEIGHT}.png"
+        page.screenshot(path=str(shot))
+        layout = page.evaluate(BRIEFING_LAYOUT)
+        print(f"briefing on {DATA}: {shot}; {layout}")
+        assert layout["title"] < layout["lead"] < layout["chart"], layout
+        assert layout["height"] <= HEIGHT + TOLERANCE, f"{layout['height']} px: it scrolls"
+        assert layout["foot"] <= HEIGHT + TOLERANCE, "the footnote is below the screen"
+        assert max(layout["width"], layout["documentWidth"]) <= WIDTH, layout
+        # What gave way is said on the slide: the quantities not shown are counted.
+        more = page.locator(".briefing .lead-more")
+        if more.count():
+            assert re.search(r"\d+ more quantit", more.inner_text())
     finally:
         page.close()

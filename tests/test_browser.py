@@ -15,7 +15,15 @@ from typing import Any
 
 import pytest
 
-from tests.browser_harness import ARTIFACTS, ROOT, chromium, require_browser, streamlit_server
+from tests.browser_harness import (
+    ARTIFACTS,
+    DATA,
+    ROOT,
+    chromium,
+    copy_data,
+    require_browser,
+    streamlit_server,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -178,3 +186,88 @@ def test_a_full_page_screenshot_for_people_to_look_at(page, server):
     page.screenshot(path=str(whole), full_page=True)
     print(f"dashboard screenshots: {first_screen} (first screen), {whole} (whole page)")
     assert whole.stat().st_size > 50_000
+
+
+# ---------------------------------------------------------------------------------------------
+# Real reporting (issue 14), at a desktop width and a phone's: what a person checks first in
+# the screenshots. The file is browser_harness.DATA (FIGURES_BROWSER_DATA may point at another).
+
+SCREENS = {"desktop": (1400, 900), "phone": (390, 844)}
+# Where the page's parts are and what would run off the screen sideways.
+LAYOUT = """() => {
+  const box = (element) => element ? element.getBoundingClientRect() : null;
+  const title = document.querySelector("h1");
+  const lead = document.querySelector("table.lead");
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+  const drawn = charts.map(chart => chart.querySelector("svg.marks, canvas")).filter(Boolean);
+  const main = document.querySelector('[data-testid="stMain"]');
+  const t = box(title);
+  const hit = t && document.elementFromPoint(t.x + 20, t.y + t.height / 2);
+  return {
+    title: t && t.top, lead: box(lead) && box(lead).top,
+    chart: charts.length ? box(charts[0]).top : null,
+    titleOnTop: Boolean(hit && title.contains(hit)),
+    documentWidth: document.documentElement.scrollWidth,
+    mainWidth: main ? main.scrollWidth : 0,
+    chartRight: Math.max(0, ...drawn.map(d => d.getBoundingClientRect().right)),
+  };
+}"""
+# For each table, whether a row's figure, date and reporter are on screen (a phone's table
+# keeps them): the headline's first row and the latest-per-side table's first row.
+KEPT_CELLS = """() => {
+  const shown = (cell) => Boolean(cell) && cell.getBoundingClientRect().width > 0
+    && cell.textContent.trim().length > 0;
+  const lead = document.querySelector("table.lead tbody tr");
+  const side = document.querySelector("table.per-side tbody tr");
+  return {
+    lead: lead ? [".figure", ".keep", "td:nth-child(4)"].map(s => shown(lead.querySelector(s)))
+      : [],
+    perSide: side ? [3, 4, 6].map(n => shown(side.querySelector(`td:nth-child(${n})`))) : [],
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    require_browser()
+    folder = tmp_path_factory.mktemp("real")
+    with streamlit_server(copy_data(DATA, folder), folder / "server.log") as url:
+        yield url
+
+
+def _open_real(browser: Any, url: str, screen: str) -> Any:
+    width, height = SCREENS[screen]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url)
+    page.locator("table.lead").first.wait_for(timeout=90_000)
+    _wait_for_charts(page, marks=1)
+    page.locator("table.per-side").first.wait_for(state="attached", timeout=90_000)
+    page.evaluate("() => document.fonts.ready")
+    return page
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_on_real_reporting_the_headline_comes_first_and_nothing_runs_off_the_side(
+    browser, real_server, screen
+):
+    width, height = SCREENS[screen]
+    page = _open_real(browser, real_server, screen)
+    try:
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / f"dashboard-real-{width}x{height}.png"
+        page.screenshot(path=str(shot))
+        print(f"dashboard on {DATA}: {shot}")
+        layout = page.evaluate(LAYOUT)
+        # The title, then the headline, then the charts; the title is not under the sidebar.
+        assert layout["title"] < layout["lead"] < layout["chart"], layout
+        assert layout["titleOnTop"], "something (the sidebar?) covers the title"
+        assert layout["lead"] < height, "the headline starts below the first screen"
+        # Nothing wider than the screen: not the page, not Streamlit's scrolling main block.
+        assert layout["documentWidth"] <= width, layout
+        assert layout["mainWidth"] <= width, layout
+        assert layout["chartRight"] <= width + 1, "a chart runs off the screen"
+        kept = page.evaluate(KEPT_CELLS)
+        assert kept["lead"] == [True, True, True], kept
+        assert kept["perSide"] == [True, True, True], kept
+    finally:
+        page.close()

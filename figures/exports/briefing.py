@@ -1,16 +1,17 @@
-"""The briefing of a view: its parts (title, view, date, counts, headline figures, conflict
-sentences, sources), and the Markdown note made of them.
+"""The briefing of a view: its parts (title, view, date, counts, the headline, the latest figure
+per side, conflict sentences, sources), and the Markdown note made of them.
 
-Text for people is built once in `briefing_parts`; the Markdown note, the framed chart images
-(`figures.exports.images`) and the briefing page (`figures.ui_briefing`) each render those
-parts, so a download and a screenshot say the same thing.
+Text for people is built once in `briefing_parts` and `headline_cells`; the Markdown note, the
+framed chart images (`figures.exports.images`) and the briefing page
+(`figures.ui.pages.briefing`) each render those parts, so a download and a screenshot say the
+same thing. The headline itself is chosen by `figures.headline` (docs/headline.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,16 @@ import pandas as pd
 from figures.conflicts import Conflict
 from figures.contract import AFFILIATION_LABELS
 from figures.filters import ViewFilters, apply_filters, conflicts_in_view, describe_filters
+from figures.headline import (
+    PRE_CRISIS,
+    Claim,
+    first_movement,
+    headline_sentence,
+    headlines,
+    quantity_label,
+)
+from figures.headline import Headline as QuantityHeadline
+from figures.per_side import latest_per_side
 from figures.vocabulary import WHOLE_GROUP, Vocabulary
 from figures.wording import date_text, day_of_text, day_text, plural, source_label, value_as_written
 
@@ -72,6 +83,29 @@ def conflict_sources(conflicts: Sequence[Conflict]) -> list[Source]:
     return sorted(found, key=_source_key)
 
 
+def reporters_line(sources: Sequence[Source], limit: int) -> str:
+    """The sources as one short line for a page that has no room for each: every reporter
+    once, with how many outlets published it ('UNHCR (3 outlets)'), the most published
+    first, at most `limit` characters, then 'and N more reporters'."""
+    outlets: dict[str, set[str]] = {}
+    for source in sources:
+        outlets.setdefault(source.reported_by, set()).add(source.outlet.casefold())
+    ranked = sorted(outlets, key=lambda name: (-len(outlets[name]), name.casefold()))
+    names = [
+        f"{name} ({plural(len(outlets[name]), 'outlet')})" if len(outlets[name]) > 1 else name
+        for name in ranked
+    ]
+    shown: list[str] = []
+    for index, name in enumerate(names):
+        rest = len(names) - index - 1
+        tail = f"; and {plural(rest, 'more reporter')}" if rest else ""
+        if shown and len("; ".join([*shown, name])) + len(tail) > limit:
+            break
+        shown.append(name)
+    left = len(names) - len(shown)
+    return "; ".join(shown) + (f"; and {plural(left, 'more reporter')}" if left else "")
+
+
 def as_of_line(rows: pd.DataFrame) -> str:
     """'Figures as reported up to 30 Sep 2023': the latest day the figures describe."""
     if rows.empty:
@@ -80,12 +114,97 @@ def as_of_line(rows: pd.DataFrame) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# The headline in words: one quantity's figure, date, source, support, range and flags.
+
+
+@dataclass(frozen=True)
+class HeadlineCells:
+    """One headline as the pages' table shows it, each cell plain text (escape to show)."""
+
+    label: str  # 'People who fled from Nagorno-Karabakh' ('… — Children' for a group)
+    group: str  # the group's label ('Children'), '' for a whole count
+    figure: str  # 'more than 100,000', or 'disputed: 0 (Armenia) against about 10,000 (…)'
+    note: str  # 'before the crisis' for a pre-crisis level, else ''
+    as_of: str
+    source: str  # 'Nikol Pashinyan (AFP)'; a dispute names both reporters
+    support: str  # '7 reporters, 9 outlets'
+    spread: str  # 'up to 3,000 – about 105,000' across the reporters, '' when they agree
+    conflicts: tuple[str, ...]  # flag ids, as the dashboard links them
+    disputed: bool
+    metric: str
+    place: str
+
+
+def _claim_value(claim: Claim) -> str:
+    return value_as_written(claim.qualifier, claim.value, claim.value_high)
+
+
+def _spread(headline: QuantityHeadline) -> str:
+    """'up to 3,000 – about 105,000': the range the reporters' latest figures (a level: the
+    window's figures) give, '' when they agree or the headline is a dispute (which names
+    both ends itself)."""
+    low, high = headline.low, headline.high
+    if headline.disputed or (low.value, low.value_high) == (high.value, high.value_high):
+        return ""
+    return f"{_claim_value(low)} – {_claim_value(high)}"
+
+
+def headline_cells(headline: QuantityHeadline, vocabulary: Vocabulary) -> HeadlineCells:
+    """The headline's words, cell by cell: the same for the dashboard and the briefing."""
+    chosen = headline.chosen
+    low, high = headline.low, headline.high
+    if chosen is None:
+        sides = [AFFILIATION_LABELS.get(c.affiliation, c.affiliation) for c in (low, high)]
+        figure = (
+            f"disputed: {_claim_value(low)} ({sides[0]}) against {_claim_value(high)} ({sides[1]})"
+        )
+        source = f"{low.reported_by} against {high.reported_by}"
+        as_of = date_text(max(low.as_of, high.as_of))
+    else:
+        figure = _claim_value(chosen)
+        source = source_label(chosen.reported_by, chosen.outlet, "")
+        as_of = date_text(chosen.as_of, chosen.as_of_has_time)
+    return HeadlineCells(
+        label=quantity_label(headline, vocabulary),
+        group=vocabulary.group_label(headline.group) if headline.is_subgroup else "",
+        figure=figure,
+        note="before the crisis" if headline.basis == PRE_CRISIS else "",
+        as_of=as_of,
+        source=source,
+        support=(f"{plural(headline.reporters, 'reporter')}, {plural(headline.outlets, 'outlet')}"),
+        spread=_spread(headline),
+        conflicts=headline.conflicts,
+        disputed=headline.disputed,
+        metric=headline.metric,
+        place=headline.place,
+    )
+
+
+def lead_headlines(
+    found: Sequence[QuantityHeadline], limit: int
+) -> tuple[list[QuantityHeadline], list[QuantityHeadline]]:
+    """The headlines a page with room for `limit` leads with, and the rest, each in the
+    headline's own order: the quantities the most reporters (then outlets) give, so the
+    figures everyone talks about come first and a one-outlet relay waits for the dashboard."""
+    if len(found) <= limit:
+        return list(found), []
+    ranked = sorted(
+        range(len(found)), key=lambda index: (-found[index].reporters, -found[index].outlets)
+    )
+    kept = set(ranked[:limit])
+    return (
+        [h for index, h in enumerate(found) if index in kept],
+        [h for index, h in enumerate(found) if index not in kept],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # The briefing in parts, shared by the Markdown note, the framed charts and the briefing view.
 
 
 @dataclass(frozen=True)
-class Headline:
-    """The latest figure one side gave for a metric (one of several if they share the day)."""
+class SideFigure:
+    """The latest figure one side gave for a metric and group (figures.per_side)."""
 
     metric_label: str
     affiliation: str  # label: 'Armenia', 'UN', ...
@@ -98,10 +217,10 @@ class Headline:
 
 
 @dataclass(frozen=True)
-class MetricHeadlines:
+class MetricSides:
     metric: str
     label: str
-    figures: tuple[Headline, ...]
+    figures: tuple[SideFigure, ...]
     conflicts: int  # flags in view that touch a figure of this metric
 
 
@@ -111,14 +230,16 @@ class BriefingParts:
     view: str  # the filters in words
     as_of: str  # 'Figures as reported up to 30 Sep 2023'
     counts: str  # '13 figures from 9 sources; 1 conflict'
-    headlines: tuple[MetricHeadlines, ...]
+    headlines: tuple[QuantityHeadline, ...]  # one per quantity in view (figures.headline)
+    per_side: tuple[MetricSides, ...]  # the latest figure of each side
     conflicts: tuple[Conflict, ...]
     sources: tuple[Source, ...]  # of the figures in view and of every figure a conflict names
+    urls: Mapping[int, str]  # the address of each line in view, for the note's links
 
 
-def _headline(row: Any, vocabulary: Vocabulary) -> Headline:
+def _side_figure(row: Any, vocabulary: Vocabulary) -> SideFigure:
     high = None if pd.isna(row.value_high) else int(row.value_high)
-    return Headline(
+    return SideFigure(
         metric_label=vocabulary.metric_label(row.metric),
         affiliation=AFFILIATION_LABELS.get(row.affiliation, row.affiliation),
         value=value_as_written(row.qualifier, int(row.value), high),
@@ -130,43 +251,23 @@ def _headline(row: Any, vocabulary: Vocabulary) -> Headline:
     )
 
 
-def _latest_of_each_side(of_metric: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
-    """Every figure of each side's latest day, by side, group, place, reporter and line."""
-    group_order = {name: index for index, name in enumerate(vocabulary.groups)}
-    side_order = {name: index for index, name in enumerate(AFFILIATION_LABELS)}
-    latest_day = of_metric["as_of"].dt.normalize()
-    newest = of_metric.loc[
-        latest_day == latest_day.groupby(of_metric["affiliation"]).transform("max")
-    ]
-    return newest.assign(
-        _side=newest["affiliation"].map(lambda name: side_order.get(name, len(side_order))),
-        _group=newest["group"].map(lambda name: group_order.get(name, len(group_order))),
-    ).sort_values(["_side", "_group", "place", "reported_by", "line"], kind="stable")
-
-
-def _headlines(
+def _per_side(
     rows: pd.DataFrame, conflicts: Sequence[Conflict], vocabulary: Vocabulary
-) -> tuple[MetricHeadlines, ...]:
-    """Per metric, each side's latest figures: every figure of that side's latest day.
-
-    All figures of the latest day are kept rather than one picked, so two ministries that
-    agree both appear and a total and its subgroup (311 evacuated, 102 of them children) both
-    stay visible; nothing is chosen arbitrarily.
-    """
-    order = {name: index for index, name in enumerate(vocabulary.metrics)}
-    lines_by_metric: dict[str, set[int]] = {}
-    for row in rows.itertuples(index=False):
-        lines_by_metric.setdefault(str(row.metric), set()).add(int(row.line))
+) -> tuple[MetricSides, ...]:
+    """Per metric, the latest figure of each side and group (figures.per_side)."""
+    newest = latest_per_side(rows, vocabulary)
     out = []
-    for metric in sorted(lines_by_metric, key=lambda name: (order.get(name, len(order)), name)):
-        ranked = _latest_of_each_side(rows.loc[rows["metric"] == metric], vocabulary)
-        touching = sum(1 for c in conflicts if lines_by_metric[metric].intersection(c.lines))
+    for metric in dict.fromkeys(newest["metric"].tolist()):
+        lines = set(rows.loc[rows["metric"] == metric, "line"].tolist())
         out.append(
-            MetricHeadlines(
+            MetricSides(
                 metric=metric,
                 label=vocabulary.metric_label(metric),
-                figures=tuple(_headline(row, vocabulary) for row in ranked.itertuples(index=False)),
-                conflicts=touching,
+                figures=tuple(
+                    _side_figure(row, vocabulary)
+                    for row in newest[newest["metric"] == metric].itertuples(index=False)
+                ),
+                conflicts=sum(1 for c in conflicts if lines.intersection(c.lines)),
             )
         )
     return tuple(out)
@@ -177,12 +278,18 @@ def briefing_parts(
     conflicts: Sequence[Conflict],
     filters: ViewFilters,
     vocabulary: Vocabulary,
+    *,
+    movement_start: pd.Timestamp | None = None,
 ) -> BriefingParts:
     """The briefing of a view, in parts.
 
     `rows` may be all rows or the rows in view and `conflicts` all flags or those in view:
     filtering again is a no-op, so every caller gets the same view of the same data.
+    `movement_start` dates the pre-crisis line; by default it is taken from `rows`, so pass
+    it (figures.headline.first_movement of the whole file) when `rows` is already a view.
     """
+    if movement_start is None:
+        movement_start = first_movement(rows, vocabulary)
     in_view = apply_filters(rows, filters)
     flags = tuple(conflicts_in_view(conflicts, in_view))
     in_view_sources = sources_in(in_view)
@@ -196,9 +303,11 @@ def briefing_parts(
         view=describe_filters(filters, vocabulary),
         as_of=as_of_line(in_view),
         counts=counts,
-        headlines=_headlines(in_view, flags, vocabulary),
+        headlines=tuple(headlines(in_view, vocabulary, flags, movement_start=movement_start)),
+        per_side=_per_side(in_view, flags, vocabulary),
         conflicts=flags,
         sources=sources,
+        urls=dict(zip(in_view["line"].tolist(), in_view["url"].tolist(), strict=True)),
     )
 
 
@@ -219,7 +328,58 @@ def markdown_text(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
-def _headline_line(figure: Headline) -> str:
+def under_total(shown: Sequence[QuantityHeadline]) -> list[bool]:
+    """Which headlines stand indented under their total: a group whose quantity's whole count
+    (or a sibling group under it) is the line before it. A group shown without its total
+    stands alone, with its full label."""
+    indented: list[bool] = []
+    for index, headline in enumerate(shown):
+        before = shown[index - 1] if index else None
+        indented.append(
+            headline.is_subgroup
+            and before is not None
+            and (before.metric, before.place) == (headline.metric, headline.place)
+            and (not before.is_subgroup or indented[-1])
+        )
+    return indented
+
+
+def _headline_item(
+    headline: QuantityHeadline, indented: bool, parts: BriefingParts, vocabulary: Vocabulary
+) -> str:
+    """'- **People who fled from Nagorno-Karabakh**: more than 100,000 — UNHCR (AFP), …',
+    a group indented under its total, the chosen figure's source linked, its flags named."""
+    label = markdown_text(quantity_label(headline, vocabulary))
+    sentence = markdown_text(headline_sentence(headline, AFFILIATION_LABELS))
+    item = f"{'  ' if indented else ''}- **{label}**: {sentence}"
+    url = parts.urls.get(headline.chosen.line, "") if headline.chosen else ""
+    if url:
+        item += f" [(source)](<{url}>)"
+    if headline.conflicts:
+        names = ", ".join(f"`{flag}`" for flag in headline.conflicts)
+        item += f" — flagged: {names}"
+    return item
+
+
+def _headline_section(parts: BriefingParts, vocabulary: Vocabulary) -> list[str]:
+    out = [
+        "## Headline",
+        "",
+        "One figure per quantity, chosen by the rule in docs/headline.md: the best-supported "
+        "figure with the range the other reporters give; a quantity the sides dispute says so.",
+        "",
+    ]
+    if not parts.headlines:
+        return [*out, "No figures in this view.", ""]
+    indented = under_total(parts.headlines)
+    out += [
+        _headline_item(headline, indent, parts, vocabulary)
+        for headline, indent in zip(parts.headlines, indented, strict=True)
+    ]
+    return [*out, ""]
+
+
+def _side_line(figure: SideFigure) -> str:
     what = [figure.group] if figure.group else []
     if figure.place:
         what.append(figure.place)
@@ -233,19 +393,14 @@ def _headline_line(figure: Headline) -> str:
     )
 
 
-def _headline_section(parts: BriefingParts) -> list[str]:
-    out = [
-        "## Headline figures",
-        "",
-        "The latest figures each side gave for each metric.",
-        "",
-    ]
-    if not parts.headlines:
-        out += ["No figures in this view.", ""]
-    for metric in parts.headlines:
+def _per_side_section(parts: BriefingParts) -> list[str]:
+    out = ["## Latest figure per side", "", "The latest figure each side gave, per metric.", ""]
+    if not parts.per_side:
+        return [*out, "No figures in this view.", ""]
+    for metric in parts.per_side:
         touching = f" ({plural(metric.conflicts, 'conflict')})" if metric.conflicts else ""
         out += [f"### {markdown_text(metric.label)}{touching}", ""]
-        out += [_headline_line(figure) for figure in metric.figures]
+        out += [_side_line(figure) for figure in metric.figures]
         out.append("")
     return out
 
@@ -268,9 +423,12 @@ def briefing_markdown(
     conflicts: Sequence[Conflict],
     filters: ViewFilters,
     vocabulary: Vocabulary,
+    *,
+    movement_start: pd.Timestamp | None = None,
 ) -> str:
-    """A short briefing note: the view, headline figures with sources, conflicts, sources."""
-    parts = briefing_parts(rows, conflicts, filters, vocabulary)
+    """A short briefing note: the view, the headline, each side's latest figure, the
+    conflicts and the sources. `movement_start` as for `briefing_parts`."""
+    parts = briefing_parts(rows, conflicts, filters, vocabulary, movement_start=movement_start)
     out = [
         f"# {markdown_text(parts.title)}",
         "",
@@ -280,8 +438,9 @@ def briefing_markdown(
         "Each figure is given as its source worded it, with who said it and when; this note "
         "takes no side.",
         "",
-        *_headline_section(parts),
+        *_headline_section(parts, vocabulary),
         *_conflict_section(parts),
+        *_per_side_section(parts),
         "## Sources",
         "",
     ]

@@ -1,19 +1,26 @@
 """The briefing page (`/briefing`, or `?view=briefing`): one screen, made to be screenshotted.
 
-No sidebar, no widgets, no Streamlit chrome: a title, the view and its as-of date, the two
-charts side by side, the conflicts as sentences and every source named on the page in a
-footnote, all on one 1600×900 screen. The view's filters are read from the URL as the
-dashboard writes them, so a link to a view and a screenshot of it show the same figures. The
-words come from figures.exports, the same as the downloaded note and images.
+No sidebar, no widgets, no Streamlit chrome. Top to bottom on one 1600×900 screen: the title
+with the view and its as-of date; the headline (figures/headline.py), the quantities most
+reporters give, with "N more" and a link to the dashboard for the rest; the two charts and
+the conflicts as sentences side by side; the sources in a footnote. The view's filters are
+read from the URL as the dashboard writes them, so a link to a view and a screenshot of it
+show the same figures. The words come from figures.exports, the same as the downloaded note
+and images.
 
-A screen holds only a few chart panels (one per metric and group), so the charts show at most
-`MAX_PANELS`, those with conflicting figures first, and the page names the ones left out.
+What gives way so that it fits (issue 14): the headline shows at most `HEADLINE_ROWS`
+quantities, one line each (a long source name is cut, in full on hover); the charts show at
+most `MAX_PANELS` panels, conflicting ones first, sized to the room left and never drawn
+taller than it (a chart that would be is scaled down, keeping its proportions); at most
+`MAX_CONFLICTS_SHOWN` sentences; and the footnote names every source when they fit two lines,
+else each reporter once, as many as fit, and how many more the CSV export lists.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
@@ -24,53 +31,73 @@ from figures import charts
 from figures.conflicts import Conflict
 from figures.exports import (
     CHART_TITLES,
+    BriefingParts,
     ChartKind,
     briefing_parts,
     conflict_sentence,
     panels_to_chart,
     split_title,
 )
-from figures.filters import ViewFilters, apply_filters, filters_from_query
+from figures.exports.briefing import lead_headlines, reporters_line
+from figures.filters import ViewFilters, apply_filters, filters_from_query, filters_to_query
+from figures.headline import first_movement
+from figures.ui.sections.headline import STYLE as HEADLINE_STYLE
+from figures.ui.sections.headline import headline_html
 from figures.ui.sections.load_problems import load_or_explain
 from figures.ui.state import data_path, flags_future, wait_for_flags
 from figures.ui.text import BRIEFING_TITLE
-from figures.ui.url import query_mapping
+from figures.ui.url import CONFLICT_KEY, query_mapping
 from figures.vocabulary import Vocabulary
 
 # How long the page waits for the conflict check: as long as it takes.
 BRIEFING_WAIT_S = 3600
-# Panels per chart and sentences before "and N more": what fits 900 px next to the rest.
-MAX_PANELS = 3
+# What one 1600x900 screen holds next to the rest (see the module's docstring).
+HEADLINE_ROWS = 6
+MAX_PANELS = 2
 MAX_CONFLICTS_SHOWN = 3
-# Sizes for a 1600 px wide screen with two equal columns (about 740 px each): the timeline's
-# plot plus its value axis, and the by-source plot plus reporter names (up to 300 px) and the
-# key, which runs 200 px past the plot, each fit one column.
-TIMELINE_WIDTH = 640
-BY_SOURCE_WIDTH = 420
-PANEL_HEIGHT = {1: 260, 2: 120, 3: 56}
-ROW_HEIGHT = {1: 34, 2: 28, 3: 22}
+CONFLICT_CHARS = 750  # the sentences' room in their column, under the headline
+FOOTNOTE_CHARS = 600  # three lines of the footnote's type across the screen
+# The charts' row: the timeline and the by-source chart in two columns of about 560 px and
+# the conflicts in a narrower third. No chart is drawn taller than CHART_HEIGHT: what the
+# title, headline, chart titles and footnote leave of 900 px.
+COLUMNS = (0.37, 0.37, 0.26)
+TIMELINE_WIDTH = 500
+BY_SOURCE_WIDTH = 300
+CHART_HEIGHT = 410
+PANEL_HEIGHT = {1: 220, 2: 110}
+ROW_HEIGHT = (12, 26)  # the by-source chart's row height: fitted to its rows, within these
 
 # Streamlit's header, toolbar and sidebar are for working, not for a slide; the padding
 # Streamlit keeps for its header is given back to the content. Streamlit pulls each Markdown
 # block 1rem up to cancel its paragraphs' bottom margin; these paragraphs have none.
-_BRIEFING_CSS = """
+_BRIEFING_CSS = f"""
 <style>
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stStatusWidget"], footer { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding: 1rem 2.5rem 0.25rem !important; max-width: none; }
-[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.5rem; }
-[data-testid="stMarkdownContainer"] { margin-bottom: 0 !important; }
-.briefing p, .briefing ul { margin: 0 !important; }
-.briefing .title { font-size: 1.75rem !important; font-weight: 700; line-height: 1.25; }
-.briefing .sub { color: #333; font-size: 1rem !important; }
-.briefing .note { color: #555; font-size: 0.85rem !important; }
-.briefing .chart-title { font-weight: 700; font-size: 1.05rem !important; }
-.briefing .chart-sub { color: #444; font-size: 0.8rem !important; line-height: 1.35; }
-.briefing .heading { font-weight: 700; font-size: 1rem !important; }
-.briefing ul { padding-left: 1.2rem; }
-.briefing li { font-size: 0.95rem !important; line-height: 1.4; margin: 0 !important; }
-.briefing .foot { color: #333; font-size: 0.84rem !important; line-height: 1.35; }
+[data-testid="stStatusWidget"], footer {{ display: none !important; }}
+[data-testid="stMainBlockContainer"] {{ padding: 0.75rem 2.5rem 0.25rem !important;
+  max-width: none; }}
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {{ gap: 0.4rem; }}
+[data-testid="stMarkdownContainer"] {{ margin-bottom: 0 !important; }}
+.briefing p, .briefing ul {{ margin: 0 !important; }}
+.briefing .title {{ font-size: 1.6rem !important; font-weight: 700; line-height: 1.2; }}
+.briefing .sub {{ color: #333; font-size: 0.95rem !important; }}
+.briefing .note, .briefing .chart-sub {{ color: #555; font-size: 0.8rem !important;
+  line-height: 1.3; display: -webkit-box; -webkit-box-orient: vertical;
+  -webkit-line-clamp: 2; overflow: hidden; }}
+.briefing .note {{ -webkit-line-clamp: 1; }}
+.briefing .chart-title {{ font-weight: 700; font-size: 1.05rem !important; }}
+.briefing .heading {{ font-weight: 700; font-size: 1rem !important; }}
+.briefing ul {{ padding-left: 1.2rem; }}
+.briefing li {{ font-size: 0.88rem !important; line-height: 1.35; margin: 0 0 0.2rem !important; }}
+.briefing .foot {{ color: #333; font-size: 0.8rem !important; line-height: 1.3; }}
+.briefing table.lead {{ table-layout: fixed; }}  /* a long name is cut, not wider */
+.briefing table.lead th, .briefing table.lead td {{ white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; padding-top: 0.1rem; padding-bottom: 0.1rem; }}
+.briefing .lead-more {{ font-size: 0.85rem; color: #444; margin: 0.15rem 0 0 !important; }}
+[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas {{
+  max-height: {CHART_HEIGHT}px !important; max-width: 100% !important;
+  width: auto !important; height: auto !important; }}
 </style>
 """
 
@@ -93,7 +120,7 @@ def _chart(column: DeltaGenerator, kind: ChartKind, chart: alt.TopLevelMixin) ->
     with column:
         _show(
             f'<p class="chart-title">{_html(CHART_TITLES[kind])}</p>'
-            + "".join(f'<p class="chart-sub">{_html(line)}</p>' for line in lines)
+            f'<p class="chart-sub" title="{_html(" ".join(lines))}">{_html(" ".join(lines))}</p>'
         )
         # theme=None: the charts' own type sizes and colours, as in the exported images.
         st.altair_chart(untitled, theme=None)
@@ -127,9 +154,10 @@ def render_briefing(
 ) -> None:
     """Draw the briefing view of `filters`.
 
-    `rows` and `conflicts` may be all valid rows and all flags (flags are decided on all rows,
-    so hiding one side never hides a dispute) or already those in view. `reporters` fixes the
-    colours (default: every reporter in `rows`), so a reporter keeps its dashboard colour.
+    `rows` and `conflicts` are all valid rows and all flags (flags are decided on all rows,
+    so hiding one side never hides a dispute; the pre-crisis line is dated by the whole
+    file's first movement). `reporters` fixes the colours (default: every reporter in
+    `rows`), so a reporter keeps its dashboard colour.
     """
     st.set_page_config(
         page_title=BRIEFING_TITLE,
@@ -137,7 +165,9 @@ def render_briefing(
         initial_sidebar_state="collapsed",
     )
     st.markdown(_BRIEFING_CSS, unsafe_allow_html=True)
-    parts = briefing_parts(rows, conflicts, filters, vocabulary)
+    parts = briefing_parts(
+        rows, conflicts, filters, vocabulary, movement_start=first_movement(rows, vocabulary)
+    )
     in_view = apply_filters(rows, filters)
     flags = list(parts.conflicts)
     palette = list(reporters) if reporters is not None else sorted(set(rows["reported_by"]))
@@ -151,20 +181,63 @@ def render_briefing(
         _show('<p class="sub">No figures in this view.</p>')
         _conflicts(flags)
     else:
+        _headline(parts, filters, vocabulary)
         _charts(in_view, flags, vocabulary, palette)
+    _show(f'<p class="foot">{_footnote(parts)}</p>')
 
-    sources = "; ".join(_html(source.label) for source in parts.sources) or "none"
-    _show(
-        f'<p class="foot"><b>Sources</b> (reporter, outlet, date): {sources}. '
-        "Each figure as its source worded it; this page takes no side.</p>"
+
+def _headline(parts: BriefingParts, filters: ViewFilters, vocabulary: Vocabulary) -> None:
+    """The quantities most reporters give, one line each, and how many more the dashboard
+    lists; each flag links to the dashboard with it highlighted."""
+    query = filters_to_query(filters)
+
+    def dashboard(more: dict[str, list[str]] | None = None) -> str:
+        params = urlencode({**query, **(more or {})}, doseq=True)
+        return f"dashboard?{params}" if params else "dashboard"
+
+    shown, rest = lead_headlines(parts.headlines, HEADLINE_ROWS)
+    table = headline_html(
+        shown, vocabulary, flag_link=lambda flag: dashboard({CONFLICT_KEY: [flag]})
     )
+    more = ""
+    if rest:
+        noun = "quantity" if len(rest) == 1 else "quantities"
+        more = (
+            f'<p class="lead-more">{len(rest)} more {noun} in '
+            f'<a href="{html.escape(dashboard())}" target="_self">the dashboard</a>, with '
+            "every figure and its source.</p>"
+        )
+    _show(HEADLINE_STYLE + table + more)
+
+
+def _footnote(parts: BriefingParts) -> str:
+    """Every source on the page when they fit three lines; else each reporter once."""
+    labels = [source.label for source in parts.sources]
+    listed = "; ".join(labels)
+    if len(listed) <= FOOTNOTE_CHARS:
+        return (
+            f"<b>Sources</b> (reporter, outlet, date): {_html(listed or 'none')}. "
+            "Each figure as its source worded it; this page takes no side."
+        )
+    reporters = reporters_line(parts.sources, FOOTNOTE_CHARS - 120)
+    return (
+        f"<b>Sources</b> ({len(labels)}, by reporter): {_html(reporters)}. The CSV export "
+        "lists every source. Each figure as its source worded it; this page takes no side."
+    )
+
+
+def _by_source_row_height(rows: pd.DataFrame, panels: int) -> int:
+    """A row height that fits the by-source chart's rows (a reporter per panel) in the room."""
+    lines = int(rows.groupby(["metric", "group", "place"])["reported_by"].nunique().sum())
+    room = CHART_HEIGHT - 70 * panels - 40
+    low, high = ROW_HEIGHT
+    return max(low, min(high, room // max(lines, 1)))
 
 
 def _charts(
     in_view: pd.DataFrame, flags: list[Conflict], vocabulary: Vocabulary, palette: list[str]
 ) -> None:
-    """The two charts side by side, at most MAX_PANELS panels each, and the conflicts under
-    the by-source chart, the shorter one, so the page stays one screen high."""
+    """The two charts and the conflicts side by side, at most MAX_PANELS panels each."""
     panels = panels_to_chart(in_view, flags, vocabulary, MAX_PANELS)
     if panels.left_out:
         _show(
@@ -174,9 +247,7 @@ def _charts(
             "metrics to chart them.</p>"
         )
     count = len(panels.shown)
-    height = PANEL_HEIGHT.get(count, min(PANEL_HEIGHT.values()))
-    row_height = ROW_HEIGHT.get(count, min(ROW_HEIGHT.values()))
-    timeline_column, source_column = st.columns(2, gap="medium")
+    timeline_column, source_column, conflict_column = st.columns(COLUMNS, gap="medium")
     _chart(
         timeline_column,
         "timeline",
@@ -186,7 +257,7 @@ def _charts(
             vocabulary,
             reporters=palette,
             width=TIMELINE_WIDTH,
-            panel_height=height,
+            panel_height=PANEL_HEIGHT.get(count, min(PANEL_HEIGHT.values())),
         ),
     )
     _chart(
@@ -198,10 +269,10 @@ def _charts(
             vocabulary,
             reporters=palette,
             width=BY_SOURCE_WIDTH,
-            row_height=row_height,
+            row_height=_by_source_row_height(panels.rows, count),
         ),
     )
-    with source_column:
+    with conflict_column:
         _conflicts(flags)
 
 
@@ -213,8 +284,14 @@ def _conflicts(flags: list[Conflict]) -> None:
             '<p class="sub">No conflicting figures in this view.</p>'
         )
         return
-    items = [f"<li>{_html(conflict_sentence(flag))}</li>" for flag in flags]
-    if len(items) > MAX_CONFLICTS_SHOWN:
-        more = len(items) - MAX_CONFLICTS_SHOWN
-        items = [*items[:MAX_CONFLICTS_SHOWN], f"<li>… and {more} more in the dashboard.</li>"]
+    sentences = [conflict_sentence(flag) for flag in flags]
+    # At most MAX_CONFLICTS_SHOWN, and as many as fit the column (always the first).
+    shown = 1
+    while shown < min(len(sentences), MAX_CONFLICTS_SHOWN) and (
+        sum(map(len, sentences[: shown + 1])) <= CONFLICT_CHARS
+    ):
+        shown += 1
+    items = [f"<li>{_html(sentence)}</li>" for sentence in sentences[:shown]]
+    if len(sentences) > shown:
+        items.append(f"<li>… and {len(sentences) - shown} more in the dashboard.</li>")
     _show(f'<p class="heading">Conflicting figures</p><ul>{"".join(items)}</ul>')

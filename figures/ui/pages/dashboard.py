@@ -1,17 +1,17 @@
 """The dashboard, the app's default page.
 
-The page, top to bottom: title and what the data is; headline figures; the conflict list;
-the timeline and the by-source chart (with colour, log-scale and conflict-highlight
-controls); downloads; the figures table, a page at a time; the validation report; the form
-to add a figure. The sidebar holds the view's filters, which live in the URL so a copied
-link reopens the view.
+The page, top to bottom: title and what the data is; the headline (one figure per quantity,
+figures/headline.py); the conflict list; the timeline and the by-source chart (with colour,
+log-scale and conflict-highlight controls); downloads; the latest figure per side; the
+figures table, a page at a time; the validation report; the form to add a figure. The
+sidebar holds the view's filters, which live in the URL so a copied link reopens the view.
 
 What the browser gets first, and why (issue 4: the first chart within 1.5x of a bare
 one-chart page, a rerun under 300 ms on 100,000 rows):
 - The timeline is sent before anything else; every other part is filled into its place
   after it (containers made in page order, filled later), and the by-source chart last of
   all. Widgets read their state before they are drawn, so the view is known first.
-- The headline is an HTML table, not Markdown; the downloads, the form and the conflicts
+- The headline tables are HTML, not Markdown; the downloads, the form and the conflicts
   past the first three are in expanders that build their content only once opened.
 - Chart datasets go to Streamlit as Arrow bytes made once per content-named dataset.
 """
@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from figures.conflicts import Conflict
-from figures.filters import ViewFilters, apply_filters
+from figures.filters import ViewFilters, apply_filters, filters_to_query
 from figures.ui.keys import SERVER_SECONDS
 from figures.ui.sections.add_figure import add_figure_entry, add_figure_section
 from figures.ui.sections.chart_controls import chart_controls, chosen_conflict, control_values
@@ -36,8 +37,9 @@ from figures.ui.sections.chart_display import draw_by_source, draw_timeline, pre
 from figures.ui.sections.conflict_list import conflict_list
 from figures.ui.sections.downloads import downloads
 from figures.ui.sections.figures_table import figures_table
-from figures.ui.sections.headline import headline
+from figures.ui.sections.headline import headline, view_headlines
 from figures.ui.sections.load_problems import load_or_explain
+from figures.ui.sections.per_side import per_side_table
 from figures.ui.sections.sidebar import sidebar_filters, sidebar_footer, view_filters
 from figures.ui.sections.validation_report import validation_report
 from figures.ui.sections.view_notes import view_notes
@@ -51,18 +53,33 @@ from figures.ui.state import (
     wait_for_flags,
 )
 from figures.ui.text import DESCRIPTION, TITLE, md
-from figures.ui.url import conflict_id, read_url_once, write_url
+from figures.ui.url import CONFLICT_KEY, conflict_id, read_url_once, write_url
 from figures.ui.view import View
 
 # How long a page waits for the conflict engine before drawing without its marks.
 CONFLICT_WAIT_S = 1.0
 # Up to this many rows the engine takes well under CONFLICT_WAIT_S, so it starts at once.
 SMALL_FILE_ROWS = 20_000
+# On a phone (under 640 px) nothing may run off the side of the screen: a chart drawn wider
+# than the screen is scaled down to its width (Vega's SVG keeps its proportions), and
+# Streamlit's padding shrinks so the figures get the room.
+NARROW_CSS = """<style>
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
+  [data-testid="stVegaLiteChart"], [data-testid="stVegaLiteChart"] > div { max-width: 100%; }
+  [data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas {
+    max-width: 100% !important; height: auto !important; }
+  [data-testid="stVegaLiteChart"] .vega-embed { width: 100% !important; }
+}
+</style>"""
 
 
 def dashboard() -> None:
     started = time.perf_counter()
-    st.set_page_config(page_title=TITLE, layout="wide", initial_sidebar_state="expanded")
+    # "auto": the filters open beside the page on a wide screen, and start closed on a phone,
+    # where an open sidebar covers the title and the headline.
+    st.set_page_config(page_title=TITLE, layout="wide", initial_sidebar_state="auto")
+    st.html(NARROW_CSS)
     path = data_path()
     loaded = load_or_explain(path)
     if loaded is None:
@@ -194,11 +211,33 @@ def _fill(run: _Run, view: View, slots: _Slots, chosen: str) -> None:
         elif view.rows.empty:
             st.info("No figures match these filters. Widen them, or use *Clear filters*.")
         else:
-            headline(view.rows, view.vocabulary, by_line)
+            _headline(run, view)
     with slots.conflicts:
         conflict_list(view.conflicts, rows, chosen, ready)
+    per_side_slot = st.container()
     figures_table(view.rows, view.vocabulary, by_line, view=view.filters)
     validation_report(run.loaded.result, run.path)
     add_figure_section(run.path, view.vocabulary)
     if by_source_slot is not None and prepared is not None:
         draw_by_source(by_source_slot, view, prepared)
+    if not view.rows.empty:
+        with per_side_slot:
+            per_side_table(view.rows, view.vocabulary, by_line)
+
+
+def _headline(run: _Run, view: View) -> None:
+    """The headline of the view, each flag linked to this page with the flag highlighted."""
+    found = view_headlines(
+        run.path,
+        view.filters,
+        view.rows,
+        run.loaded.result.rows,
+        view.vocabulary,
+        view.conflicts if run.flags is not None else None,
+    )
+    query = filters_to_query(view.filters)
+    headline(
+        found,
+        view.vocabulary,
+        flag_link=lambda flag: "?" + urlencode({**query, CONFLICT_KEY: [flag]}, doseq=True),
+    )

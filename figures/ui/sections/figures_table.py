@@ -46,9 +46,13 @@ def figures_table(
         return
     page = _page_number(len(rows), view)
     shown = rows.iloc[latest_first(rows, (page - 1) * TABLE_PAGE_ROWS, TABLE_PAGE_ROWS)]
+    table = _table(shown, vocabulary, by_line)
+    # A phone shows the first three columns: the figure, its date and its reporter first.
+    first = ("As of", "Figure", "Reported by")
     st.dataframe(
-        _table(shown, vocabulary, by_line),
+        table,
         hide_index=True,
+        column_order=[*first, *(name for name in table.columns if name not in first)],
         column_config={
             "Line": st.column_config.NumberColumn(help="Line in the CSV file", format="%d"),
             "Source": st.column_config.LinkColumn(display_text="open source", width="medium"),
