@@ -43,7 +43,6 @@ from figures.charts.spec import (
     to_altair,
 )
 from figures.charts.style import (
-    AFFILIATION_COLOURS,
     ARROW_DOWN,
     ARROW_LEFT,
     ARROW_RIGHT,
@@ -55,11 +54,11 @@ from figures.charts.style import (
     THEME,
     reporter_dashes,
     reporter_palette,
+    side_palette,
 )
 from figures.wording import date_texts, shorten
 
 __all__ = [
-    "AFFILIATION_COLOURS",
     "ARROW_DOWN",
     "ARROW_LEFT",
     "ARROW_RIGHT",
@@ -90,6 +89,7 @@ __all__ = [
     "reporter_dashes",
     "reporter_palette",
     "shorten",
+    "side_palette",
     "split_title",
     "timeline_chart",
     "timeline_spec",

@@ -27,9 +27,8 @@ from figures.charts.panels import (
     sample_positions,
     vocabulary_rank,
 )
-from figures.charts.style import FORMS
+from figures.charts.style import FORMS, side_palette
 from figures.conflicts import Conflict, ConflictSettings
-from figures.contract import AFFILIATION_LABELS
 from figures.filters import NO_PLACE
 from figures.vocabulary import Vocabulary
 from figures.wording import date_texts, shorten, source_label, value_as_written
@@ -54,6 +53,8 @@ class ChartData:
     panels: list[tuple[str, str, str]]  # (key, title, unit) in display order
     notes: list[str] = field(default_factory=list)  # samples, panels left out: the subtitle
     total: int = 0  # figures given, before any sampling
+    # Each side's label to its colour, in the dataset's order of sides (sides.csv).
+    side_colours: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def table(self) -> tuple[str, pd.DataFrame]:
@@ -206,7 +207,7 @@ def prepare(
     known = rows.iloc[drawn.positions]
     marks = _mark_rows(known, vocabulary, index, highlighted, color_by, tolerance)
     if marks.empty:
-        return ChartData(marks, _NO_PAIRS.copy(), [])
+        return ChartData(marks, _NO_PAIRS.copy(), [], side_colours=_side_colours(vocabulary))
     touching = index.touching(known["line"].to_numpy(np.int64))
     pairs, complete = _pair_rows(marks, touching, MAX_PAIRS)
     notes = drawn.notes
@@ -220,7 +221,20 @@ def prepare(
         metric, group = names[code]
         unit = vocabulary.metrics[metric].unit
         panels.append((f"{metric}|{group}", panel_title(vocabulary, metric, group), unit))
-    return ChartData(marks=marks, pairs=pairs, panels=panels, notes=notes, total=len(rows))
+    return ChartData(
+        marks=marks,
+        pairs=pairs,
+        panels=panels,
+        notes=notes,
+        total=len(rows),
+        side_colours=_side_colours(vocabulary),
+    )
+
+
+def _side_colours(vocabulary: Vocabulary) -> dict[str, str]:
+    """Side labels to colours: sides.csv's colours, the rest from the side palette."""
+    palette = side_palette(list(vocabulary.sides), vocabulary.side_colours())
+    return {vocabulary.side_label(code): colour for code, colour in palette.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -342,9 +356,7 @@ def _mark_rows(
     epoch_ms = (as_of - pd.Timestamp("1970-01-01")) // pd.Timedelta(milliseconds=1)
     metric, group = _texts(rows["metric"]), _texts(rows["group"])
     reporter, place = _texts(rows["reported_by"]), _texts(rows["place"])
-    side = np.array(
-        [AFFILIATION_LABELS.get(a, a) for a in _texts(rows["affiliation"])], dtype=object
-    )
+    side = np.array([vocabulary.side_label(a) for a in _texts(rows["affiliation"])], dtype=object)
     cumulative, joined = _running_totals(vocabulary, metric, group, reporter, place)
     titles = {pair: panel_title(vocabulary, *pair) for pair in set(zip(metric, group, strict=True))}
     scale = _on_the_scale(rows, tolerance)

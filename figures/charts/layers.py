@@ -22,7 +22,6 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from figures.charts.style import (
-    AFFILIATION_COLOURS,
     ARROW_DOWN,
     ARROW_LEFT,
     ARROW_RIGHT,
@@ -47,7 +46,6 @@ from figures.charts.style import (
     reporter_palette,
     unique_sorted,
 )
-from figures.contract import AFFILIATION_LABELS
 from figures.wording import percent
 
 POINTS_FILTER = "datum.kind === 'mark' && datum.form !== 'range'"
@@ -85,7 +83,11 @@ def tooltip() -> list[Spec]:
 
 
 def colour_encoding(
-    marks: pd.DataFrame, color_by: str, reporters: Sequence[str] | None, legend: bool
+    marks: pd.DataFrame,
+    color_by: str,
+    reporters: Sequence[str] | None,
+    legend: bool,
+    sides: Mapping[str, str] | None = None,
 ) -> Spec:
     """The colour channel: the domain holds only what is shown, so the legend stays short,
     while the colours come from the palette of every reporter given. The legend's look is the
@@ -94,7 +96,7 @@ def colour_encoding(
     # which the browser is not sent twice).
     field = "side" if color_by == "affiliation" else "reporter"
     if color_by == "affiliation":
-        palette = {AFFILIATION_LABELS[k]: c for k, c in AFFILIATION_COLOURS.items()}
+        palette = dict(sides or {})  # side label to colour (ChartData.side_colours)
         shown = set(marks[field].unique())
         domain = [label for label in palette if label in shown]
         title = "Reporter's side"

@@ -37,7 +37,6 @@ from figures.charts.style import (
     Spec,
 )
 from figures.conflicts import Conflict, ConflictSettings
-from figures.contract import AFFILIATION_LABELS
 from figures.vocabulary import Vocabulary
 from figures.wording import word_for
 
@@ -127,9 +126,9 @@ def _times(marks: pd.DataFrame) -> Spec:
     }
 
 
-def _reporters(marks: pd.DataFrame) -> Spec:
+def _reporters(marks: pd.DataFrame, side_labels: Sequence[str]) -> Spec:
     """The by-source chart's rows: one per reporter, grouped by side."""
-    side_rank = {label: index for index, label in enumerate(AFFILIATION_LABELS.values())}
+    side_rank = {label: index for index, label in enumerate(side_labels)}
     order = sorted(
         marks[["side", "reporter"]].drop_duplicates().itertuples(index=False, name=None),
         key=lambda pair: (side_rank.get(pair[0], len(side_rank)), pair[1].casefold(), pair[1]),
@@ -298,7 +297,7 @@ def timeline_spec(
     )
     if data.marks.empty:
         return _empty_spec(TIMELINE_TITLE, EMPTY_MESSAGE)
-    colour = colour_encoding(data.marks, color_by, reporters, legend=True)
+    colour = colour_encoding(data.marks, color_by, reporters, True, data.side_colours)
     dash = dash_encoding(data.marks, reporters)
     on = Channels(False, _times(data.marks), _values(log_scale), colour, dash, emphasise)
     panel = {
@@ -340,9 +339,13 @@ def by_source_spec(
     if data.marks.empty:
         return _empty_spec(BY_SOURCE_TITLE, EMPTY_MESSAGE)
     # Reporters are named on the axis already; a legend repeating them would waste space.
-    colour = colour_encoding(data.marks, color_by, reporters, legend=color_by == "affiliation")
+    colour = colour_encoding(
+        data.marks, color_by, reporters, color_by == "affiliation", data.side_colours
+    )
     values = _values(log_scale, tickCount=6)
-    on = Channels(True, _reporters(data.marks), values, colour, None, emphasise)
+    on = Channels(
+        True, _reporters(data.marks, list(data.side_colours)), values, colour, None, emphasise
+    )
     panel = {
         "width": width,
         "height": {"step": row_height},

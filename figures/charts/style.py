@@ -39,17 +39,21 @@ REPORTER_COLOURS: tuple[str, ...] = (
 # Past eleven reporters colours repeat; the line joining a reporter's figures then changes its
 # dash pattern, so two reporters share both colour and dash only past 44 reporters.
 DASHES: tuple[tuple[int, ...], ...] = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3))
-# Fixed per side so a side keeps its colour in every view and export. No side gets a colour
-# with a national connotation; "other" is grey because it is the least specific.
-AFFILIATION_COLOURS: dict[str, str] = {
-    "armenia": "#0072B2",
-    "azerbaijan": "#E69F00",
-    "russia": "#009E73",
-    "un": "#56B4E9",
-    "ngo": "#CC79A7",
-    "media": "#882255",  # wine, not black: black reads as the key's neutral symbols
-    "other": "#8C8C8C",
-}
+# A side's colour comes from its dataset's sides.csv, so a side keeps its colour in every view
+# and export; a side without one takes the first reporter hue no other side has. No shipped
+# side has a colour with a national connotation; "other" is grey, the least specific.
+SIDE_GREY = "#8C8C8C"
+
+
+def side_palette(sides: Sequence[str], given: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each side (in order) its colour: the one `given` names, else the next of
+    REPORTER_COLOURS that no side uses yet; past those, grey."""
+    given = given or {}
+    taken = {colour.lower() for colour in given.values()}
+    spare = iter([colour for colour in REPORTER_COLOURS if colour.lower() not in taken])
+    return {side: given.get(side) or next(spare, SIDE_GREY) for side in sides}
+
+
 CONFLICT_RED = "#C4001A"
 KEY_GREY = "#4D4D4D"
 TEXT_COLOUR = "#1B1B1B"

@@ -17,7 +17,6 @@ from typing import Any
 import pandas as pd
 
 from figures.conflicts import Conflict
-from figures.contract import AFFILIATION_LABELS
 from figures.filters import ViewFilters, apply_filters, conflicts_in_view, describe_filters
 from figures.vocabulary import WHOLE_GROUP, Vocabulary
 from figures.wording import date_text, day_of_text, day_text, plural, source_label, value_as_written
@@ -120,7 +119,7 @@ def _headline(row: Any, vocabulary: Vocabulary) -> Headline:
     high = None if pd.isna(row.value_high) else int(row.value_high)
     return Headline(
         metric_label=vocabulary.metric_label(row.metric),
-        affiliation=AFFILIATION_LABELS.get(row.affiliation, row.affiliation),
+        affiliation=vocabulary.side_label(row.affiliation),
         value=value_as_written(row.qualifier, int(row.value), high),
         group="" if row.group == WHOLE_GROUP else vocabulary.group_label(row.group),
         place=row.place,
@@ -133,7 +132,7 @@ def _headline(row: Any, vocabulary: Vocabulary) -> Headline:
 def _latest_of_each_side(of_metric: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
     """Every figure of each side's latest day, by side, group, place, reporter and line."""
     group_order = {name: index for index, name in enumerate(vocabulary.groups)}
-    side_order = {name: index for index, name in enumerate(AFFILIATION_LABELS)}
+    side_order = {name: index for index, name in enumerate(vocabulary.sides)}
     latest_day = of_metric["as_of"].dt.normalize()
     newest = of_metric.loc[
         latest_day == latest_day.groupby(of_metric["affiliation"]).transform("max")

@@ -13,7 +13,6 @@ import pandas as pd
 import streamlit as st
 
 from figures import charts
-from figures.contract import AFFILIATION_LABELS
 from figures.filters import NO_PLACE
 from figures.ui.keys import TABLE_VIEW, W_TABLE_PAGE
 from figures.ui.text import is_link
@@ -99,7 +98,7 @@ def _table(
             "Source": [u if is_link(u) else None for u in urls],
             "Published": charts.date_texts(shown["published"], missing=""),
             "Quote": shown["quote"].to_numpy(),
-            "Side": shown["affiliation"].map(AFFILIATION_LABELS).fillna("").to_numpy(),
+            "Side": shown["affiliation"].map(vocabulary.side_labels()).fillna("").to_numpy(),
             "Conflicts": [len(by_line.get(int(line), [])) for line in lines],
             "Notes": shown["notes"].to_numpy(),
         }

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from figures.contract import AFFILIATION_LABELS
 from figures.ui.text import day_text, written
 from figures.vocabulary import WHOLE_GROUP, Vocabulary
 
@@ -46,7 +45,7 @@ def headline(rows: pd.DataFrame, vocabulary: Vocabulary, by_line: Mapping[int, l
     # One table, not a box per metric: figures line up in a column, and ten metrics fit in
     # a third of a 1280x800 screen.
     body: list[str] = []
-    order = {code: rank for rank, code in enumerate(AFFILIATION_LABELS)}
+    order = {code: rank for rank, code in enumerate(vocabulary.sides)}
     newest = rows.iloc[latest_positions(rows)]
     group_rank = {name: rank for rank, name in enumerate([WHOLE_GROUP, *vocabulary.groups])}
     for metric, group in _headline_blocks(newest, metrics, group_rank):
@@ -57,7 +56,8 @@ def headline(rows: pd.DataFrame, vocabulary: Vocabulary, by_line: Mapping[int, l
             title += f" ({vocabulary.group_label(group).lower()})"
         for index, row in enumerate(latest.to_dict("records")):
             flags = len(by_line.get(int(row["line"]), []))
-            body.append(_headline_row(title, row, flags, first=index == 0))
+            side = vocabulary.side_label(str(row["affiliation"]))
+            body.append(_headline_row(title, row, flags, side, first=index == 0))
     head = "".join(f"<th>{name}</th>" for name in HEADLINE_COLUMNS)
     st.html(
         f'{HEADLINE_STYLE}<table class="headline"><thead><tr>{head}</tr></thead>'
@@ -65,9 +65,8 @@ def headline(rows: pd.DataFrame, vocabulary: Vocabulary, by_line: Mapping[int, l
     )
 
 
-def _headline_row(title: str, row: Mapping[str, Any], flags: int, *, first: bool) -> str:
+def _headline_row(title: str, row: Mapping[str, Any], flags: int, side: str, *, first: bool) -> str:
     """One side's latest figure as a table row; the block's first row carries its title."""
-    side = AFFILIATION_LABELS.get(str(row["affiliation"]), str(row["affiliation"]))
     # Figures and dates never break across lines: "more than / 100,000" misreads.
     cells = [
         f"<strong>{escape(title)}</strong>" if first else "",
