@@ -157,7 +157,7 @@ def interval(
 
 def _place_keys(places: pd.Series, vocabulary: Vocabulary) -> np.ndarray:
     """Each row's place as an integer: the rank of the name it is compared under, so the ids
-    never depend on row order. 'Nagorno-Karabakh' and 'nagorno karabakh' are one place, and
+    never depend on row order. 'North-Valdoria' and 'north valdoria' are one place, and
     so are the names places.csv declares one place; other spellings are not.
 
     Only the distinct names are normalised and ranked, in pyarrow: a big file names tens of
@@ -1211,8 +1211,8 @@ class _Describer:
         return f"{self.reporter(row)} {source}" if source else self.reporter(row)
 
     def quantity(self, row: int, include_group: bool = True, article: bool = True) -> str:
-        """'children who fled Nagorno-Karabakh', 'the population of Nagorno-Karabakh',
-        'people killed in Stepanakert': the metric's label, the group in place of 'people'
+        """'children who fled Valdoria', 'the population of Valdoria',
+        'people killed in Merrow': the metric's label, the group in place of 'people'
         (or after the label), and the place with the metric's preposition."""
         f = self.f
         metric = self.vocabulary.metrics[f.metric_name(row)]
@@ -1249,7 +1249,7 @@ class _Describer:
 
     def sources(self, rows: list[int]) -> list[str]:
         """Who gave one reading, a reporter once however many outlets relayed it: 'Government
-        of Armenia (itself, BBC and UNHCR, 29 Sep 2023)', not the reporter's name per outlet."""
+        of Valdoria (itself, BBC and UNHCR, 29 Sep 2023)', not the reporter's name per outlet."""
         by_reporter: dict[str, list[int]] = defaultdict(list)
         for row in rows:
             by_reporter[self.reporter(row)].append(row)

@@ -169,7 +169,7 @@ def _day_text(day: dt.date) -> str:
 
 
 def describe_filters(filters: ViewFilters, vocabulary: Vocabulary) -> str:
-    """One line for titles: 'People who fled · Nagorno-Karabakh · from 19 Sep 2023'."""
+    """One line for titles: 'People who fled · Valdoria · from 19 Sep 2023'."""
     parts: list[str] = []
     if filters.metrics:
         parts.append(", ".join(vocabulary.metric_label(name) for name in filters.metrics))

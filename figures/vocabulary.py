@@ -362,7 +362,7 @@ _DASHES_TO_SPACES = str.maketrans(dict.fromkeys("-\u2010\u2011\u2012\u2013\u2014
 
 
 def compare_place(place: str) -> str:
-    """The form in which place names are compared: 'Nagorno-Karabakh' and 'nagorno karabakh'
+    """The form in which place names are compared: 'North-Valdoria' and 'north valdoria'
     are one place (dashes become spaces, runs of spaces one space, case folded); spellings
     that differ otherwise are one place only when places.csv says so."""
     return " ".join(place.translate(_DASHES_TO_SPACES).split()).casefold()

@@ -21,8 +21,6 @@ from figures.filters import ViewFilters, apply_filters, conflicts_in_view, descr
 from figures.vocabulary import WHOLE_GROUP, Vocabulary
 from figures.wording import date_text, day_of_text, day_text, plural, source_label, value_as_written
 
-PRODUCT_TITLE = "Reported refugee-flow figures"
-
 # ---------------------------------------------------------------------------------------------
 # Sources and dates.
 
@@ -37,7 +35,7 @@ class Source:
 
     @property
     def label(self) -> str:
-        """'Nikol Pashinyan (AFP, 30 Sep 2023)', the style of the conflict sentences."""
+        """'Ana Lind (AFP, 30 Sep 2023)', the style of the conflict sentences."""
         day = day_text(self.date) if self.date is not None else ""
         return source_label(self.reported_by, self.outlet, day)
 
@@ -87,7 +85,7 @@ class Headline:
     """The latest figure one side gave for a metric (one of several if they share the day)."""
 
     metric_label: str
-    affiliation: str  # label: 'Armenia', 'UN', ...
+    affiliation: str  # the side's label (sides.csv): 'UN', 'NGO', ...
     value: str  # as written: 'more than 100,000'
     group: str  # label, '' for the whole count
     place: str
@@ -191,7 +189,7 @@ def briefing_parts(
         f"{plural(len(flags), 'conflict')}"
     )
     return BriefingParts(
-        title=PRODUCT_TITLE,
+        title=vocabulary.about.title,
         view=describe_filters(filters, vocabulary),
         as_of=as_of_line(in_view),
         counts=counts,

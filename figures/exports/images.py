@@ -52,7 +52,8 @@ def view_chart(
     framed = frame(
         spec,
         title=CHART_TITLES[kind],
-        subtitle_lines=[parts.view, f"{parts.as_of} · {parts.counts}"],
+        # The dataset's own title (datapackage.json) first: an image names what it shows.
+        subtitle_lines=[parts.title, parts.view, f"{parts.as_of} · {parts.counts}"],
         # What the image draws: figures in view (a pair half outside the view is not drawn).
         sources=[source.label for source in sources_in(in_view)],
     )
