@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -18,9 +17,9 @@ from figures import charts
 from figures.conflicts import find_conflicts
 from figures.filters import conflicts_in_view
 from figures.validation import load_figures
-from tests.support import HEADER, VOCABULARY, load
+from tests.support import HEADER, SEED_FIGURES, VOCABULARY, load
 
-SHIPPED = Path(__file__).resolve().parent.parent / "data" / "figures.csv"
+SHIPPED = SEED_FIGURES  # the seed rows, frozen (tests/data/seed)
 
 # One figure per qualifier, each its own metric so each gets a panel of its own.
 QUALIFIER_ROWS = "\n".join(

@@ -124,3 +124,25 @@ def test_a_bare_csv_uses_the_shipped_vocabularies_but_not_the_shipped_title(
     shipped = vocabulary_for(ROOT / "data" / "figures.csv").about.title
     assert shipped != GENERIC_TITLE
     assert figures_path(scratch) == scratch
+
+
+@pytest.mark.integration
+def test_the_dashboard_of_a_dataset_folder_is_titled_and_introduced_by_its_descriptor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    st = pytest.importorskip("streamlit")
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("FIGURES_DATA", str(EXAMPLE))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        assert not at.exception
+        descriptor = json.loads((EXAMPLE / "datapackage.json").read_text(encoding="utf-8"))
+        assert at.title[0].value == descriptor["title"]
+        shown = " ".join(block.value.replace("\\", "") for block in at.markdown)
+        assert descriptor["description"][:60] in shown
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
