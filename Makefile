@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint check conflicts bench clean
+.PHONY: run test lint check conflicts describe bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,23 +12,36 @@ $(STAMP): requirements.txt requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# DATA: a dataset folder, its datapackage.json or a figures CSV (default data/figures.csv).
+DATA ?=
+
 run: $(STAMP)
-	$(PY) -m streamlit run app.py
+	$(PY) -m streamlit run app.py $(if $(DATA),-- --data "$(DATA)")
 
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m figures check data/figures.csv
+	$(PY) -m figures check data
+	$(PY) -m figures describe --check data
+	$(VENV)/bin/frictionless validate data/datapackage.json
+	for dataset in data/examples/*/; do \
+	  $(PY) -m figures check "$$dataset" && \
+	  $(PY) -m figures describe --check "$$dataset" && \
+	  $(VENV)/bin/frictionless validate "$$dataset/datapackage.json" || exit 1; \
+	done
 	$(PY) -m pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .
 
 check: $(STAMP)
-	$(PY) -m figures check data/figures.csv
+	$(PY) -m figures check $(or $(DATA),data)
 
 conflicts: $(STAMP)
-	$(PY) -m figures conflicts data/figures.csv
+	$(PY) -m figures conflicts $(or $(DATA),data)
+
+describe: $(STAMP)
+	$(PY) -m figures describe $(or $(DATA),data)
 
 bench: $(STAMP)
 	$(PY) bench/run.py

@@ -18,7 +18,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from figures.contract import COLUMNS, Affiliation
+from figures.contract import COLUMNS
 from figures.vocabulary import load_vocabulary
 
 START = dt.date(2023, 9, 1)
@@ -168,7 +168,7 @@ def rows(n_rows: int, seed: int = 0, n_quantities: int | None = None) -> list[li
     quantities = _quantities(rng, n_quantities or max(1, n_rows // 40))
     qualifiers = list(_QUALIFIER_WEIGHTS)
     weights = list(_QUALIFIER_WEIGHTS.values())
-    affiliations = {affiliation.value for affiliation in Affiliation}
+    affiliations = set(load_vocabulary().sides)
     records = []
     for number in range(1, n_rows + 1):
         quantity = rng.choice(quantities)

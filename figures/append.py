@@ -36,7 +36,6 @@ from figures.errors import ValidationError
 from figures.loading import normalise_header
 from figures.locking import DEFAULT_LOCK_TIMEOUT, AppendError, file_lock
 from figures.validation import (
-    AFFILIATIONS,
     QUALIFIERS,
     CellError,
     LoadResult,
@@ -44,7 +43,7 @@ from figures.validation import (
     check_count,
     load_bytes,
 )
-from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
+from figures.vocabulary import Vocabulary, vocabulary_for
 
 BOM = b"\xef\xbb\xbf"
 # Columns whose cells decide whether two rows report the same figure; as_of_has_time keeps
@@ -152,7 +151,7 @@ def _canonical(name: str, text: str, vocabulary: Vocabulary) -> str:
         "metric": tuple(vocabulary.metrics),
         "group": tuple(vocabulary.groups),
         "qualifier": QUALIFIERS,
-        "affiliation": AFFILIATIONS,
+        "affiliation": tuple(vocabulary.sides),
     }
     try:
         if name in choices:
@@ -255,7 +254,7 @@ def append_figure(
     """
     path = Path(path)
     if vocabulary is None:
-        vocabulary = load_vocabulary(vocabulary_dir_for(path))
+        vocabulary = vocabulary_for(path)
     cells = candidate_cells(fields, vocabulary)
     # The row read on its own does not depend on the file, so it is read before locking: the
     # lock is held only for what must be serial.

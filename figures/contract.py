@@ -15,8 +15,6 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# Re-exported for the exports, which write cells with it; the rule lives in figures.cells.
-
 
 class Qualifier(StrEnum):
     """How the source bounded its number. Blank in the CSV means `exact`."""
@@ -29,28 +27,6 @@ class Qualifier(StrEnum):
     LESS_THAN = "less_than"
     RANGE = "range"
 
-
-class Affiliation(StrEnum):
-    """The reporter's side. Neutral labels: the product takes no side."""
-
-    ARMENIA = "armenia"
-    AZERBAIJAN = "azerbaijan"
-    RUSSIA = "russia"
-    UN = "un"
-    NGO = "ngo"
-    MEDIA = "media"
-    OTHER = "other"
-
-
-AFFILIATION_LABELS: dict[str, str] = {
-    "armenia": "Armenia",
-    "azerbaijan": "Azerbaijan",
-    "russia": "Russia",
-    "un": "UN",
-    "ngo": "NGO",
-    "media": "Media",
-    "other": "Other",
-}
 
 # Column order of the shipped file and of every file the tool creates.
 COLUMNS: tuple[str, ...] = (
@@ -106,7 +82,7 @@ class FigureRow(BaseModel):
     value_high: int | None = Field(None, description="Upper end, only for `range`.")
     place: str = Field("", description="The area the count refers to.")
     reported_by: str = Field(description="Who gave the figure (the originator).")
-    affiliation: Affiliation = Field(description="The reporter's side.")
+    affiliation: str = Field(description="The reporter's side; a code from sides.csv.")
     outlet: str = Field(description="Where it was published.")
     published: dt.date | None = Field(None, description="Publication date; not before as_of.")
     url: str = Field("", description="The source's http(s) address (figures.cells), or blank.")

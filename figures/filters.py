@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from figures.conflicts import Conflict
-from figures.contract import AFFILIATION_LABELS
 from figures.vocabulary import Vocabulary
 
 # Query parameter names; multi-valued ones repeat (?metric=fled&metric=arrived).
@@ -74,7 +73,7 @@ def filter_choices(rows: pd.DataFrame, vocabulary: Vocabulary) -> FilterChoices:
         groups=tuple(name for name in vocabulary.groups if name in present_groups),
         places=tuple(sorted(set(_place_names(rows["place"])))) if len(rows) else (),
         affiliations=tuple(
-            name for name in AFFILIATION_LABELS if len(rows) and (rows["affiliation"] == name).any()
+            name for name in vocabulary.sides if len(rows) and (rows["affiliation"] == name).any()
         ),
         reporters=tuple(sorted(set(rows["reported_by"]))) if len(rows) else (),
         first_day=min(days) if len(days) else None,
@@ -170,7 +169,7 @@ def _day_text(day: dt.date) -> str:
 
 
 def describe_filters(filters: ViewFilters, vocabulary: Vocabulary) -> str:
-    """One line for titles: 'People who fled · Nagorno-Karabakh · from 19 Sep 2023'."""
+    """One line for titles: 'People who fled · Valdoria · from 19 Sep 2023'."""
     parts: list[str] = []
     if filters.metrics:
         parts.append(", ".join(vocabulary.metric_label(name) for name in filters.metrics))
@@ -181,7 +180,7 @@ def describe_filters(filters: ViewFilters, vocabulary: Vocabulary) -> str:
     if filters.places:
         parts.append(", ".join(filters.places))
     if filters.affiliations:
-        labels = [AFFILIATION_LABELS.get(name, name) for name in filters.affiliations]
+        labels = [vocabulary.side_label(name) for name in filters.affiliations]
         parts.append("reported by " + ", ".join(labels) + " sources")
     if filters.reporters:
         parts.append("reported by " + ", ".join(filters.reporters))

@@ -378,8 +378,8 @@ def _claim_text(claim: Claim) -> str:
 
 
 def quantity_label(headline: Headline, vocabulary: Vocabulary) -> str:
-    """'People who fled from Nagorno-Karabakh'; a group after its total's label:
-    'People evacuated from Nagorno-Karabakh — Children'."""
+    """'People who fled from Valdoria'; a group after its total's label:
+    'People evacuated from Valdoria — Children'."""
     metric = vocabulary.metrics.get(headline.metric)
     label = vocabulary.metric_label(headline.metric)
     if headline.place:
@@ -392,9 +392,9 @@ def quantity_label(headline: Headline, vocabulary: Vocabulary) -> str:
 
 def headline_sentence(headline: Headline, side_labels: Mapping[str, str]) -> str:
     """The figure and its support in words, without the quantity's label:
-    'more than 100,000 — Nikol Pashinyan (AFP), 30 Sep 2023; from 2 reporters in 5 outlets;
+    'more than 100,000 — Ana Lind (AFP), 30 Sep 2023; from 2 reporters in 5 outlets;
     the reporters' latest figures run from 28,120 to 100,417', or, disputed,
-    'disputed: 0 (Armenia) against about 10,000 (Azerbaijan), 19 Sep 2023'."""
+    'disputed: 0 (Valdoria) against about 10,000 (Merrowland), 19 Sep 2023'."""
     low, high = headline.low, headline.high
     if headline.chosen is None:
         sides = [side_labels.get(c.affiliation, c.affiliation) for c in (low, high)]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from figures.contract import AFFILIATION_LABELS
 from figures.vocabulary import WHOLE_GROUP, Vocabulary
 
 
@@ -40,7 +39,7 @@ def latest_per_side(rows: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
     newest = rows.iloc[latest_positions(rows)]
     metric_rank = {name: rank for rank, name in enumerate(vocabulary.metrics)}
     group_rank = {name: rank for rank, name in enumerate([WHOLE_GROUP, *vocabulary.groups])}
-    side_rank = {code: rank for rank, code in enumerate(AFFILIATION_LABELS)}
+    side_rank = {code: rank for rank, code in enumerate(vocabulary.sides)}
     ranked = newest.assign(
         _metric=newest["metric"].map(lambda name: metric_rank.get(name, len(metric_rank))),
         _group=newest["group"].map(lambda name: group_rank.get(name, len(group_rank))),

@@ -1,7 +1,8 @@
-"""The vocabularies analysts may extend without touching code: metrics and groups.
+"""The vocabularies analysts may extend without touching code: metrics, groups, places, sides.
 
-They live as CSV files beside the figures file (`metrics.csv`, `groups.csv`); when a figures
-file has none beside it (a scratch copy, a test fixture) the shipped ones in `data/` are used.
+They live as CSV files beside the figures file (`metrics.csv`, `groups.csv`, `places.csv`,
+`sides.csv`); when a figures file has none beside it (a scratch copy, a test fixture) the
+shipped ones in `data/` are used. A new crisis brings its own sides and places as data.
 The metric's `kind` drives the conflict checks:
 
 - `cumulative`: a running total that should not fall (fled, arrived, killed, ...);
@@ -12,7 +13,11 @@ The metric's `kind` drives the conflict checks:
 from __future__ import annotations
 
 import csv
+import dataclasses
+import functools
 import io
+import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -21,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from figures.dataset import FIGURES_FILE, About, about
 from figures.errors import ValidationError
 
 MetricKind = Literal["cumulative", "stock", "event"]
@@ -29,7 +35,10 @@ SHIPPED_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 METRICS_FILE = "metrics.csv"
 GROUPS_FILE = "groups.csv"
 PLACES_FILE = "places.csv"
+SIDES_FILE = "sides.csv"
+VOCABULARY_FILES = (METRICS_FILE, GROUPS_FILE, PLACES_FILE, SIDES_FILE)
 WHOLE_GROUP = "all"
+_COLOUR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n", ""}
@@ -63,6 +72,21 @@ class Group:
     name: str
     label: str
     description: str = ""
+    # Whose people the group counts, as data for the conflict engine: the group it is a part
+    # of ("" = the whole count), and the side whose forces it is ("" = no one side's).
+    part_of: str = ""
+    side: str = ""
+
+
+@dataclass(frozen=True)
+class Side:
+    """A reporter's side (`affiliation`): its code in the figures file, the label people read,
+    and its colour in charts ("" = one from the charts' palette)."""
+
+    code: str
+    label: str
+    colour: str = ""
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +96,13 @@ class Vocabulary:
     # Names that are one place (see places.csv): each name, in compare_place form, to the one
     # name that stands for its place when figures are compared. Empty: every name its own.
     places: dict[str, str] = field(default_factory=dict)
+    # The sides reporters take, in the file's order (the order tables and legends list them).
+    sides: dict[str, Side] = field(default_factory=lambda: dict(shipped_sides()))
+    # Which place each place is a part of (names as written in places.csv's `part_of`), as
+    # data for the conflict engine; empty when places.csv says nothing of nesting.
+    place_part_of: dict[str, str] = field(default_factory=dict)
+    # What the dataset calls itself (datapackage.json): the pages' and exports' titles.
+    about: About = field(default_factory=About)
 
     def same_place_key(self, normalised_place: str) -> str:
         """The name a place is compared under (the input is in `compare_place` form)."""
@@ -87,6 +118,19 @@ class Vocabulary:
     def group_label(self, name: str) -> str:
         group = self.groups.get(name)
         return group.label if group else name
+
+    def side_label(self, code: str) -> str:
+        side = self.sides.get(code)
+        return side.label if side else code
+
+    def side_labels(self) -> dict[str, str]:
+        """Each side's code to its label, in the file's order."""
+        return {code: side.label for code, side in self.sides.items()}
+
+    def side_colours(self) -> dict[str, str]:
+        """The colours sides.csv gives, by side code; a side without one is left out, for the
+        charts' side palette to give it a hue distinct from these."""
+        return {code: side.colour for code, side in self.sides.items() if side.colour}
 
 
 class VocabularyError(Exception):
@@ -209,7 +253,11 @@ def parse_metrics(path: Path) -> tuple[dict[str, Metric], list[ValidationError]]
     return metrics, errors
 
 
-def parse_groups(path: Path) -> tuple[dict[str, Group], list[ValidationError]]:
+def parse_groups(
+    path: Path, sides: Collection[str] | None = None
+) -> tuple[dict[str, Group], list[ValidationError]]:
+    """groups.csv: `group,label,description[,part_of,side]`; `side`, when given, must be one
+    of `sides` (the codes of sides.csv)."""
     groups: dict[str, Group] = {}
     errors: list[ValidationError] = []
     try:
@@ -221,10 +269,84 @@ def parse_groups(path: Path) -> tuple[dict[str, Group], list[ValidationError]]:
         if not name:
             errors.append(_bad(line, "group", name, "a group needs a name"))
             continue
-        groups[name] = Group(name, row.get("label") or name, row.get("description", ""))
+        if name in groups:
+            errors.append(_bad(line, "group", name, f"group {name!r} is listed twice"))
+            continue
+        groups[name] = Group(
+            name,
+            row.get("label") or name,
+            row.get("description", ""),
+            part_of=row.get("part_of", ""),
+            side=row.get("side", ""),
+        )
     if WHOLE_GROUP not in groups:
         groups[WHOLE_GROUP] = Group(WHOLE_GROUP, "Everyone", "The whole count")
+    for line, row in rows:
+        group = groups.get(row.get("group", ""))
+        errors += _group_links(line, group, groups)
+        if group and group.side and sides is not None and group.side not in sides:
+            message = f"side {group.side!r} is not a side of sides.csv ({', '.join(sides)})"
+            errors.append(_bad(line, "side", group.side, message))
     return groups, errors
+
+
+def _group_links(line: int, group: Group | None, groups: dict[str, Group]) -> list[ValidationError]:
+    """A group's `part_of` names another group, and following it never comes back."""
+    if group is None or not group.part_of:
+        return []
+    if group.part_of not in groups:
+        return [_bad(line, "part_of", group.part_of, f"part_of names no group: {group.part_of!r}")]
+    seen, current = {group.name}, group.part_of
+    while current:
+        if current in seen:
+            message = f"part_of goes round in a circle back to {current!r}"
+            return [_bad(line, "part_of", group.part_of, message)]
+        seen.add(current)
+        current = groups[current].part_of if current in groups else ""
+    return []
+
+
+def parse_sides(path: Path) -> tuple[dict[str, Side], list[ValidationError]]:
+    """sides.csv: `code,label,colour,description`, one row per side a reporter may take."""
+    sides: dict[str, Side] = {}
+    errors: list[ValidationError] = []
+    try:
+        rows = _read_rows(path, required=("code", "label"))
+    except _Unreadable as exc:
+        return sides, [exc.error]
+    colours: dict[str, str] = {}
+    for line, row in rows:
+        code, colour = row.get("code", ""), row.get("colour", "")
+        problem = ""
+        if not code:
+            problem, column = "a side needs a code", "code"
+        elif code != code.lower() or not code.replace("_", "").isalnum():
+            problem, column = "a side's code is lower-case letters, digits and _", "code"
+        elif code in sides:
+            problem, column = f"side {code!r} is listed twice", "code"
+        elif colour and not _COLOUR_RE.match(colour):
+            problem, column = f"colour {colour!r} is not #RRGGBB", "colour"
+        elif colour and colour.lower() in colours:
+            problem = f"colour {colour} is already side {colours[colour.lower()]!r}'s"
+            column = "colour"
+        if problem:
+            errors.append(_bad(line, column, code if column == "code" else colour, problem))
+            continue
+        if colour:
+            colours[colour.lower()] = code
+        sides[code] = Side(code, row.get("label") or code, colour, row.get("description", ""))
+    if not sides and not errors:
+        errors.append(_bad(1, "code", "", "sides.csv lists no side"))
+    return sides, errors
+
+
+@functools.cache
+def shipped_sides() -> tuple[tuple[str, Side], ...]:
+    """The shipped sides.csv, for a Vocabulary built in code without sides of its own."""
+    sides, errors = parse_sides(SHIPPED_DATA_DIR / SIDES_FILE)
+    if errors:
+        raise VocabularyError([(SHIPPED_DATA_DIR / SIDES_FILE, error) for error in errors])
+    return tuple(sides.items())
 
 
 def vocabulary_dir_for(figures_path: Path | None) -> Path:
@@ -240,7 +362,7 @@ _DASHES_TO_SPACES = str.maketrans(dict.fromkeys("-\u2010\u2011\u2012\u2013\u2014
 
 
 def compare_place(place: str) -> str:
-    """The form in which place names are compared: 'Nagorno-Karabakh' and 'nagorno karabakh'
+    """The form in which place names are compared: 'North-Valdoria' and 'north valdoria'
     are one place (dashes become spaces, runs of spaces one space, case folded); spellings
     that differ otherwise are one place only when places.csv says so."""
     return " ".join(place.translate(_DASHES_TO_SPACES).split()).casefold()
@@ -270,15 +392,27 @@ def compare_places(places: pa.Array) -> pa.Array:
 
 
 def parse_places(path: Path) -> tuple[dict[str, str], list[ValidationError]]:
-    """places.csv: rows `name,same_place_as,description`, each saying two names are one
-    place. The pairs link into sets; each set is compared under its alphabetically first
-    name (in compare_place form), so which name a row puts first carries no meaning."""
+    """places.csv's names that are one place (see `read_places`)."""
+    same, _, errors = read_places(path)
+    return same, errors
+
+
+def read_places(path: Path) -> tuple[dict[str, str], dict[str, str], list[ValidationError]]:
+    """places.csv: rows `name,same_place_as[,part_of],description`.
+
+    A row with `same_place_as` says two names are one place. The pairs link into sets; each
+    set is compared under its alphabetically first name (in compare_place form), so which
+    name a row puts first carries no meaning. A row with `part_of` says the place lies within
+    another (a town in its province): returned as written, name to the place it is part of,
+    for the conflict engine; a row may say both.
+    """
     errors: list[ValidationError] = []
     try:
         rows = _read_rows(path, required=("name", "same_place_as"))
     except _Unreadable as exc:
-        return {}, [exc.error]
+        return {}, {}, [exc.error]
     parent: dict[str, str] = {}
+    part_of: dict[str, str] = {}
 
     def root(name: str) -> str:
         while parent.setdefault(name, name) != name:
@@ -286,40 +420,68 @@ def parse_places(path: Path) -> tuple[dict[str, str], list[ValidationError]]:
         return name
 
     for line, row in rows:
-        name, other = (
-            compare_place(row.get("name", "")),
-            compare_place(row.get("same_place_as", "")),
-        )
-        if not name or not other:
+        written, within = row.get("name", ""), row.get("part_of", "")
+        name, other = compare_place(written), compare_place(row.get("same_place_as", ""))
+        if not name or not (other or within):
             column = "name" if not name else "same_place_as"
             errors.append(_bad(line, column, "", "a row names two places: name and same_place_as"))
             continue
-        first, second = sorted((root(name), root(other)))
-        parent[second] = first
-    return {name: root(name) for name in parent}, errors
+        if within:
+            if compare_place(part_of.get(written, within)) != compare_place(within):
+                message = f"{written!r} is already part of {part_of[written]!r}"
+                errors.append(_bad(line, "part_of", within, message))
+                continue
+            part_of[written] = within
+        if other:
+            first, second = sorted((root(name), root(other)))
+            parent[second] = first
+    return {name: root(name) for name in parent}, part_of, errors
+
+
+def _vocabulary_file(folder: Path, name: str) -> Path:
+    """The file a vocabulary is read from: the folder's own, else the shipped one."""
+    own = folder / name
+    return own if own.is_file() else SHIPPED_DATA_DIR / name
 
 
 def load_vocabulary(folder: Path | None = None) -> Vocabulary:
-    """Load metrics.csv, groups.csv and places.csv from `folder` (default: the shipped
-    `data/`); groups.csv and places.csv fall back to the shipped ones when `folder` has none.
+    """Load metrics.csv, groups.csv, places.csv and sides.csv from `folder` (default: the
+    shipped `data/`); each but metrics.csv falls back to the shipped one when `folder` has
+    none.
 
-    Raises VocabularyError when either file is malformed: a wrong vocabulary would silently
+    Raises VocabularyError when any file is malformed: a wrong vocabulary would silently
     change every conflict decision, so it is better to stop.
     """
     folder = folder or SHIPPED_DATA_DIR
     metrics_path = folder / METRICS_FILE
     metrics, errors = parse_metrics(metrics_path)
-    groups_path = folder / GROUPS_FILE
-    if not groups_path.is_file():
-        groups_path = SHIPPED_DATA_DIR / GROUPS_FILE
-    groups, group_errors = parse_groups(groups_path)
-    places_path = folder / PLACES_FILE
-    if not places_path.is_file():
-        places_path = SHIPPED_DATA_DIR / PLACES_FILE
-    places, place_errors = parse_places(places_path) if places_path.is_file() else ({}, [])
     problems = [(metrics_path, error) for error in errors]
+    sides_path = _vocabulary_file(folder, SIDES_FILE)
+    sides, side_errors = parse_sides(sides_path)
+    problems += [(sides_path, error) for error in side_errors]
+    groups_path = _vocabulary_file(folder, GROUPS_FILE)
+    groups, group_errors = parse_groups(groups_path, sides)
     problems += [(groups_path, error) for error in group_errors]
+    places_path = _vocabulary_file(folder, PLACES_FILE)
+    places, part_of, place_errors = (
+        read_places(places_path) if places_path.is_file() else ({}, {}, [])
+    )
     problems += [(places_path, error) for error in place_errors]
     if problems:
         raise VocabularyError(problems)
-    return Vocabulary(metrics=metrics, groups=groups, places=places)
+    return Vocabulary(
+        metrics=metrics,
+        groups=groups,
+        places=places,
+        sides=sides,
+        place_part_of=part_of,
+        about=about(folder / FIGURES_FILE),
+    )
+
+
+def vocabulary_for(figures_path: Path) -> Vocabulary:
+    """The vocabulary a figures file is read with (`vocabulary_dir_for`), with the title of
+    the dataset it belongs to: a CSV outside any dataset takes the shipped vocabularies but
+    not the shipped dataset's name."""
+    vocabulary = load_vocabulary(vocabulary_dir_for(figures_path))
+    return dataclasses.replace(vocabulary, about=about(figures_path))

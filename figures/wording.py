@@ -92,7 +92,7 @@ def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
 
 
 def source_label(reporter: str, outlet: str, day: str) -> str:
-    """'Nikol Pashinyan (AFP, 30 Sep 2023)', the style of the conflict sentences: the outlet
+    """'Ana Lind (AFP, 30 Sep 2023)', the style of the conflict sentences: the outlet
     where it is not the reporter, and the day when there is one."""
     where = [outlet] if outlet and outlet != reporter else []
     if day:

@@ -7,9 +7,10 @@ import pandas as pd
 from figures.conflicts import Conflict, ConflictSettings, find_conflicts
 from figures.validation import load_bytes
 from figures.vocabulary import load_vocabulary
+from tests.support import SEED
 
 HEADER = "as_of,metric,group,qualifier,value,value_high,place,reported_by,affiliation,outlet,quote"
-VOCABULARY = load_vocabulary()
+VOCABULARY = load_vocabulary(SEED)
 
 
 def table(*lines: str) -> pd.DataFrame:

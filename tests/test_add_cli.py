@@ -19,9 +19,10 @@ import pytest
 from figures.cli.add import prompt_fields
 from figures.validation import load_figures
 from figures.vocabulary import load_vocabulary
+from tests.support import SEED_FIGURES
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ROOT / "data" / "figures.csv"
+SHIPPED = SEED_FIGURES  # the seed rows, frozen (tests/data/seed)
 NEXT_LINE = 15  # the shipped file has 13 rows under its header
 
 OPTIONS = [

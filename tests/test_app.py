@@ -27,11 +27,12 @@ from figures.ui.state import data_path
 from figures.ui.url import conflict_id
 from figures.validation import load_figures
 from figures.vocabulary import load_vocabulary
+from tests.support import SEED_FIGURES
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ROOT / "data" / "figures.csv"
+SHIPPED = SEED_FIGURES  # the seed rows, frozen (tests/data/seed)
 TROOPS_SENTENCE = "put troops in Nagorno-Karabakh at about 10,000"
 
 

@@ -31,9 +31,10 @@ from figures.contract import COLUMNS
 from figures.locking import LockTimeout, file_lock, lock_path_for
 from figures.validation import load_figures
 from figures.vocabulary import load_vocabulary
+from tests.support import SEED_FIGURES
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ROOT / "data" / "figures.csv"
+SHIPPED = SEED_FIGURES  # the seed rows, frozen (tests/data/seed)
 SHIPPED_ROWS = 13  # data rows in the shipped file; its next line is 15
 VOCABULARY = load_vocabulary()
 

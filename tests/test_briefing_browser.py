@@ -16,12 +16,12 @@ import pytest
 from tests.browser_harness import (
     ARTIFACTS,
     DATA,
-    ROOT,
     chromium,
     copy_data,
     require_browser,
     streamlit_server,
 )
+from tests.support import SEED_FIGURES
 
 WIDTH, HEIGHT = 1600, 900
 pytestmark = pytest.mark.browser
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.browser
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require_browser()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    with streamlit_server(ROOT / "data" / "figures.csv", log) as url:
+    with streamlit_server(SEED_FIGURES, log) as url:  # the 13 seed rows (tests/data/seed)
         yield url
 
 

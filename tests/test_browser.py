@@ -18,12 +18,12 @@ import pytest
 from tests.browser_harness import (
     ARTIFACTS,
     DATA,
-    ROOT,
     chromium,
     copy_data,
     require_browser,
     streamlit_server,
 )
+from tests.support import SEED_FIGURES
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +61,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require_browser()
     folder = tmp_path_factory.mktemp("browser")
     data = folder / "figures.csv"
-    shutil.copy(ROOT / "data" / "figures.csv", data)  # other tests may append to data/
+    shutil.copy(SEED_FIGURES, data)  # the 13 seed rows (tests/data/seed), a copy to append to
     with streamlit_server(data, folder / "server.log") as url:
         yield url
 

@@ -242,7 +242,8 @@ def _hue(colour: str) -> float:
 
 
 def test_sides_get_clearly_different_hues_and_a_given_mapping_comes_first():
-    palette = charts.side_palette(list(charts.AFFILIATION_COLOURS))
+    # No colours given (a new crisis' sides.csv without any): the fallback hues are distinct.
+    palette = charts.side_palette(["a", "b", "c", "d", "e", "f", "other"])
     chromatic = [colour for side, colour in palette.items() if side != "other"]
     assert len(set(palette.values())) == len(palette)
     blues = [colour for colour in chromatic if 185 <= _hue(colour) <= 250]
@@ -253,6 +254,8 @@ def test_sides_get_clearly_different_hues_and_a_given_mapping_comes_first():
     mixed = charts.side_palette(["armenia", "azerbaijan", "militia", "un"], given_colours)
     assert mixed["armenia"] == "#E69F00" and mixed["militia"] == "#123456"
     assert len(set(mixed.values())) == 4, "a side whose colour was given away gets another"
+    shipped = charts.side_palette(list(VOCABULARY.sides), VOCABULARY.side_colours())
+    assert len(set(shipped.values())) == len(shipped)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import datetime as dt
 import html
 import itertools
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -19,9 +18,9 @@ from figures import charts
 from figures.conflicts import find_conflicts
 from figures.filters import conflicts_in_view
 from figures.validation import load_figures
-from tests.support import HEADER, VOCABULARY, load
+from tests.support import HEADER, SEED_FIGURES, VOCABULARY, load
 
-SHIPPED = Path(__file__).resolve().parent.parent / "data" / "figures.csv"
+SHIPPED = SEED_FIGURES  # the seed rows, frozen (tests/data/seed)
 
 # One figure per qualifier, each its own metric so each gets a panel of its own.
 QUALIFIER_ROWS = "\n".join(
@@ -140,18 +139,22 @@ def _chroma(colour: str) -> int:
     return max(red, green, blue) - min(red, green, blue)
 
 
+# The shipped sides' colours, as the charts take them (sides.csv, else the side palette).
+SIDE_COLOURS = charts.side_palette(list(VOCABULARY.sides), VOCABULARY.side_colours())
+
+
 def test_no_reporter_or_news_outlet_is_drawn_in_the_keys_neutral_grey_or_black():
     # The key draws its symbols (a figure, a conflict's span) in dark grey; a reporter drawn in
     # black or grey would read as part of the key. Only 'other', the least specific side, is
     # grey, and a light one.
     assert all(_chroma(colour) >= 60 for colour in charts.REPORTER_COLOURS)
-    sides = charts.AFFILIATION_COLOURS
+    sides = SIDE_COLOURS
     assert all(_chroma(colour) >= 60 for side, colour in sides.items() if side != "other")
     assert _chroma(charts.KEY_GREY) < 10
 
 
 def test_every_side_has_its_own_fixed_colour():
-    palette = charts.AFFILIATION_COLOURS
+    palette = SIDE_COLOURS
     assert set(palette) == {"armenia", "azerbaijan", "russia", "un", "ngo", "media", "other"}
     assert len(set(palette.values())) == len(palette)
 
@@ -192,8 +195,8 @@ def test_colour_by_affiliation_uses_the_sides_palette():
     rows, conflicts = shipped()
     spec = charts.timeline_chart(rows, conflicts, VOCABULARY, color_by="affiliation").to_dict()
     scale = colour_scale(spec)
-    assert scale["Armenia"] == charts.AFFILIATION_COLOURS["armenia"]
-    assert scale["Azerbaijan"] == charts.AFFILIATION_COLOURS["azerbaijan"]
+    assert scale["Armenia"] == SIDE_COLOURS["armenia"]
+    assert scale["Azerbaijan"] == SIDE_COLOURS["azerbaijan"]
     assert points_layer(spec)["encoding"]["color"]["field"] == "side"
     assert marks_of(spec)[13]["side"] == "Azerbaijan"
     with pytest.raises(ValueError, match="color_by"):

@@ -8,11 +8,12 @@ from figures.conflicts import find_conflicts
 from figures.validation import load_bytes, load_figures
 from figures.vocabulary import load_vocabulary
 from tests.conflict_cases import summary
+from tests.support import SEED_FIGURES
 
 DATA = Path(__file__).parent / "data"
 WEEK = DATA / "running_total_week.csv"
-SHIPPED = Path(__file__).resolve().parent.parent / "data" / "figures.csv"
-VOCABULARY = load_vocabulary()
+SHIPPED = SEED_FIGURES  # the seed rows, frozen (tests/data/seed)
+VOCABULARY = load_vocabulary(SEED_FIGURES.parent)
 
 
 def _week_with(*extra_lines: str) -> tuple[list, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +15,10 @@ from PIL import Image
 
 from figures.cli import main
 from figures.contract import COLUMNS
+from tests.support import SEED_FIGURES
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data" / "figures.csv"
+DATA = SEED_FIGURES  # the seed rows, frozen (tests/data/seed)
 FORMATS = ("png", "svg", "csv", "hxl", "md")
 
 
@@ -159,7 +161,9 @@ def test_the_command_runs_as_a_module_and_can_write_to_standard_output():
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("# Reported refugee-flow figures")
+    # The default dataset's note is titled with its descriptor's title.
+    title = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))["title"]
+    assert done.stdout.startswith(f"# {title}\n")
     refused = subprocess.run(
         [sys.executable, "-m", "figures", "export", "--format", "png", "--out", "-"],
         cwd=ROOT,

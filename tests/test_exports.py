@@ -8,7 +8,6 @@ import html
 import io
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -22,9 +21,10 @@ from figures.contract import COLUMNS
 from figures.filters import ViewFilters, apply_filters, conflicts_in_view
 from figures.validation import load_bytes, load_figures
 from figures.vocabulary import load_vocabulary
+from tests.support import SEED_FIGURES
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "figures.csv"
-VOCABULARY = load_vocabulary()
+DATA = SEED_FIGURES  # the seed rows, frozen (tests/data/seed)
+VOCABULARY = load_vocabulary(SEED_FIGURES.parent)
 ROWS = load_figures(DATA).rows
 CONFLICTS = find_conflicts(ROWS, VOCABULARY)
 # Written here, not imported, so a wrong pattern in the module cannot pass its own test:

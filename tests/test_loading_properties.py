@@ -31,7 +31,7 @@ from figures import loading
 
 # How the tool writes text a spreadsheet would run (one apostrophe, which the loader removes).
 from figures.cells import escape_formula
-from figures.contract import COLUMNS, Affiliation, Qualifier
+from figures.contract import COLUMNS, Qualifier
 from figures.errors import CATALOGUE
 from figures.loading import _read_careful, _read_fast, first_record, normalise_header
 from figures.validation import MAX_VALUE, LoadResult, load_figures
@@ -148,7 +148,7 @@ def figures(draw: st.DrawFn) -> Figure:
         "qualifier": qualifier,
         "value": count_text(value),
         "value_high": count_text(value_high),
-        "affiliation": draw(st.sampled_from([a.value for a in Affiliation])),
+        "affiliation": draw(st.sampled_from(list(VOCABULARY.sides))),
         "published": published.isoformat() if published else "",
         "url": url,
         **{name: escape_formula(text) for name, text in texts.items()},

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
 from figures.quotes import parse_quote
+from tests.support import SEED_FIGURES
 
-SHIPPED = Path(__file__).resolve().parents[1] / "data" / "figures.csv"
+SHIPPED = SEED_FIGURES  # the seed rows, frozen (tests/data/seed)
 
 
 def _rows() -> list[dict[str, str]]:

@@ -43,7 +43,6 @@ from figures.charts.spec import (
     to_altair,
 )
 from figures.charts.style import (
-    AFFILIATION_COLOURS,
     ARROW_DOWN,
     ARROW_LEFT,
     ARROW_RIGHT,
@@ -71,7 +70,6 @@ from figures.charts.timespan import (
 from figures.wording import date_texts, shorten
 
 __all__ = [
-    "AFFILIATION_COLOURS",
     "ARROW_DOWN",
     "ARROW_LEFT",
     "ARROW_RIGHT",

@@ -30,10 +30,9 @@ from figures.charts.panels import (
     sample_positions,
     vocabulary_rank,
 )
-from figures.charts.style import FORMS, OTHER_REPORTERS, hued_reporters
+from figures.charts.style import FORMS, OTHER_REPORTERS, hued_reporters, side_palette
 from figures.charts.timespan import TimeSpan, chart_span
 from figures.conflicts import Conflict, ConflictSettings
-from figures.contract import AFFILIATION_LABELS
 from figures.filters import NO_PLACE
 from figures.vocabulary import Vocabulary
 from figures.wording import date_texts, shorten, value_as_written
@@ -61,6 +60,8 @@ class ChartData:
     span: TimeSpan | None = None  # the time axis
     # The figures of the view outside the time axis, one short text each, in date order.
     outside: list[str] = field(default_factory=list)
+    # Each side's label to its colour, in the dataset's order of sides (sides.csv).
+    side_colours: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def table(self) -> tuple[str, pd.DataFrame]:
@@ -249,10 +250,18 @@ def prepare(
     drawn, panels = _drawn(rows, vocabulary, index, highlighted, (max_rows, max_panels), dates)
     known = rows.iloc[drawn.positions]
     shown = _PanelsShown.of(panels, drawn.panel, vocabulary)
-    marks = _mark_rows(known, shown, index, highlighted, color_by, tolerance)
+    sides = vocabulary.side_labels()
+    marks = _mark_rows(known, shown, index, highlighted, (color_by, sides), tolerance)
     outside = outside_items(rows.iloc[drawn.outside], vocabulary)
     if marks.empty:
-        return ChartData(marks, _NO_PAIRS.copy(), [], span=drawn.span, outside=outside)
+        return ChartData(
+            marks,
+            _NO_PAIRS.copy(),
+            [],
+            span=drawn.span,
+            outside=outside,
+            side_colours=_side_colours(vocabulary),
+        )
     touching = index.touching(known["line"].to_numpy(np.int64))
     pairs, complete = _pair_rows(marks, touching, MAX_PAIRS)
     notes = drawn.notes
@@ -273,7 +282,14 @@ def prepare(
         total=len(rows),
         span=drawn.span,
         outside=outside,
+        side_colours=_side_colours(vocabulary),
     )
+
+
+def _side_colours(vocabulary: Vocabulary) -> dict[str, str]:
+    """Side labels to colours: sides.csv's colours, the rest from the side palette."""
+    palette = side_palette(list(vocabulary.sides), vocabulary.side_colours())
+    return {vocabulary.side_label(code): colour for code, colour in palette.items()}
 
 
 @dataclass(frozen=True)
@@ -411,9 +427,10 @@ def _mark_rows(
     shown: _PanelsShown,
     index: ConflictIndex,
     highlighted: set[int],
-    color_by: str,
+    colouring: tuple[str, Mapping[str, str]],  # colour by, and each side's label
     tolerance: float,
 ) -> pd.DataFrame:
+    color_by, side_labels = colouring
     if rows.empty:
         return pd.DataFrame(columns=_MARK_COLUMNS)
     line = rows["line"].to_numpy(np.int64)
@@ -422,9 +439,7 @@ def _mark_rows(
     # the source gave, whatever the viewer's time zone, and the same in server-side exports.
     as_of = pd.to_datetime(rows["as_of"])
     reporter, place = _texts(rows["reported_by"]), _texts(rows["place"])
-    side = np.array(
-        [AFFILIATION_LABELS.get(a, a) for a in _texts(rows["affiliation"])], dtype=object
-    )
+    side = np.array([side_labels.get(a, a) for a in _texts(rows["affiliation"])], dtype=object)
     panel = shown.per_row(shown.keys)
     cumulative = shown.cumulative[shown.codes] if len(shown.codes) else np.zeros(0, bool)
     cumulative, joined = _running_totals(cumulative, panel, reporter, place)

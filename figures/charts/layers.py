@@ -44,10 +44,8 @@ from figures.charts.style import (
     RUNNING_TOTAL_LOOK,
     Spec,
     chart_palette,
-    side_palette,
     unique_sorted,
 )
-from figures.contract import AFFILIATION_LABELS
 from figures.wording import percent
 
 POINTS_FILTER = "datum.kind === 'mark' && datum.form !== 'range'"
@@ -98,12 +96,7 @@ def colour_encoding(
     the reporters with the most figures keep theirs and the rest are one grey, named once
     ('Other reporters'). The legend's look is the theme's (`figures.charts.style.THEME`)."""
     if color_by == "affiliation":
-        labels = dict(AFFILIATION_LABELS)
-        sides = [*labels, *sorted(set(side_colours or {}) - set(labels))]
-        palette = {
-            labels.get(side, side): colour
-            for side, colour in side_palette(sides, side_colours).items()
-        }
+        palette = dict(side_colours or {})  # side label to colour (ChartData.side_colours)
         field = "side"
         shown = set(marks[field].unique())
         domain = [label for label in palette if label in shown]

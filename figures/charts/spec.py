@@ -41,7 +41,6 @@ from figures.charts.style import (
 )
 from figures.charts.timespan import DAY_MS, TimeSpan, tick_label_expression, time_ticks
 from figures.conflicts import Conflict, ConflictSettings
-from figures.contract import AFFILIATION_LABELS
 from figures.vocabulary import Vocabulary
 from figures.wording import day_text, word_for
 
@@ -135,9 +134,11 @@ def _times(data: ChartData, width: int) -> Spec:
     }
 
 
-def _reporters(marks: pd.DataFrame, label_limit: int = REPORTER_LABEL_LIMIT) -> Spec:
+def _reporters(
+    marks: pd.DataFrame, side_labels: Sequence[str], label_limit: int = REPORTER_LABEL_LIMIT
+) -> Spec:
     """The by-source chart's rows: one per reporter, grouped by side."""
-    side_rank = {label: index for index, label in enumerate(AFFILIATION_LABELS.values())}
+    side_rank = {label: index for index, label in enumerate(side_labels)}
     order = sorted(
         marks[["side", "reporter"]].drop_duplicates().itertuples(index=False, name=None),
         key=lambda pair: (side_rank.get(pair[0], len(side_rank)), pair[1].casefold(), pair[1]),
@@ -311,7 +312,6 @@ class ChartOptions(NamedTuple):
     max_rows: int = MAX_ROWS
     prepared: ChartData | None = None
     dates: tuple[dt.date | None, dt.date | None] | None = None
-    side_colours: Mapping[str, str] | None = None
     max_panels: int = MAX_PANELS
     columns: int = 1
     legend: Spec | None = None
@@ -357,7 +357,7 @@ def timeline_spec(
     data, highlight_set, tolerance, emphasise = _chart_data(rows, conflicts, vocabulary, on)
     if data.marks.empty:
         return _empty_spec(TIMELINE_TITLE, EMPTY_MESSAGE)
-    colour = colour_encoding(data.marks, on.color_by, on.reporters, True, on.side_colours)
+    colour = colour_encoding(data.marks, on.color_by, on.reporters, True, data.side_colours)
     channels = Channels(False, _times(data, width), _values(on.log_scale), colour, None, emphasise)
     panel = {
         "width": width,
@@ -394,10 +394,11 @@ def by_source_spec(
         return _empty_spec(BY_SOURCE_TITLE, EMPTY_MESSAGE)
     # Reporters are named on the axis already; a legend repeating them would waste space.
     legend = on.color_by == "affiliation"
-    colour = colour_encoding(data.marks, on.color_by, on.reporters, legend, on.side_colours)
+    colour = colour_encoding(data.marks, on.color_by, on.reporters, legend, data.side_colours)
     values = _values(on.log_scale, tickCount=6)
     limit = REPORTER_LABEL_LIMIT if on.columns <= 1 else REPORTER_LABEL_LIMIT_SIDE_BY_SIDE
-    channels = Channels(True, _reporters(data.marks, limit), values, colour, None, emphasise)
+    sides = list(data.side_colours)
+    channels = Channels(True, _reporters(data.marks, sides, limit), values, colour, None, emphasise)
     panel = {
         "width": width,
         "height": {"step": row_height},
@@ -482,7 +483,6 @@ def timeline_chart(
     panel_height: int = 120,
     max_rows: int = MAX_ROWS,
     dates: tuple[dt.date | None, dt.date | None] | None = None,
-    side_colours: Mapping[str, str] | None = None,
     max_panels: int = MAX_PANELS,
 ) -> alt.TopLevelMixin:
     """Figures over their as-of dates, one panel per metric, group and place, each on its
@@ -492,7 +492,7 @@ def timeline_chart(
     across views while they fit the palette (default: the reporters in `rows`). `highlight`
     holds CSV line numbers to enlarge (the others fade). A cumulative metric's figures from
     one reporter and place are joined by a line. `color_by` is "reported_by" or
-    "affiliation", `side_colours` a side -> colour mapping for the latter. `dates` are the
+    "affiliation" (sides take their colours from the dataset's sides.csv). `dates` are the
     view's from/to when the user set them (then the time axis is not trimmed to the dense
     span of the figures' dates).
     """
@@ -512,7 +512,6 @@ def timeline_chart(
             panel_height=panel_height,
             max_rows=max_rows,
             dates=dates,
-            side_colours=side_colours,
             max_panels=max_panels,
         )
     )
@@ -532,7 +531,6 @@ def by_source_chart(
     row_height: int = 26,
     max_rows: int = MAX_ROWS,
     dates: tuple[dt.date | None, dt.date | None] | None = None,
-    side_colours: Mapping[str, str] | None = None,
     max_panels: int = MAX_PANELS,
 ) -> alt.TopLevelMixin:
     """Each reporter's figures side by side, one panel per metric, group and place.
@@ -555,7 +553,6 @@ def by_source_chart(
             row_height=row_height,
             max_rows=max_rows,
             dates=dates,
-            side_colours=side_colours,
             max_panels=max_panels,
         )
     )

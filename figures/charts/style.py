@@ -40,18 +40,10 @@ OTHER_REPORTERS_GREY = "#9E9E9E"
 OTHER_REPORTERS = "Other reporters"
 # Kept for callers of the older API: one solid line per reporter (colours no longer repeat).
 DASHES: tuple[tuple[int, ...], ...] = ((1, 0),)
-# A side's colour unless a sides vocabulary gives one: fixed per side so a side keeps its
-# colour in every view and export, each a different hue (no two blues), none with a national
-# connotation; "other" is grey because it is the least specific.
-AFFILIATION_COLOURS: dict[str, str] = {
-    "armenia": "#0072B2",  # blue
-    "azerbaijan": "#E69F00",  # orange
-    "russia": "#009E73",  # bluish green
-    "un": "#6A3D9A",  # purple
-    "ngo": "#CC79A7",  # reddish purple
-    "media": "#999933",  # olive
-    "other": "#8C8C8C",
-}
+# A side's colour comes from its dataset's sides.csv (see side_palette), so a side keeps its
+# colour in every view and export; a side without one takes a reporter hue no other side has.
+# Past those, grey, the least specific.
+SIDE_GREY = "#8C8C8C"
 CONFLICT_RED = "#C4001A"
 KEY_GREY = "#4D4D4D"
 TEXT_COLOUR = "#1B1B1B"
@@ -261,22 +253,15 @@ def chart_palette(counts: Mapping[str, int], everyone: Sequence[str] = ()) -> di
 
 
 def side_palette(sides: Sequence[str], given: Mapping[str, str] | None = None) -> dict[str, str]:
-    """A colour per side: `given` (side -> colour, e.g. from a sides vocabulary) first, then
-    each side's own colour in AFFILIATION_COLOURS unless a given side took it, then the
-    reporters' hues no side has yet, so no two sides share a colour."""
+    """A colour per side: `given` (side -> colour, from the dataset's sides.csv) first, then
+    the reporters' hues no side has yet, so no two sides share a colour; past those, grey."""
     given = dict(given or {})
     palette = {side: given[side] for side in sides if side in given}
-    spare = [
-        c for c in (*AFFILIATION_COLOURS.values(), *REPORTER_COLOURS) if c not in palette.values()
-    ]
+    taken = {colour.lower() for colour in palette.values()}
+    spare = iter([c for c in REPORTER_COLOURS if c.lower() not in taken])
     for side in sides:
-        if side in palette:
-            continue
-        own = AFFILIATION_COLOURS.get(side)
-        colour = own if own in spare else (spare[0] if spare else OTHER_REPORTERS_GREY)
-        palette[side] = colour
-        if colour in spare:
-            spare.remove(colour)
+        if side not in palette:
+            palette[side] = next(spare, SIDE_GREY)
     return palette
 
 

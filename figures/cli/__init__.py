@@ -1,6 +1,7 @@
-"""Command line: `python -m figures check|add|conflicts|headline|export|parse-quote`.
+"""Command line: `python -m figures check|add|conflicts|headline|export|describe|parse-quote`.
 
-One module per command (`check`, `conflicts`, `headline`, `add`, `export`, `parse_quote`),
+One module per command (`check`, `conflicts`, `headline`, `add`, `export`, `describe`,
+`parse_quote`),
 each with a `register` function that adds its subcommand and a handler; `loader` holds what
 they share (the default file, and loading it or saying why it cannot be read). Output follows
 compilers:
@@ -13,7 +14,7 @@ import argparse
 import os
 import sys
 
-from figures.cli import add, check, conflicts, export, headline, parse_quote
+from figures.cli import add, check, conflicts, describe, export, headline, parse_quote
 from figures.vocabulary import VocabularyError
 
 
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     conflicts.register(commands)
     headline.register(commands)
     export.register(commands)
+    describe.register(commands)
     parse_quote.register(commands)
     return parser
 

@@ -29,9 +29,8 @@ from figures.append import (
     landing_line,
     validate_fields,
 )
-from figures.cli.loader import DEFAULT_PATH
+from figures.cli.loader import DEFAULT_PATH, figures_path
 from figures.contract import (
-    AFFILIATION_LABELS,
     COLUMNS,
     REQUIRED_COLUMNS,
     Qualifier,
@@ -47,7 +46,7 @@ from figures.proposal import (
     would_be_in_file,
 )
 from figures.validation import load_figures
-from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
+from figures.vocabulary import Vocabulary, vocabulary_for
 from figures.wording import value_as_written
 
 HELP: dict[str, str] = {
@@ -96,7 +95,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         add.add_argument(_option(name), dest=name, metavar="TEXT", help=HELP[name])
     add.add_argument(
         "--file",
-        type=Path,
+        type=figures_path,
         default=DEFAULT_PATH,
         metavar="PATH",
         help=f"the figures CSV to append to (default {DEFAULT_PATH}; created if absent)",
@@ -132,7 +131,7 @@ def _vocabulary_text(name: str, vocabulary: Vocabulary) -> list[str]:
     if name == "qualifier":
         return [f"  {key:<18} {text}" for key, text in QUALIFIER_EXAMPLES.items()]
     if name == "affiliation":
-        return [f"  {key:<18} {label}" for key, label in AFFILIATION_LABELS.items()]
+        return [f"  {key:<18} {label}" for key, label in vocabulary.side_labels().items()]
     return []
 
 
@@ -233,7 +232,7 @@ def _stdin_is_terminal() -> bool:
 
 def run_add(args: argparse.Namespace) -> int:
     path: Path = args.file
-    vocabulary = load_vocabulary(vocabulary_dir_for(path))
+    vocabulary = vocabulary_for(path)
     given = {name: getattr(args, name) for name in COLUMNS if getattr(args, name) is not None}
     interactive = _stdin_is_terminal()
     try:

@@ -10,14 +10,14 @@ import argparse
 import json
 from pathlib import Path
 
-from figures.cli.loader import DEFAULT_PATH
+from figures.cli.loader import DEFAULT_PATH, PATH_HELP, figures_path
 from figures.validation import load_figures
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `check` command to the CLI's subcommands."""
     check = subparsers.add_parser("check", help="validate a figures CSV against the contract")
-    check.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
+    check.add_argument("path", nargs="?", type=figures_path, default=DEFAULT_PATH, help=PATH_HELP)
     check.add_argument("--json", action="store_true", help="print the errors as JSON")
     check.set_defaults(handler=run_check)
 

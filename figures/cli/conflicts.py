@@ -11,7 +11,13 @@ import json
 import sys
 from pathlib import Path
 
-from figures.cli.loader import DEFAULT_PATH, load_or_report, note_rows_left_out
+from figures.cli.loader import (
+    DEFAULT_PATH,
+    PATH_HELP,
+    figures_path,
+    load_or_report,
+    note_rows_left_out,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -19,7 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     conflicts = subparsers.add_parser(
         "conflicts", help="list the figures that disagree (findings, not errors: exit 0)"
     )
-    conflicts.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
+    conflicts.add_argument(
+        "path", nargs="?", type=figures_path, default=DEFAULT_PATH, help=PATH_HELP
+    )
     conflicts.add_argument("--json", action="store_true", help="print the flags as JSON")
     conflicts.add_argument(
         "--tolerance",
@@ -39,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run_conflicts(args: argparse.Namespace) -> int:
     # Imported here so `check` stays quick to start.
     from figures.conflicts import ConflictSettings, find_conflicts
-    from figures.vocabulary import load_vocabulary, vocabulary_dir_for
+    from figures.vocabulary import vocabulary_for
 
     path: Path = args.path
     result = load_or_report(path)
@@ -50,7 +58,7 @@ def run_conflicts(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    found = find_conflicts(result.rows, load_vocabulary(vocabulary_dir_for(path)), settings)
+    found = find_conflicts(result.rows, vocabulary_for(path), settings)
     note_rows_left_out(path, result)
     if args.json:
         payload = {

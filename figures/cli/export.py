@@ -18,10 +18,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from figures.cli.loader import DEFAULT_PATH, load_or_report, note_rows_left_out
-from figures.contract import AFFILIATION_LABELS
+from figures.cli.loader import (
+    DEFAULT_PATH,
+    PATH_HELP,
+    figures_path,
+    load_or_report,
+    note_rows_left_out,
+)
 from figures.filters import NO_PLACE, ViewFilters, apply_filters
-from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
+from figures.vocabulary import Vocabulary, vocabulary_for
 
 FORMATS = ("png", "svg", "csv", "hxl", "md")
 TEXT_FORMATS = ("svg", "csv", "hxl", "md")
@@ -52,9 +57,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     export.add_argument(
         "path",
         nargs="?",
-        type=Path,
+        type=figures_path,
         default=DEFAULT_PATH,
-        help=f"the figures CSV (default {DEFAULT_PATH})",
+        help=PATH_HELP,
     )
     export.add_argument("--format", required=True, choices=FORMATS, help="what to write")
     export.add_argument(
@@ -76,7 +81,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="append",
         default=[],
         metavar="SIDE",
-        help=", ".join(AFFILIATION_LABELS),
+        help="a side's code (sides.csv)",
     )
     export.add_argument("--reporter", action="append", default=[], metavar="NAME")
     export.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD")
@@ -121,7 +126,7 @@ def filters_from_args(
         groups=_known("group", args.group, list(vocabulary.groups), "in the vocabulary"),
         places=_known("place", args.place, places, "in the data"),
         affiliations=_known(
-            "affiliation", args.affiliation, list(AFFILIATION_LABELS), "in the contract"
+            "affiliation", args.affiliation, list(vocabulary.sides), "in sides.csv"
         ),
         reporters=_known(
             "reporter", args.reporter, sorted(set(rows["reported_by"])), "in the data"
@@ -191,7 +196,7 @@ def run_export(args: argparse.Namespace) -> int:
     result = load_or_report(path)
     if result is None:
         return 2
-    vocabulary = load_vocabulary(vocabulary_dir_for(path))
+    vocabulary = vocabulary_for(path)
     try:
         filters = filters_from_args(args, result.rows, vocabulary)
         if args.out == "-" and args.format not in TEXT_FORMATS:

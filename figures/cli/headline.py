@@ -6,7 +6,13 @@ import argparse
 import json
 from pathlib import Path
 
-from figures.cli.loader import DEFAULT_PATH, load_or_report, note_rows_left_out
+from figures.cli.loader import (
+    DEFAULT_PATH,
+    PATH_HELP,
+    figures_path,
+    load_or_report,
+    note_rows_left_out,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -14,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     command = subparsers.add_parser(
         "headline", help="one best-supported figure per quantity, with its range and sources"
     )
-    command.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
+    command.add_argument("path", nargs="?", type=figures_path, default=DEFAULT_PATH, help=PATH_HELP)
     command.add_argument("--json", action="store_true", help="print the headlines as JSON")
     command.set_defaults(handler=run_headline)
 
@@ -22,15 +28,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run_headline(args: argparse.Namespace) -> int:
     # Imported here so `check` stays quick to start.
     from figures.conflicts import find_conflicts
-    from figures.contract import AFFILIATION_LABELS
     from figures.headline import headline_sentence, headlines, quantity_label
-    from figures.vocabulary import load_vocabulary, vocabulary_dir_for
+    from figures.vocabulary import vocabulary_for
 
     path: Path = args.path
     result = load_or_report(path)
     if result is None:
         return 2
-    vocabulary = load_vocabulary(vocabulary_dir_for(path))
+    vocabulary = vocabulary_for(path)
     found = headlines(result.rows, vocabulary, find_conflicts(result.rows, vocabulary))
     note_rows_left_out(path, result)
     if args.json:
@@ -40,7 +45,7 @@ def run_headline(args: argparse.Namespace) -> int:
         indent = "    " if headline.is_subgroup else ""
         label = quantity_label(headline, vocabulary)
         where = f" (line {headline.chosen.line})" if headline.chosen else ""
-        print(f"{indent}{label}: {headline_sentence(headline, AFFILIATION_LABELS)}{where}")
+        print(f"{indent}{label}: {headline_sentence(headline, vocabulary.side_labels())}{where}")
         if headline.conflicts:
             print(f"{indent}  flags: {', '.join(headline.conflicts)}")
     return 0

@@ -5,12 +5,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from figures.dataset import default_data_path
+from figures.dataset import default_data_path, figures_path
 from figures.validation import LoadResult, load_figures
 
 # Commands that read or write the dataset take this file when given none. From the repository
 # root it prints as "data/figures.csv", as every message and help text names it.
 DEFAULT_PATH: Path = default_data_path()
+PATH_HELP = (
+    f"a dataset: its folder, its datapackage.json, or a figures CSV (default {DEFAULT_PATH})"
+)
+__all__ = ["DEFAULT_PATH", "PATH_HELP", "figures_path", "load_or_report", "note_rows_left_out"]
 
 
 def load_or_report(path: Path) -> LoadResult | None:

@@ -18,7 +18,6 @@ from typing import Any
 import pandas as pd
 
 from figures.conflicts import Conflict
-from figures.contract import AFFILIATION_LABELS
 from figures.filters import ViewFilters, apply_filters, conflicts_in_view, describe_filters
 from figures.headline import (
     PRE_CRISIS,
@@ -32,8 +31,6 @@ from figures.headline import Headline as QuantityHeadline
 from figures.per_side import latest_per_side
 from figures.vocabulary import WHOLE_GROUP, Vocabulary
 from figures.wording import date_text, day_of_text, day_text, plural, source_label, value_as_written
-
-PRODUCT_TITLE = "Reported refugee-flow figures"
 
 # ---------------------------------------------------------------------------------------------
 # Sources and dates.
@@ -49,7 +46,7 @@ class Source:
 
     @property
     def label(self) -> str:
-        """'Nikol Pashinyan (AFP, 30 Sep 2023)', the style of the conflict sentences."""
+        """'Ana Lind (AFP, 30 Sep 2023)', the style of the conflict sentences."""
         day = day_text(self.date) if self.date is not None else ""
         return source_label(self.reported_by, self.outlet, day)
 
@@ -207,7 +204,7 @@ class SideFigure:
     """The latest figure one side gave for a metric and group (figures.per_side)."""
 
     metric_label: str
-    affiliation: str  # label: 'Armenia', 'UN', ...
+    affiliation: str  # the side's label (sides.csv): 'UN', 'NGO', ...
     value: str  # as written: 'more than 100,000'
     group: str  # label, '' for the whole count
     place: str
@@ -241,7 +238,7 @@ def _side_figure(row: Any, vocabulary: Vocabulary) -> SideFigure:
     high = None if pd.isna(row.value_high) else int(row.value_high)
     return SideFigure(
         metric_label=vocabulary.metric_label(row.metric),
-        affiliation=AFFILIATION_LABELS.get(row.affiliation, row.affiliation),
+        affiliation=vocabulary.side_label(row.affiliation),
         value=value_as_written(row.qualifier, int(row.value), high),
         group="" if row.group == WHOLE_GROUP else vocabulary.group_label(row.group),
         place=row.place,
@@ -299,7 +296,7 @@ def briefing_parts(
         f"{plural(len(flags), 'conflict')}"
     )
     return BriefingParts(
-        title=PRODUCT_TITLE,
+        title=vocabulary.about.title,
         view=describe_filters(filters, vocabulary),
         as_of=as_of_line(in_view),
         counts=counts,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -66,7 +66,6 @@ def view_chart(
     *,
     reporters: Sequence[str] | None = None,
     size: tuple[int, int] | None = SLIDE_SIZE,
-    side_colours: Mapping[str, str] | None = None,
     **options: Any,
 ) -> alt.TopLevelMixin:
     """One of the dashboard's charts of a view, framed for a briefing (title, as-of, sources).
@@ -107,9 +106,10 @@ def view_chart(
         data,
         list(parts.conflicts),
         vocabulary,
-        {**options, "reporters": palette, "side_colours": side_colours, "prepared": data},
+        {**options, "reporters": palette, "prepared": data},
         CHART_TITLES[kind],
-        [parts.view, f"{parts.as_of} · {parts.counts}"],
+        # The dataset's own title (datapackage.json) first: an image names what it shows.
+        [parts.title, parts.view, f"{parts.as_of} · {parts.counts}"],
     )
     framed = chart.on_slide(size) if size else chart.framed(chart.free_sizes())
     return to_altair(framed)

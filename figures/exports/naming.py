@@ -13,7 +13,7 @@ def _slug(text: str, limit: int = 24) -> str:
 
 
 def view_slug(filters: ViewFilters) -> str:
-    """A short, stable name for a view: 'all', 'troops', 'fled_armenia_2023-09-19-2023-09-30'."""
+    """A short, stable name for a view: 'all', 'troops', 'fled_un_2023-09-19-2023-09-30'."""
     parts: list[str] = []
     for values in (
         filters.metrics,

@@ -17,7 +17,7 @@ from figures.contract import COLUMNS, TEXT_COLUMNS, format_as_of
 # against the data file; every spreadsheet and the loader read LF.
 NEWLINE = "\n"
 # The plain CSV is for people who open it in a spreadsheet: Excel reads UTF-8 without a BOM as
-# a legacy code page and garbles Armenian names and curly quotes. The loader ignores a BOM.
+# a legacy code page and garbles names in other scripts and curly quotes. The loader ignores a BOM.
 UTF8_BOM = b"\xef\xbb\xbf"
 
 # HXL: one hashtag per contract column (https://hxlstandard.org/standard/dictionary/).

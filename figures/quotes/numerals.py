@@ -1,7 +1,7 @@
 """Numbers written in digits, in every grouping convention reporting uses.
 
 100,417 (English), 1,00,417 (Indian), 84 770 with a thin, narrow or no-break space (French,
-Russian, Norwegian), 100.417 (German, Norwegian, Turkish), 100'417 (Swiss), Arabic-Indic
+Polish, Norwegian), 100.417 (German, Norwegian, Turkish), 100'417 (Swiss), Arabic-Indic
 digits; a decimal comma or point before a multiplier (2,5 млн; 1.2 million).
 
 A separator followed by exactly three digits groups thousands; followed by one, two or four

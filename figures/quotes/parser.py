@@ -223,7 +223,7 @@ class _Quote:
         return loose
 
     def zero(self) -> list[Figure]:
-        """ "No Armenian forces", "are not deployed": 0, when the quote has no number at all."""
+        """ "No foreign forces", "are not deployed": 0, when the quote has no number at all."""
         found = self.tables.get("zero").anywhere.search(self.text)
         if found is None:
             return []

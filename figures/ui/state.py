@@ -30,18 +30,15 @@ import streamlit as st
 
 from figures import charts
 from figures.conflicts import Conflict, ConflictSettings, conflicts_by_line, find_conflicts
-from figures.contract import AFFILIATION_LABELS
-from figures.dataset import default_data_path
+from figures.dataset import DESCRIPTOR_FILE, default_data_path, figures_path
 from figures.filters import NO_PLACE, FilterChoices, filter_choices
 from figures.validation import LoadResult, load_figures
 from figures.vocabulary import (
-    GROUPS_FILE,
-    METRICS_FILE,
-    PLACES_FILE,
     SHIPPED_DATA_DIR,
+    VOCABULARY_FILES,
     Vocabulary,
-    load_vocabulary,
     vocabulary_dir_for,
+    vocabulary_for,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -49,7 +46,8 @@ from figures.vocabulary import (
 
 
 def data_path(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Path:
-    """`--data PATH` after `streamlit run app.py --`, else FIGURES_DATA, else data/figures.csv."""
+    """`--data PATH` after `streamlit run app.py --`, else FIGURES_DATA, else data/figures.csv;
+    a folder or its datapackage.json names the dataset's figures file."""
     environ = os.environ if environ is None else environ
     if argv is None:
         # Only the command line `streamlit run app.py -- ...` is ours; under a test runner
@@ -59,9 +57,9 @@ def data_path(argv: Sequence[str] | None = None, environ: Mapping[str, str] | No
     parser.add_argument("--data")
     known, _ = parser.parse_known_args(list(argv))
     if known.data:
-        return Path(known.data)
+        return figures_path(known.data)
     if environ.get("FIGURES_DATA"):
-        return Path(environ["FIGURES_DATA"])
+        return figures_path(environ["FIGURES_DATA"])
     return default_data_path()
 
 
@@ -83,7 +81,7 @@ def file_key(path: Path) -> FileKey | None:
         return None
     folder = vocabulary_dir_for(path)
     stats = []
-    for name in (METRICS_FILE, GROUPS_FILE, PLACES_FILE):
+    for name in (*VOCABULARY_FILES, DESCRIPTOR_FILE):
         # The file the vocabulary is read from: the folder's own, else the shipped one.
         used = folder / name if (folder / name).is_file() else SHIPPED_DATA_DIR / name
         try:
@@ -108,7 +106,7 @@ def choices_for(rows: pd.DataFrame, vocabulary: Vocabulary) -> FilterChoices:
         metrics=tuple(name for name in vocabulary.metrics if name in metrics),
         groups=tuple(name for name in vocabulary.groups if name in groups),
         places=tuple(sorted(places)),
-        affiliations=tuple(name for name in AFFILIATION_LABELS if name in sides),
+        affiliations=tuple(name for name in vocabulary.sides if name in sides),
         reporters=tuple(sorted(str(name) for name in rows["reported_by"].unique())),
         first_day=first.date(),
         last_day=last.date(),
@@ -127,7 +125,7 @@ class Loaded:
 def _load_cached(key: FileKey) -> Loaded:
     # The whole key (mtime, size and the vocabulary's stats with the path) is the cache key:
     # an edited file reloads, an unchanged one never re-parses.
-    vocabulary = load_vocabulary(vocabulary_dir_for(Path(key.path)))
+    vocabulary = vocabulary_for(Path(key.path))
     result = load_figures(key.path, vocabulary)
     choices = choices_for(result.rows, vocabulary)
     return Loaded(result, vocabulary, choices, tuple(choices.reporters))

@@ -19,17 +19,15 @@ from typing import Any
 import pandas as pd
 
 from figures.cells import escape_formula, is_url
-from figures.dataset import ROOT
+from figures.dataset import GENERIC_DESCRIPTION, GENERIC_TITLE, ROOT
 from figures.wording import value_as_written
 
-TITLE = "Reported refugee-flow figures"
+# The product's own words; a dataset's page takes its title and introduction from its
+# datapackage.json (Vocabulary.about), so no crisis is named here.
+TITLE = GENERIC_TITLE
 BRIEFING_TITLE = f"Briefing · {TITLE}"
 GUIDE_TITLE = f"Adding figures · {TITLE}"
-DESCRIPTION = (
-    "Figures on people who fled, arrived, were evacuated or detained during the September "
-    "2023 exodus from Nagorno-Karabakh, each as one source reported it, with the places where "
-    "reports disagree. The page takes no side: it shows who said what, and when."
-)
+DESCRIPTION = GENERIC_DESCRIPTION
 # The analysts' guide, shown in the app (Streamlit serves no files from the repository).
 GUIDE = ROOT / "docs" / "adding-figures.md"
 

@@ -13,7 +13,6 @@ The rooms, in the order a file goes through them:
 
 from figures.validation.result import LoadResult, empty_rows
 from figures.validation.rules import (
-    AFFILIATIONS,
     MAX_VALUE,
     QUALIFIERS,
     CellError,
@@ -25,7 +24,6 @@ from figures.validation.rules import (
 from figures.validation.table import load_bytes, load_figures, validate_table
 
 __all__ = [
-    "AFFILIATIONS",
     "MAX_VALUE",
     "QUALIFIERS",
     "CellError",

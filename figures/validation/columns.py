@@ -15,7 +15,6 @@ from figures.contract import DEFAULT_GROUP, DEFAULT_QUALIFIER, REQUIRED_COLUMNS
 from figures.validation.arrow_text import rows_of
 from figures.validation.collector import Collector, apply_rule
 from figures.validation.rules import (
-    AFFILIATIONS,
     QUALIFIERS,
     check_choice,
     check_count,
@@ -186,7 +185,7 @@ def check_vocabulary(
             DEFAULT_GROUP,
         ),
         "qualifier": (QUALIFIERS, "", DEFAULT_QUALIFIER.value),
-        "affiliation": (AFFILIATIONS, "", None),
+        "affiliation": (tuple(vocabulary.sides), " (add a side to sides.csv if it is new)", None),
     }
     words = {
         name: _choices(

@@ -12,7 +12,7 @@ import difflib
 import re
 
 from figures.cells import url_problem
-from figures.contract import Affiliation, Qualifier
+from figures.contract import Qualifier
 
 MAX_VALUE = 10**12  # far above any count of people; larger is a slip of the keyboard
 # Digits are ASCII only: `\d` would also take Arabic-Indic or Devanagari digits, which int()
@@ -30,7 +30,6 @@ _SPAN_RE = re.compile(r"^[0-9][0-9,]*\s*(?:-|–|—|to)\s*[0-9][0-9,]*$")
 _NUMBER_RE = re.compile(r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)$")
 
 QUALIFIERS = tuple(q.value for q in Qualifier)
-AFFILIATIONS = tuple(a.value for a in Affiliation)
 
 
 class CellError(Exception):

@@ -36,7 +36,7 @@ from figures.validation.repeats import REPEAT_ORDER, first_copies, maybe_repeate
 from figures.validation.result import LoadResult, empty_rows
 from figures.validation.rows import check_publication, check_ranges, report_repeats
 from figures.validation.urls import check_urls
-from figures.vocabulary import Vocabulary, load_vocabulary, vocabulary_dir_for
+from figures.vocabulary import Vocabulary, vocabulary_for
 
 # Below this many rows a second thread costs more than it saves.
 THREADED_ROWS = 50_000
@@ -231,7 +231,7 @@ def load_figures(path: str | Path, vocabulary: Vocabulary | None = None) -> Load
     """
     path = Path(path)
     if vocabulary is None:
-        vocabulary = load_vocabulary(vocabulary_dir_for(path))
+        vocabulary = vocabulary_for(path)
     try:
         table = read_file(path)
     except FileNotFoundError:

@@ -52,7 +52,7 @@ from figures.ui.state import (
     flags_started,
     wait_for_flags,
 )
-from figures.ui.text import DESCRIPTION, TITLE, md
+from figures.ui.text import TITLE, md
 from figures.ui.url import CONFLICT_KEY, conflict_id, read_url_once, write_url
 from figures.ui.view import View
 
@@ -194,8 +194,8 @@ def _fill(run: _Run, view: View, slots: _Slots, chosen: str) -> None:
     else:
         st.caption("No figures to chart in this view.")
     with slots.title:
-        st.title(TITLE)
-        st.markdown(DESCRIPTION)
+        st.title(run.loaded.vocabulary.about.title)
+        st.markdown(md(run.loaded.vocabulary.about.description))
         add_figure_entry(run.path, view.vocabulary)  # the form, reachable from the top
     slots.charts_title.subheader("The figures on charts")
     with slots.view:

@@ -21,7 +21,7 @@ from pathlib import Path
 import streamlit as st
 
 from figures.append import AppendError, append_figure, validate_fields
-from figures.contract import AFFILIATION_LABELS, COLUMNS, Qualifier
+from figures.contract import COLUMNS, Qualifier
 from figures.proposal import (
     WouldBe,
     clean_editor,
@@ -217,8 +217,8 @@ def _fields(vocabulary: Vocabulary) -> Fields:
     fields["affiliation"] = (
         st.selectbox(
             "Reporter's side",
-            list(AFFILIATION_LABELS),
-            format_func=AFFILIATION_LABELS.get,
+            list(vocabulary.sides),
+            format_func=vocabulary.side_label,
             index=None,
             placeholder="The side of who gave the figure",
             key="add_affiliation",

@@ -18,7 +18,6 @@ import pandas as pd
 import streamlit as st
 
 from figures import charts
-from figures.contract import AFFILIATION_LABELS
 from figures.filters import NO_PLACE
 from figures.ui.keys import TABLE_VIEW, W_TABLE_PAGE
 from figures.ui.text import is_link, table_cells
@@ -116,7 +115,7 @@ def _table(
             "Source": [u if is_link(u) else None for u in urls],
             "Published": charts.date_texts(shown["published"], missing=""),
             "Quote": table_cells(shown["quote"]),
-            "Side": shown["affiliation"].map(AFFILIATION_LABELS).fillna("").to_numpy(),
+            "Side": shown["affiliation"].map(vocabulary.side_labels()).fillna("").to_numpy(),
             "Conflicts": [len(by_line.get(int(line), [])) for line in lines],
             "Notes": table_cells(shown["notes"]),
         }

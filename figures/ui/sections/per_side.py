@@ -14,7 +14,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from figures.contract import AFFILIATION_LABELS
 from figures.per_side import latest_per_side, latest_positions
 from figures.ui.text import day_text, written
 from figures.vocabulary import WHOLE_GROUP, Vocabulary
@@ -62,7 +61,8 @@ def per_side_table(rows: pd.DataFrame, vocabulary: Vocabulary, by_line: Mapping[
         if row["group"] != WHOLE_GROUP:
             title += f" ({vocabulary.group_label(row['group']).lower()})"
         flags = len(by_line.get(int(row["line"]), []))
-        body.append(_row(title, row, flags, first=title != block))
+        side = vocabulary.side_label(str(row["affiliation"]))
+        body.append(_row(title, row, flags, side, first=title != block))
         block = title
     head = "".join(_cell("th", index, name) for index, name in enumerate(COLUMNS))
     st.html(
@@ -76,9 +76,8 @@ def _cell(tag: str, index: int, content: str) -> str:
     return f"<{tag}{wide}>{content}</{tag}>"
 
 
-def _row(title: str, row: Mapping[str, Any], flags: int, *, first: bool) -> str:
+def _row(title: str, row: Mapping[str, Any], flags: int, side: str, *, first: bool) -> str:
     """One side's latest figure as a table row; the block's first row carries its title."""
-    side = AFFILIATION_LABELS.get(str(row["affiliation"]), str(row["affiliation"]))
     # Figures and dates never break across lines: "more than / 100,000" misreads.
     cells = [
         f"<strong>{escape(title)}</strong>" if first else "",

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from figures.contract import AFFILIATION_LABELS
 from figures.filters import MULTI_KEYS, FilterChoices, ViewFilters
 from figures.ui.keys import DATES_EXTENT, FILTER_WIDGETS, W_CONFLICT, W_DATES
 from figures.ui.state import Loaded
@@ -95,7 +94,7 @@ def sidebar_filters(loaded: Loaded) -> None:
         "metric": vocabulary.metric_label,
         "group": vocabulary.group_label,
         "place": str,
-        "affiliation": lambda code: AFFILIATION_LABELS.get(code, code),
+        "affiliation": vocabulary.side_label,
         "reporter": str,
     }
     for key, attribute in MULTI_KEYS.items():
