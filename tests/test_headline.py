@@ -210,3 +210,42 @@ def test_the_command_gives_one_object_per_quantity_with_the_documented_keys(
     assert by_metric["fled"]["value"] == 100417 and by_metric["fled"]["line"] == 4
     assert by_metric["troops"]["disputed"] is True and by_metric["troops"]["value"] is None
     assert (by_metric["troops"]["low"], by_metric["troops"]["high"]) == (0, 10000)
+
+
+def test_a_later_coarser_restatement_does_not_displace_the_precise_count() -> None:
+    rows = _rows(
+        f"2023-10-01,fled,all,,100514,,Karabakh,{GOV},Government of Armenia,2023-10-01,,q,",
+        "2025-07-30,fled,all,more_than,100000,,Karabakh,A weekly,media,A weekly,2025-07-30,,q,",
+    )
+    found = _one(_headlines(rows), "fled")
+    assert found.chosen is not None and found.chosen.value == 100514
+    # A later figure that says more than the earlier one does displace it.
+    rows = _rows(
+        f"2023-10-01,fled,all,,100514,,Karabakh,{GOV},Government of Armenia,2023-10-01,,q,",
+        "2024-04-26,fled,all,more_than,115000,,Karabakh,WHO,un,WHO,2024-04-26,,q,",
+    )
+    found = _one(_headlines(rows), "fled")
+    assert found.chosen is not None and found.chosen.value == 115000
+
+
+def test_the_range_of_a_running_total_leaves_out_reporters_that_stopped_counting() -> None:
+    rows = _rows(
+        "2023-09-25,fled,all,up_to,3000,,Karabakh,A paper,media,A paper,2023-09-25,,q,",
+        f"2023-10-01,fled,all,,100417,,Karabakh,{GOV},Government of Armenia,2023-10-01,,q,",
+        "2023-09-30,fled,all,about,100000,,Karabakh,UNHCR,un,UNHCR,2023-09-30,,q,",
+    )
+    found = _one(_headlines(rows), "fled")
+    assert found.chosen is not None and found.chosen.value == 100417
+    assert (found.low.value, found.high.value) == (100000, 100417)
+
+
+def test_a_dispute_names_the_opposing_pair_not_the_ends_of_one_side() -> None:
+    rows = _rows(
+        "2023-09-20,troops,all,,4,,Karabakh,Ministry A,russia,A,2023-09-20,,q,",
+        "2023-09-20,troops,all,,5,,Karabakh,Ministry B,russia,B,2023-09-20,,q,",
+        "2023-09-20,troops,all,,9000,,Karabakh,Envoy,azerbaijan,C,2023-09-20,,q,",
+    )
+    found = _one(_headlines(rows), "troops")
+    assert found.dispute is not None
+    sides = {claim.affiliation for claim in found.dispute}
+    assert sides == {"russia", "azerbaijan"}

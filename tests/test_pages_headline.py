@@ -18,14 +18,9 @@ from hypothesis import strategies as strategy
 from streamlit.testing.v1 import AppTest
 
 from figures.conflicts import find_conflicts
-from figures.exports.briefing import (
-    Source,
-    briefing_markdown,
-    lead_headlines,
-    reporters_line,
-)
+from figures.exports.briefing import Source, briefing_markdown, reporters_line
 from figures.filters import ViewFilters
-from figures.headline import headlines
+from figures.headline import headlines, lead_headlines
 from figures.ui.pages.briefing import HEADLINE_ROWS
 from figures.ui.url import conflict_id
 from figures.validation import load_figures

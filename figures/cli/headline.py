@@ -28,7 +28,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run_headline(args: argparse.Namespace) -> int:
     # Imported here so `check` stays quick to start.
     from figures.conflicts import find_conflicts
-    from figures.headline import headline_sentence, headlines, quantity_label
+    from figures.headline import (
+        headline_cells,
+        headline_sentence,
+        headlines,
+        quantity_label,
+        under_total,
+    )
     from figures.vocabulary import vocabulary_for
 
     path: Path = args.path
@@ -41,11 +47,12 @@ def run_headline(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([h.to_dict() for h in found], ensure_ascii=False, indent=2))
         return 0
-    for headline in found:
-        indent = "    " if headline.is_subgroup else ""
+    for headline, indented in zip(found, under_total(found), strict=True):
+        indent = "    " if indented else ""
         label = quantity_label(headline, vocabulary)
         where = f" (line {headline.chosen.line})" if headline.chosen else ""
-        print(f"{indent}{label}: {headline_sentence(headline, vocabulary.side_labels())}{where}")
+        cells = headline_cells(headline, vocabulary, vocabulary.side_labels())
+        print(f"{indent}{label}: {headline_sentence(cells)}{where}")
         if headline.conflicts:
             print(f"{indent}  flags: {', '.join(headline.conflicts)}")
     return 0

@@ -19,15 +19,15 @@ import pandas as pd
 
 from figures.conflicts import Conflict
 from figures.filters import ViewFilters, apply_filters, conflicts_in_view, describe_filters
+from figures.headline import Headline as QuantityHeadline
 from figures.headline import (
-    PRE_CRISIS,
-    Claim,
     first_movement,
+    headline_cells,
     headline_sentence,
     headlines,
     quantity_label,
+    under_total,
 )
-from figures.headline import Headline as QuantityHeadline
 from figures.per_side import latest_per_side
 from figures.vocabulary import WHOLE_GROUP, Vocabulary
 from figures.wording import date_text, day_of_text, day_text, plural, source_label, value_as_written
@@ -112,87 +112,6 @@ def as_of_line(rows: pd.DataFrame) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # The headline in words: one quantity's figure, date, source, support, range and flags.
-
-
-@dataclass(frozen=True)
-class HeadlineCells:
-    """One headline as the pages' table shows it, each cell plain text (escape to show)."""
-
-    label: str  # 'People who fled from Nagorno-Karabakh' ('… — Children' for a group)
-    group: str  # the group's label ('Children'), '' for a whole count
-    figure: str  # 'more than 100,000', or 'disputed: 0 (Armenia) against about 10,000 (…)'
-    note: str  # 'before the crisis' for a pre-crisis level, else ''
-    as_of: str
-    source: str  # 'Nikol Pashinyan (AFP)'; a dispute names both reporters
-    support: str  # '7 reporters, 9 outlets'
-    spread: str  # 'up to 3,000 – about 105,000' across the reporters, '' when they agree
-    conflicts: tuple[str, ...]  # flag ids, as the dashboard links them
-    disputed: bool
-    metric: str
-    place: str
-
-
-def _claim_value(claim: Claim) -> str:
-    return value_as_written(claim.qualifier, claim.value, claim.value_high)
-
-
-def _spread(headline: QuantityHeadline) -> str:
-    """'up to 3,000 – about 105,000': the range the reporters' latest figures (a level: the
-    window's figures) give, '' when they agree or the headline is a dispute (which names
-    both ends itself)."""
-    low, high = headline.low, headline.high
-    if headline.disputed or (low.value, low.value_high) == (high.value, high.value_high):
-        return ""
-    return f"{_claim_value(low)} – {_claim_value(high)}"
-
-
-def headline_cells(headline: QuantityHeadline, vocabulary: Vocabulary) -> HeadlineCells:
-    """The headline's words, cell by cell: the same for the dashboard and the briefing."""
-    chosen = headline.chosen
-    low, high = headline.low, headline.high
-    if chosen is None:
-        sides = [AFFILIATION_LABELS.get(c.affiliation, c.affiliation) for c in (low, high)]
-        figure = (
-            f"disputed: {_claim_value(low)} ({sides[0]}) against {_claim_value(high)} ({sides[1]})"
-        )
-        source = f"{low.reported_by} against {high.reported_by}"
-        as_of = date_text(max(low.as_of, high.as_of))
-    else:
-        figure = _claim_value(chosen)
-        source = source_label(chosen.reported_by, chosen.outlet, "")
-        as_of = date_text(chosen.as_of, chosen.as_of_has_time)
-    return HeadlineCells(
-        label=quantity_label(headline, vocabulary),
-        group=vocabulary.group_label(headline.group) if headline.is_subgroup else "",
-        figure=figure,
-        note="before the crisis" if headline.basis == PRE_CRISIS else "",
-        as_of=as_of,
-        source=source,
-        support=(f"{plural(headline.reporters, 'reporter')}, {plural(headline.outlets, 'outlet')}"),
-        spread=_spread(headline),
-        conflicts=headline.conflicts,
-        disputed=headline.disputed,
-        metric=headline.metric,
-        place=headline.place,
-    )
-
-
-def lead_headlines(
-    found: Sequence[QuantityHeadline], limit: int
-) -> tuple[list[QuantityHeadline], list[QuantityHeadline]]:
-    """The headlines a page with room for `limit` leads with, and the rest, each in the
-    headline's own order: the quantities the most reporters (then outlets) give, so the
-    figures everyone talks about come first and a one-outlet relay waits for the dashboard."""
-    if len(found) <= limit:
-        return list(found), []
-    ranked = sorted(
-        range(len(found)), key=lambda index: (-found[index].reporters, -found[index].outlets)
-    )
-    kept = set(ranked[:limit])
-    return (
-        [h for index, h in enumerate(found) if index in kept],
-        [h for index, h in enumerate(found) if index not in kept],
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,29 +244,14 @@ def markdown_text(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
-def under_total(shown: Sequence[QuantityHeadline]) -> list[bool]:
-    """Which headlines stand indented under their total: a group whose quantity's whole count
-    (or a sibling group under it) is the line before it. A group shown without its total
-    stands alone, with its full label."""
-    indented: list[bool] = []
-    for index, headline in enumerate(shown):
-        before = shown[index - 1] if index else None
-        indented.append(
-            headline.is_subgroup
-            and before is not None
-            and (before.metric, before.place) == (headline.metric, headline.place)
-            and (not before.is_subgroup or indented[-1])
-        )
-    return indented
-
-
 def _headline_item(
     headline: QuantityHeadline, indented: bool, parts: BriefingParts, vocabulary: Vocabulary
 ) -> str:
-    """'- **People who fled from Nagorno-Karabakh**: more than 100,000 — UNHCR (AFP), …',
+    """'- **People who fled from Valdoria**: more than 100,000 — UNHCR (AFP), …',
     a group indented under its total, the chosen figure's source linked, its flags named."""
     label = markdown_text(quantity_label(headline, vocabulary))
-    sentence = markdown_text(headline_sentence(headline, AFFILIATION_LABELS))
+    cells = headline_cells(headline, vocabulary, vocabulary.side_labels())
+    sentence = markdown_text(headline_sentence(cells))
     item = f"{'  ' if indented else ''}- **{label}**: {sentence}"
     url = parts.urls.get(headline.chosen.line, "") if headline.chosen else ""
     if url:

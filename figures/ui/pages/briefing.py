@@ -38,9 +38,9 @@ from figures.exports import (
     panels_to_chart,
     split_title,
 )
-from figures.exports.briefing import lead_headlines, reporters_line
+from figures.exports.briefing import reporters_line
 from figures.filters import ViewFilters, apply_filters, filters_from_query, filters_to_query
-from figures.headline import first_movement
+from figures.headline import first_movement, lead_headlines
 from figures.ui.sections.headline import STYLE as HEADLINE_STYLE
 from figures.ui.sections.headline import headline_html
 from figures.ui.sections.load_problems import load_or_explain

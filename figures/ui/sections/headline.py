@@ -19,9 +19,15 @@ import pandas as pd
 import streamlit as st
 
 from figures.conflicts import Conflict
-from figures.exports.briefing import headline_cells, lead_headlines, under_total
 from figures.filters import ViewFilters
-from figures.headline import Headline, first_movement, headlines
+from figures.headline import (
+    Headline,
+    first_movement,
+    headline_cells,
+    headlines,
+    lead_headlines,
+    under_total,
+)
 from figures.ui.state import file_key
 from figures.vocabulary import Vocabulary
 
@@ -131,7 +137,7 @@ def headline_html(
     address: the dashboard with that flag highlighted."""
     body = []
     for headline, indented in zip(found, under_total(found), strict=True):
-        cells = headline_cells(headline, vocabulary)
+        cells = headline_cells(headline, vocabulary, vocabulary.side_labels())
         label = escape(cells.group if indented else cells.label)
         figure_class = "figure disputed" if cells.disputed else "figure"
         note = f' <span class="basis">({escape(cells.note)})</span>' if cells.note else ""
