@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -63,6 +64,12 @@ class Group:
     name: str
     label: str
     description: str = ""
+    # The group this one is a part of (groups.csv `part_of`; blank means `all`); None only for
+    # `all` itself. A figure of a group is compared with its ancestors' as part with whole,
+    # never with a sibling's: soldiers of one side and civilians are not parts of each other.
+    part_of: str | None = WHOLE_GROUP
+    # The side whose people the group counts (groups.csv `side`, optional): "one side's forces".
+    side: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,28 @@ class Vocabulary:
     # Names that are one place (see places.csv): each name, in compare_place form, to the one
     # name that stands for its place when figures are compared. Empty: every name its own.
     places: dict[str, str] = field(default_factory=dict)
+    # Places that nest (places.csv `part_of`): a place's compared name to its wider place's,
+    # both in the form `same_place_key` gives. Empty: no place is part of another.
+    place_parents: dict[str, str] = field(default_factory=dict)
+
+    def group_ancestors(self, name: str) -> tuple[str, ...]:
+        """The groups a group is part of, nearest first, ending with `all` (empty for `all`).
+        A group the vocabulary lacks is part of `all` only."""
+        chain: list[str] = []
+        parent = self.groups[name].part_of if name in self.groups else WHOLE_GROUP
+        while parent is not None and parent not in chain and parent != name:
+            chain.append(parent)
+            parent = self.groups[parent].part_of if parent in self.groups else None
+        return tuple(chain) if name != WHOLE_GROUP else ()
+
+    def place_ancestors(self, key: str) -> tuple[str, ...]:
+        """The wider places a place (its `same_place_key`) is part of, nearest first."""
+        chain: list[str] = []
+        parent = self.place_parents.get(key)
+        while parent is not None and parent not in chain and parent != key:
+            chain.append(parent)
+            parent = self.place_parents.get(parent)
+        return tuple(chain)
 
     def same_place_key(self, normalised_place: str) -> str:
         """The name a place is compared under (the input is in `compare_place` form)."""
@@ -209,9 +238,15 @@ def parse_metrics(path: Path) -> tuple[dict[str, Metric], list[ValidationError]]
     return metrics, errors
 
 
-def parse_groups(path: Path) -> tuple[dict[str, Group], list[ValidationError]]:
+def parse_groups(
+    path: Path, sides: Collection[str] | None = None
+) -> tuple[dict[str, Group], list[ValidationError]]:
+    """groups.csv: `group,label,description`, and optionally `part_of` (the group this one is
+    a part of; blank means `all`) and `side` (whose people it counts; checked against `sides`
+    when a sides vocabulary exists, any code otherwise)."""
     groups: dict[str, Group] = {}
     errors: list[ValidationError] = []
+    lines: dict[str, int] = {}
     try:
         rows = _read_rows(path, required=("group",))
     except _Unreadable as exc:
@@ -221,10 +256,55 @@ def parse_groups(path: Path) -> tuple[dict[str, Group], list[ValidationError]]:
         if not name:
             errors.append(_bad(line, "group", name, "a group needs a name"))
             continue
-        groups[name] = Group(name, row.get("label") or name, row.get("description", ""))
+        side = row.get("side", "")
+        if side and sides is not None and side not in sides:
+            known = ", ".join(sorted(sides))
+            errors.append(_bad(line, "side", side, f"side {side!r} is not a side ({known})"))
+            continue
+        part_of = row.get("part_of", "") or WHOLE_GROUP
+        if name == WHOLE_GROUP and row.get("part_of", ""):
+            errors.append(
+                _bad(line, "part_of", part_of, "`all` is the whole: it is part of nothing")
+            )
+            continue
+        lines[name] = line
+        groups[name] = Group(
+            name,
+            row.get("label") or name,
+            row.get("description", ""),
+            part_of=None if name == WHOLE_GROUP else part_of,
+            side=side,
+        )
     if WHOLE_GROUP not in groups:
-        groups[WHOLE_GROUP] = Group(WHOLE_GROUP, "Everyone", "The whole count")
+        groups[WHOLE_GROUP] = Group(WHOLE_GROUP, "Everyone", "The whole count", part_of=None)
+    errors += _group_chain_errors(groups, lines)
     return groups, errors
+
+
+def _group_chain_errors(groups: dict[str, Group], lines: dict[str, int]) -> list[ValidationError]:
+    """A part_of that names no group, or a chain of part_of that comes back to where it began
+    (a group cannot be a part of its own part)."""
+    errors = []
+    for name, line in lines.items():
+        parent = groups[name].part_of
+        if parent is not None and parent not in groups:
+            errors.append(_bad(line, "part_of", parent, f"part_of names no group: {parent!r}"))
+            continue
+        seen = [name]
+        while parent is not None and parent in groups and parent not in seen:
+            seen.append(parent)
+            parent = groups[parent].part_of
+        if parent == name:
+            cycle = " -> ".join([*seen, name])
+            errors.append(
+                _bad(
+                    line,
+                    "part_of",
+                    groups[name].part_of or "",
+                    f"part_of goes round in a circle: {cycle}",
+                )
+            )
+    return errors
 
 
 def vocabulary_dir_for(figures_path: Path | None) -> Path:
@@ -270,14 +350,27 @@ def compare_places(places: pa.Array) -> pa.Array:
 
 
 def parse_places(path: Path) -> tuple[dict[str, str], list[ValidationError]]:
-    """places.csv: rows `name,same_place_as,description`, each saying two names are one
-    place. The pairs link into sets; each set is compared under its alphabetically first
-    name (in compare_place form), so which name a row puts first carries no meaning."""
-    errors: list[ValidationError] = []
+    """places.csv's names that are one place (see `parse_place_file`), and its errors."""
+    aliases, _, errors = parse_place_file(path)
+    return aliases, errors
+
+
+def parse_place_file(
+    path: Path,
+) -> tuple[dict[str, str], dict[str, str], list[ValidationError]]:
+    """places.csv: rows `name,same_place_as,part_of,description`.
+
+    `same_place_as` says two names are one place. The pairs link into sets; each set is
+    compared under its alphabetically first name (in compare_place form), so which name a row
+    puts first carries no meaning. `part_of` (optional) names the wider place this one lies
+    in (a district's region, a region's country): returned as the second mapping, from each
+    place's compared name to its wider place's. A row gives same_place_as, part_of or both.
+    """
     try:
         rows = _read_rows(path, required=("name", "same_place_as"))
     except _Unreadable as exc:
-        return {}, [exc.error]
+        return {}, {}, [exc.error]
+    errors: list[ValidationError] = []
     parent: dict[str, str] = {}
 
     def root(name: str) -> str:
@@ -285,18 +378,68 @@ def parse_places(path: Path) -> tuple[dict[str, str], list[ValidationError]]:
             name = parent[name]
         return name
 
+    wider: list[tuple[int, str, str]] = []  # (line, place, wider place), as written
     for line, row in rows:
-        name, other = (
-            compare_place(row.get("name", "")),
-            compare_place(row.get("same_place_as", "")),
+        name, other, part_of = (
+            compare_place(row.get(column, "")) for column in ("name", "same_place_as", "part_of")
         )
-        if not name or not other:
+        if not name or not (other or part_of):
             column = "name" if not name else "same_place_as"
-            errors.append(_bad(line, column, "", "a row names two places: name and same_place_as"))
+            message = (
+                "a row names two places: a place and another name of it (same_place_as), "
+                "or the wider place it lies in (part_of)"
+            )
+            errors.append(_bad(line, column, "", message))
             continue
-        first, second = sorted((root(name), root(other)))
-        parent[second] = first
-    return {name: root(name) for name in parent}, errors
+        if part_of:
+            wider.append((line, name, part_of))
+        if other:
+            first, second = sorted((root(name), root(other)))
+            parent[second] = first
+    aliases = {name: root(name) for name in parent}
+    parents, parent_errors = _place_parents(wider, lambda name: aliases.get(name, name))
+    return aliases, parents, errors + parent_errors
+
+
+def _place_parents(
+    wider: list[tuple[int, str, str]], key: Callable[[str], str]
+) -> tuple[dict[str, str], list[ValidationError]]:
+    """Each place's wider place, by compared name; a place lies in one wider place, and a
+    chain of part_of never comes back to where it began."""
+    parents: dict[str, str] = {}
+    errors = []
+    for line, name, part_of in wider:
+        place, whole = key(name), key(part_of)
+        if parents.get(place, whole) != whole:
+            message = (
+                f"{name!r} is already part of {parents[place]!r}; a place lies in one wider place"
+            )
+            errors.append(_bad(line, "part_of", part_of, message))
+            continue
+        chain = [place, whole]
+        while chain[-1] in parents and chain[-1] != place:
+            chain.append(parents[chain[-1]])
+        if chain[-1] == place:
+            cycle = " -> ".join(chain)
+            errors.append(
+                _bad(line, "part_of", part_of, f"part_of goes round in a circle: {cycle}")
+            )
+            continue
+        parents[place] = whole
+    return parents, errors
+
+
+def _declared_sides(folder: Path) -> set[str] | None:
+    """The side codes of a sides vocabulary (sides.csv beside the figures, else the shipped
+    one), which groups.csv's `side` must name; None when there is none: any code is taken."""
+    for candidate in (folder / "sides.csv", SHIPPED_DATA_DIR / "sides.csv"):
+        if candidate.is_file():
+            try:
+                rows = [row for _, row in _read_rows(candidate, required=())]
+            except _Unreadable:
+                return None  # reported by whoever reads the sides themselves
+            return {row.get("side") or row.get("code") or "" for row in rows} - {""}
+    return None
 
 
 def load_vocabulary(folder: Path | None = None) -> Vocabulary:
@@ -312,14 +455,16 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
     groups_path = folder / GROUPS_FILE
     if not groups_path.is_file():
         groups_path = SHIPPED_DATA_DIR / GROUPS_FILE
-    groups, group_errors = parse_groups(groups_path)
+    groups, group_errors = parse_groups(groups_path, _declared_sides(folder))
     places_path = folder / PLACES_FILE
     if not places_path.is_file():
         places_path = SHIPPED_DATA_DIR / PLACES_FILE
-    places, place_errors = parse_places(places_path) if places_path.is_file() else ({}, [])
+    places, place_parents, place_errors = (
+        parse_place_file(places_path) if places_path.is_file() else ({}, {}, [])
+    )
     problems = [(metrics_path, error) for error in errors]
     problems += [(groups_path, error) for error in group_errors]
     problems += [(places_path, error) for error in place_errors]
     if problems:
         raise VocabularyError(problems)
-    return Vocabulary(metrics=metrics, groups=groups, places=places)
+    return Vocabulary(metrics=metrics, groups=groups, places=places, place_parents=place_parents)
