@@ -124,6 +124,15 @@ class _ColumnChecks:
         self.counts[name] = parse_counts(self.text[name], name, errors)
 
     def timing_column(self, name: str, errors: Collector) -> None:
+        # Most files lack these optional columns: then every row is exact and unstated,
+        # without building and coding a blank column of a million cells.
+        if name not in self.frame.columns:
+            self.timing[name] = (
+                np.zeros(self.count, dtype=np.int64)
+                if name == "as_of_margin_days"
+                else np.full(self.count, np.datetime64("NaT"), dtype="datetime64[ns]")
+            )
+            return
         parse = parse_margins if name == "as_of_margin_days" else parse_since
         self.timing[name] = parse(self.column(name), errors)
 
@@ -188,8 +197,9 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
     )
     published_given = column_or_blank(table.frame, "published", count)
     check_publication(dates.published, dates.as_of, published_given, collector)
-    since_given = column_or_blank(table.frame, "since", count)
-    check_since_order(checked.timing["since"], dates.as_of, since_given, collector)
+    if "since" in table.frame.columns:
+        since_given = column_or_blank(table.frame, "since", count)
+        check_since_order(checked.timing["since"], dates.as_of, since_given, collector)
     report_repeats(checked.first, table.lines, collector)
     rows = _typed_rows(checked, table.lines, ~collector.bad)
     errors += sorted(collector.errors, key=lambda error: (error.line or 0, error.column))
