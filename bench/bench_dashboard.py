@@ -106,7 +106,7 @@ st.altair_chart(
 
 def _own_synthetic(path: Path, n_rows: int, seed: int = 0) -> Path:
     """A plain generator, used only where bench/synthetic.py is missing."""
-    from figures.contract import COLUMNS
+    from figures.contract import COLUMNS, TIMING_COLUMNS
 
     rng = random.Random(seed)
     metrics = ["fled", "arrived", "evacuated", "population", "killed", "troops", "missing"]
@@ -122,7 +122,7 @@ def _own_synthetic(path: Path, n_rows: int, seed: int = 0) -> Path:
     start = dt.date(2023, 9, 1)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(COLUMNS)
+        writer.writerow([name for name in COLUMNS if name not in TIMING_COLUMNS])
         for number in range(n_rows):
             reporter, side = rng.choice(reporters)
             day = start + dt.timedelta(days=rng.randrange(120))

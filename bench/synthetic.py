@@ -18,7 +18,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from figures.contract import COLUMNS
+from figures.contract import COLUMNS, TIMING_COLUMNS
 from figures.vocabulary import load_vocabulary
 
 START = dt.date(2023, 9, 1)
@@ -235,6 +235,7 @@ def write_synthetic(
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(COLUMNS)
+        # The rows fill the columns before the optional timing ones, which they leave out.
+        writer.writerow([name for name in COLUMNS if name not in TIMING_COLUMNS])
         writer.writerows(rows(n_rows, seed, n_quantities))
     return path

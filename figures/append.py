@@ -534,6 +534,8 @@ def _figure(row: pd.Series, line: int) -> FigureRow:
         url=row["url"],
         quote=row["quote"],
         notes=row["notes"],
+        as_of_margin_days=int(row["as_of_margin_days"]),
+        since=None if pd.isna(row["since"]) else row["since"].date(),
         line=line,
     )
 

@@ -28,6 +28,9 @@ class Qualifier(StrEnum):
     RANGE = "range"
 
 
+# The optional timing columns (issue 15): how approximate as_of is, and when a running total
+# starts counting. Blank (or absent) means an exact as_of and an unstated start.
+TIMING_COLUMNS: tuple[str, ...] = ("as_of_margin_days", "since")
 # Column order of the shipped file and of every file the tool creates.
 COLUMNS: tuple[str, ...] = (
     "as_of",
@@ -44,6 +47,8 @@ COLUMNS: tuple[str, ...] = (
     "url",
     "quote",
     "notes",
+    # Last, so files written before them keep their columns where they were.
+    *TIMING_COLUMNS,
 )
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "as_of",
@@ -88,6 +93,14 @@ class FigureRow(BaseModel):
     url: str = Field("", description="The source's http(s) address (figures.cells), or blank.")
     quote: str = Field(description="The words that carry the figure, verbatim.")
     notes: str = Field("", description="Anything an analyst should know.")
+    as_of_margin_days: int = Field(
+        0, description="Days either way the as_of may be off (0: exact); a whole number >= 0."
+    )
+    since: dt.date | None = Field(
+        None,
+        description="The day a running total starts counting; figures with another "
+        "since are another quantity.",
+    )
     line: int | None = Field(None, description="CSV line the row starts on, when loaded.")
 
 

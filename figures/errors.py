@@ -101,6 +101,16 @@ _CATALOGUE: tuple[ErrorType, ...] = (
         "Duplicate row",
         "The row repeats an earlier row cell for cell; only the first is kept.",
     ),
+    ErrorType(
+        "bad-margin",
+        "Bad date margin",
+        "as_of_margin_days is not a whole number of days, 0 or more.",
+    ),
+    ErrorType(
+        "since-after-as-of",
+        "Counting starts after as_of",
+        "A running total cannot start counting (since) after the day it holds (as_of).",
+    ),
 )
 
 CATALOGUE: dict[str, ErrorType] = {error_type.code: error_type for error_type in _CATALOGUE}

@@ -17,7 +17,7 @@ import dataclasses
 import functools
 import io
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -72,9 +72,11 @@ class Group:
     name: str
     label: str
     description: str = ""
-    # Whose people the group counts, as data for the conflict engine: the group it is a part
-    # of ("" = the whole count), and the side whose forces it is ("" = no one side's).
-    part_of: str = ""
+    # The group this one is a part of (groups.csv `part_of`; blank means `all`); None only for
+    # `all` itself. A figure of a group is compared with its ancestors' as part with whole,
+    # never with a sibling's: soldiers of one side and civilians are not parts of each other.
+    part_of: str | None = WHOLE_GROUP
+    # The side whose people the group counts (groups.csv `side`, optional): "one side's forces".
     side: str = ""
 
 
@@ -98,11 +100,30 @@ class Vocabulary:
     places: dict[str, str] = field(default_factory=dict)
     # The sides reporters take, in the file's order (the order tables and legends list them).
     sides: dict[str, Side] = field(default_factory=lambda: dict(shipped_sides()))
-    # Which place each place is a part of (names as written in places.csv's `part_of`), as
-    # data for the conflict engine; empty when places.csv says nothing of nesting.
-    place_part_of: dict[str, str] = field(default_factory=dict)
     # What the dataset calls itself (datapackage.json): the pages' and exports' titles.
     about: About = field(default_factory=About)
+    # Places that nest (places.csv `part_of`): a place's compared name to its wider place's,
+    # both in the form `same_place_key` gives. Empty: no place is part of another.
+    place_parents: dict[str, str] = field(default_factory=dict)
+
+    def group_ancestors(self, name: str) -> tuple[str, ...]:
+        """The groups a group is part of, nearest first, ending with `all` (empty for `all`).
+        A group the vocabulary lacks is part of `all` only."""
+        chain: list[str] = []
+        parent = self.groups[name].part_of if name in self.groups else WHOLE_GROUP
+        while parent is not None and parent not in chain and parent != name:
+            chain.append(parent)
+            parent = self.groups[parent].part_of if parent in self.groups else None
+        return tuple(chain) if name != WHOLE_GROUP else ()
+
+    def place_ancestors(self, key: str) -> tuple[str, ...]:
+        """The wider places a place (its `same_place_key`) is part of, nearest first."""
+        chain: list[str] = []
+        parent = self.place_parents.get(key)
+        while parent is not None and parent not in chain and parent != key:
+            chain.append(parent)
+            parent = self.place_parents.get(parent)
+        return tuple(chain)
 
     def same_place_key(self, normalised_place: str) -> str:
         """The name a place is compared under (the input is in `compare_place` form)."""
@@ -256,10 +277,12 @@ def parse_metrics(path: Path) -> tuple[dict[str, Metric], list[ValidationError]]
 def parse_groups(
     path: Path, sides: Collection[str] | None = None
 ) -> tuple[dict[str, Group], list[ValidationError]]:
-    """groups.csv: `group,label,description[,part_of,side]`; `side`, when given, must be one
-    of `sides` (the codes of sides.csv)."""
+    """groups.csv: `group,label,description`, and optionally `part_of` (the group this one is
+    a part of; blank means `all`) and `side` (whose people it counts; checked against `sides`
+    when a sides vocabulary exists, any code otherwise)."""
     groups: dict[str, Group] = {}
     errors: list[ValidationError] = []
+    lines: dict[str, int] = {}
     try:
         rows = _read_rows(path, required=("group",))
     except _Unreadable as exc:
@@ -272,38 +295,55 @@ def parse_groups(
         if name in groups:
             errors.append(_bad(line, "group", name, f"group {name!r} is listed twice"))
             continue
+        side = row.get("side", "")
+        if side and sides is not None and side not in sides:
+            known = ", ".join(sorted(sides))
+            errors.append(_bad(line, "side", side, f"side {side!r} is not a side ({known})"))
+            continue
+        part_of = row.get("part_of", "") or WHOLE_GROUP
+        if name == WHOLE_GROUP and row.get("part_of", ""):
+            errors.append(
+                _bad(line, "part_of", part_of, "`all` is the whole: it is part of nothing")
+            )
+            continue
+        lines[name] = line
         groups[name] = Group(
             name,
             row.get("label") or name,
             row.get("description", ""),
-            part_of=row.get("part_of", ""),
-            side=row.get("side", ""),
+            part_of=None if name == WHOLE_GROUP else part_of,
+            side=side,
         )
     if WHOLE_GROUP not in groups:
-        groups[WHOLE_GROUP] = Group(WHOLE_GROUP, "Everyone", "The whole count")
-    for line, row in rows:
-        group = groups.get(row.get("group", ""))
-        errors += _group_links(line, group, groups)
-        if group and group.side and sides is not None and group.side not in sides:
-            message = f"side {group.side!r} is not a side of sides.csv ({', '.join(sides)})"
-            errors.append(_bad(line, "side", group.side, message))
+        groups[WHOLE_GROUP] = Group(WHOLE_GROUP, "Everyone", "The whole count", part_of=None)
+    errors += _group_chain_errors(groups, lines)
     return groups, errors
 
 
-def _group_links(line: int, group: Group | None, groups: dict[str, Group]) -> list[ValidationError]:
-    """A group's `part_of` names another group, and following it never comes back."""
-    if group is None or not group.part_of:
-        return []
-    if group.part_of not in groups:
-        return [_bad(line, "part_of", group.part_of, f"part_of names no group: {group.part_of!r}")]
-    seen, current = {group.name}, group.part_of
-    while current:
-        if current in seen:
-            message = f"part_of goes round in a circle back to {current!r}"
-            return [_bad(line, "part_of", group.part_of, message)]
-        seen.add(current)
-        current = groups[current].part_of if current in groups else ""
-    return []
+def _group_chain_errors(groups: dict[str, Group], lines: dict[str, int]) -> list[ValidationError]:
+    """A part_of that names no group, or a chain of part_of that comes back to where it began
+    (a group cannot be a part of its own part)."""
+    errors = []
+    for name, line in lines.items():
+        parent = groups[name].part_of
+        if parent is not None and parent not in groups:
+            errors.append(_bad(line, "part_of", parent, f"part_of names no group: {parent!r}"))
+            continue
+        seen = [name]
+        while parent is not None and parent in groups and parent not in seen:
+            seen.append(parent)
+            parent = groups[parent].part_of
+        if parent == name:
+            cycle = " -> ".join([*seen, name])
+            errors.append(
+                _bad(
+                    line,
+                    "part_of",
+                    groups[name].part_of or "",
+                    f"part_of goes round in a circle: {cycle}",
+                )
+            )
+    return errors
 
 
 def parse_sides(path: Path) -> tuple[dict[str, Side], list[ValidationError]]:
@@ -392,25 +432,27 @@ def compare_places(places: pa.Array) -> pa.Array:
 
 
 def parse_places(path: Path) -> tuple[dict[str, str], list[ValidationError]]:
-    """places.csv's names that are one place (see `read_places`)."""
-    same, _, errors = read_places(path)
-    return same, errors
+    """places.csv's names that are one place (see `parse_place_file`), and its errors."""
+    aliases, _, errors = parse_place_file(path)
+    return aliases, errors
 
 
-def read_places(path: Path) -> tuple[dict[str, str], dict[str, str], list[ValidationError]]:
-    """places.csv: rows `name,same_place_as[,part_of],description`.
+def parse_place_file(
+    path: Path,
+) -> tuple[dict[str, str], dict[str, str], list[ValidationError]]:
+    """places.csv: rows `name,same_place_as,part_of,description`.
 
-    A row with `same_place_as` says two names are one place. The pairs link into sets; each
-    set is compared under its alphabetically first name (in compare_place form), so which
-    name a row puts first carries no meaning. A row with `part_of` says the place lies within
-    another (a town in its province): returned as written, name to the place it is part of,
-    for the conflict engine; a row may say both.
+    `same_place_as` says two names are one place. The pairs link into sets; each set is
+    compared under its alphabetically first name (in compare_place form), so which name a row
+    puts first carries no meaning. `part_of` (optional) names the wider place this one lies
+    in (a district's region, a region's country): returned as the second mapping, from each
+    place's compared name to its wider place's. A row gives same_place_as, part_of or both.
     """
-    errors: list[ValidationError] = []
     try:
         rows = _read_rows(path, required=("name", "same_place_as"))
     except _Unreadable as exc:
         return {}, {}, [exc.error]
+    errors: list[ValidationError] = []
     parent: dict[str, str] = {}
     part_of: dict[str, str] = {}
 
@@ -419,23 +461,55 @@ def read_places(path: Path) -> tuple[dict[str, str], dict[str, str], list[Valida
             name = parent[name]
         return name
 
+    wider: list[tuple[int, str, str]] = []  # (line, place, wider place), as written
     for line, row in rows:
-        written, within = row.get("name", ""), row.get("part_of", "")
-        name, other = compare_place(written), compare_place(row.get("same_place_as", ""))
-        if not name or not (other or within):
+        name, other, part_of = (
+            compare_place(row.get(column, "")) for column in ("name", "same_place_as", "part_of")
+        )
+        if not name or not (other or part_of):
             column = "name" if not name else "same_place_as"
-            errors.append(_bad(line, column, "", "a row names two places: name and same_place_as"))
+            message = (
+                "a row names two places: a place and another name of it (same_place_as), "
+                "or the wider place it lies in (part_of)"
+            )
+            errors.append(_bad(line, column, "", message))
             continue
-        if within:
-            if compare_place(part_of.get(written, within)) != compare_place(within):
-                message = f"{written!r} is already part of {part_of[written]!r}"
-                errors.append(_bad(line, "part_of", within, message))
-                continue
-            part_of[written] = within
+        if part_of:
+            wider.append((line, name, part_of))
         if other:
             first, second = sorted((root(name), root(other)))
             parent[second] = first
-    return {name: root(name) for name in parent}, part_of, errors
+    aliases = {name: root(name) for name in parent}
+    parents, parent_errors = _place_parents(wider, lambda name: aliases.get(name, name))
+    return aliases, parents, errors + parent_errors
+
+
+def _place_parents(
+    wider: list[tuple[int, str, str]], key: Callable[[str], str]
+) -> tuple[dict[str, str], list[ValidationError]]:
+    """Each place's wider place, by compared name; a place lies in one wider place, and a
+    chain of part_of never comes back to where it began."""
+    parents: dict[str, str] = {}
+    errors = []
+    for line, name, part_of in wider:
+        place, whole = key(name), key(part_of)
+        if parents.get(place, whole) != whole:
+            message = (
+                f"{name!r} is already part of {parents[place]!r}; a place lies in one wider place"
+            )
+            errors.append(_bad(line, "part_of", part_of, message))
+            continue
+        chain = [place, whole]
+        while chain[-1] in parents and chain[-1] != place:
+            chain.append(parents[chain[-1]])
+        if chain[-1] == place:
+            cycle = " -> ".join(chain)
+            errors.append(
+                _bad(line, "part_of", part_of, f"part_of goes round in a circle: {cycle}")
+            )
+            continue
+        parents[place] = whole
+    return parents, errors
 
 
 def _vocabulary_file(folder: Path, name: str) -> Path:
@@ -463,8 +537,8 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
     groups, group_errors = parse_groups(groups_path, sides)
     problems += [(groups_path, error) for error in group_errors]
     places_path = _vocabulary_file(folder, PLACES_FILE)
-    places, part_of, place_errors = (
-        read_places(places_path) if places_path.is_file() else ({}, {}, [])
+    places, place_parents, place_errors = (
+        parse_place_file(places_path) if places_path.is_file() else ({}, {}, [])
     )
     problems += [(places_path, error) for error in place_errors]
     if problems:
@@ -474,7 +548,7 @@ def load_vocabulary(folder: Path | None = None) -> Vocabulary:
         groups=groups,
         places=places,
         sides=sides,
-        place_part_of=part_of,
+        place_parents=place_parents,
         about=about(folder / FIGURES_FILE),
     )
 

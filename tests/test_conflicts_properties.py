@@ -64,6 +64,9 @@ def figure_rows(draw: st.DrawFn) -> pd.DataFrame:
                 "url": "",
                 "quote": "words",
                 "notes": "",
+                # Mostly exact dates and unstated starts, as in real files.
+                "as_of_margin_days": draw(st.sampled_from([0, 0, 0, 1, 3])),
+                "since": draw(st.sampled_from([pd.NaT, pd.NaT, pd.NaT, dt.datetime(2023, 9, 1)])),
             }
         )
     frame = pd.DataFrame(records)

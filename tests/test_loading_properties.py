@@ -183,7 +183,7 @@ def written_files(draw: st.DrawFn) -> WrittenFile:
     starts = []
     for figure in rows:
         starts.append(buffer.tell())
-        cells = [figure.cells[name] for name in order]
+        cells = [figure.cells.get(name, "") for name in order]
         # Python's writer quotes a cell with a line ending only if it is in its own line
         # terminator, so a lone CR in an LF file would go out bare and end the record there.
         bare_cr = ending == "\n" and any("\r" in cell for cell in cells)

@@ -79,8 +79,7 @@ def test_groups_and_places_say_how_they_nest() -> None:
     assert (forces.part_of, forces.side) == ("combatants", "azerbaijan")
     assert vocabulary.groups["azerbaijani_army"].part_of == "azerbaijani_forces"
     assert vocabulary.groups["russian_peacekeepers"].side == "russia"
-    assert vocabulary.place_part_of["Goris"] == "Syunik"
-    assert vocabulary.place_part_of["Syunik"] == "Armenia"
+    assert vocabulary.place_ancestors("goris") == ("syunik", "armenia")
     # Translations are one place; a wider area is never the narrower one.
     assert vocabulary.same_place_key("artsakh") == vocabulary.same_place_key("berg karabach")
     assert vocabulary.same_place_key("karabakh") != vocabulary.same_place_key("nagorno karabakh")

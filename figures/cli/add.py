@@ -33,6 +33,7 @@ from figures.cli.loader import DEFAULT_PATH, figures_path
 from figures.contract import (
     COLUMNS,
     REQUIRED_COLUMNS,
+    TIMING_COLUMNS,
     Qualifier,
 )
 from figures.errors import ValidationError
@@ -64,6 +65,8 @@ HELP: dict[str, str] = {
     "url": "the source's http(s) address",
     "quote": "the words that carry the figure, verbatim",
     "notes": "anything an analyst should know",
+    "as_of_margin_days": "days either way as_of may be off, e.g. 3 for 'last week' (blank = exact)",
+    "since": "for a running total, the day it starts counting, YYYY-MM-DD (blank = not stated)",
 }
 
 QUALIFIER_EXAMPLES: dict[str, str] = {
@@ -80,8 +83,12 @@ Ask = Callable[[str], str]
 Say = Callable[[str], None]
 
 
+# Options whose column name would make a long flag (and push every help line narrower).
+_SHORT_OPTIONS = {"as_of_margin_days": "--margin-days"}
+
+
 def _option(name: str) -> str:
-    return "--" + name.replace("_", "-")
+    return _SHORT_OPTIONS.get(name) or "--" + name.replace("_", "-")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -155,7 +162,8 @@ def prompt_fields(
     `print` in a terminal and stand-ins in tests. End of input (Ctrl-D) raises EOFError.
     """
     answers = dict(given)
-    pending = [name for name in COLUMNS if name not in given]
+    # The optional timing columns are rare: given as options, never asked for.
+    pending = [name for name in COLUMNS if name not in given and name not in TIMING_COLUMNS]
     for error in _problems(answers, vocabulary):
         if error.column in given:
             say(f"  {error.column}: {error.message}")
@@ -187,6 +195,7 @@ _RELATED: dict[str, tuple[str, ...]] = {
     "published-before-as-of": ("as_of",),
     "bad-range": ("value",),
     "range-without-high": ("qualifier",),
+    "since-after-as-of": ("as_of",),
 }
 
 

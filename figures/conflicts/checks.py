@@ -42,17 +42,39 @@ def contradiction_candidates(table: FigureTable) -> np.ndarray:
     near_low = np.where(by_minute, t.moment_low[t.moment_block], t.day_low[t.day_block])
     near_high = np.where(by_minute, t.moment_high[t.moment_block], t.day_high[t.day_block])
     candidate |= moment & ((t.high < near_low) | (t.low > near_high))
+    # Approximate dates widen a stock's window and an event's day past the runs above: every
+    # figure of a quantity that has one is a candidate (such dates are rare).
+    if t.margin.any():
+        widening = _widens(t)
+        rough = np.zeros(int(t.quantity[-1]) + 1, dtype=bool)
+        rough[t.quantity[(t.margin > 0) & widening]] = True
+        candidate |= rough[t.quantity] & widening
     return np.flatnonzero(candidate)
+
+
+def _widens(table: FigureTable) -> np.ndarray:
+    """The figures whose "same time" a margin widens: stocks with a window, and events."""
+    return (table.window > 0) | (table.kind == EVENT)
+
+
+def _reach(table: FigureTable, rows: np.ndarray) -> np.ndarray:
+    """How many days from each of `rows` a figure of the same time may lie: the window, and
+    where margins widen it, its own margin and the widest of any other."""
+    reach = table.window[rows]
+    widest = int(table.margin.max()) if len(table) else 0
+    if widest:
+        reach = np.where(_widens(table)[rows], reach + table.margin[rows] + widest, reach)
+    return reach
 
 
 def contradiction_pairs(table: FigureTable) -> np.ndarray:
     a = contradiction_candidates(table)
     if not len(a):
         return np.empty((0, 2), dtype=np.int64)
-    widest = int(table.window.max())
-    keys = day_keys(table, widest)
-    first = np.searchsorted(keys, keys[a] - table.window[a], side="left")
-    end = np.searchsorted(keys, keys[a] + table.window[a], side="right")
+    reach = _reach(table, a)
+    keys = day_keys(table, int(reach.max()))
+    first = np.searchsorted(keys, keys[a] - reach, side="left")
+    end = np.searchsorted(keys, keys[a] + reach, side="right")
     return pairs_in_ranges(
         a, first, end, lambda a, b: disjoint(table, a, b) & same_time(table, a, b).astype(bool)
     )
@@ -133,17 +155,30 @@ def decrease_pairs(table: FigureTable) -> np.ndarray:
 
 
 def _subgroup_pairs(table: FigureTable) -> np.ndarray:
-    """A subgroup above its total at the same time. For running totals a part counted no
-    later than the whole cannot exceed it either (the part only grows, and stays within the
-    whole)."""
+    """A part above its whole at the same time: a group above a group it is part of (children
+    above everyone), a place above a wider place it lies in (a district above its region),
+    or both. For running totals a part counted no later than the whole cannot exceed it
+    either (the part only grows, and stays within the whole). Figures of two groups or
+    places neither of which contains the other are never compared."""
     t = table
-    whole = t.whole_group()
-    if whole is None:
-        return np.empty((0, 2), dtype=np.int64)
-    parts = np.flatnonzero(t.group != whole)
-    place_span = int(t.place_key.max()) + 1
-    # The whole's quantity for each part: the same metric and place, group `all`.
-    whole_raw = (t.metric[parts] * len(t.group_names) + whole) * place_span + t.place_key[parts]
+    found = [
+        _pairs_with_whole(t, group_level, place_level)
+        for group_level in range(len(t.group_chain) + 1)
+        for place_level in range(len(t.place_chain) + 1)
+        if group_level or place_level
+    ]
+    return np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
+
+
+def _pairs_with_whole(table: FigureTable, group_level: int, place_level: int) -> np.ndarray:
+    """Pairs of a figure and one of its whole's: the whole's group is the figure's ancestor
+    `group_level` steps up (0: its own), its place `place_level` steps up."""
+    t = table
+    group = t.group_chain[group_level - 1][t.group] if group_level else t.group
+    place = t.place_chain[place_level - 1][t.place_key] if place_level else t.place_key
+    parts = np.flatnonzero((group >= 0) & (place >= 0))
+    # The whole's quantity for each part: the same metric and since, the wider group and place.
+    whole_raw = t.quantity_key(t.metric[parts], group[parts], place[parts], t.since[parts])
     quantity_raw = t.quantity_raw[t.quantity_start]
     where = np.clip(np.searchsorted(quantity_raw, whole_raw), 0, len(quantity_raw) - 1)
     has_whole = quantity_raw[where] == whole_raw
@@ -164,7 +199,7 @@ def _subgroup_pairs(table: FigureTable) -> np.ndarray:
 def _bound_pairs(table: FigureTable) -> list[np.ndarray]:
     """A metric above the metric that bounds it, against the bounding figures dated before
     the bounded metric's first figure above zero in that place: the population before anyone
-    left.
+    left (certainly before: an approximate date counts at its latest).
     Later figures of the bound (people remaining) are no bound on how many left."""
     t = table
     found = []
@@ -172,7 +207,8 @@ def _bound_pairs(table: FigureTable) -> list[np.ndarray]:
         bounded = np.flatnonzero(t.metric == bounded_code)
         bounding = np.flatnonzero(t.metric == start.bounding)
         starts = start.first_day.reindex(t.place_key[bounding]).to_numpy(np.float64)
-        bounding = bounding[t.day[bounding] < np.nan_to_num(starts, nan=-np.inf)]
+        latest = t.day[bounding] + t.margin[bounding]
+        bounding = bounding[latest < np.nan_to_num(starts, nan=-np.inf)]
         if len(bounding):
             found += _above_bounds(t, bounded, bounding)
     return found
@@ -182,25 +218,24 @@ def _above_bounds(
     table: FigureTable, bounded: np.ndarray, bounding: np.ndarray
 ) -> list[np.ndarray]:
     """Pairs of a bounded figure and a bounding one (already cut to before departures began)
-    that it exceeds."""
+    that it exceeds. A group is bounded by its own population and by that of every group it
+    is part of: children who fled cannot outnumber the whole population either."""
     t = table
     found = []
-    whole = t.whole_group()
-    key = t.place_key * (len(t.group_names) + 1) + t.group
-    bounds = rows_by_key(key[bounding], bounding)
-    # A group is bounded by its own population and by everyone's: children who fled
-    # cannot outnumber the whole population either.
-    of_whole = bounding[t.group[bounding] == whole]
-    whole_bounds = rows_by_key(t.place_key[of_whole], of_whole)
-    lowest = pd.Series(t.high[bounding]).groupby(key[bounding]).min()
-    lowest_whole = pd.Series(t.high[of_whole]).groupby(t.place_key[of_whole]).min()
-    floor = lowest.reindex(key[bounded]).fillna(np.inf).to_numpy(np.float64)
-    whole_floor = lowest_whole.reindex(t.place_key[bounded]).fillna(np.inf).to_numpy(np.float64)
-    floor = np.where(t.group[bounded] != whole, np.minimum(floor, whole_floor), floor)
-    for row in bounded[t.low[bounded] > floor * (1 + EPSILON)].tolist():
-        own = bounds.get(key[row].item(), np.empty(0, dtype=np.int64))
-        everyone = whole_bounds.get(t.place_key[row].item(), np.empty(0, dtype=np.int64))
-        candidates = np.union1d(own, everyone) if t.group[row] != whole else own
+    span = len(t.group_names) + 1
+    key = t.place_key[bounding] * span + t.group[bounding]
+    bounds = rows_by_key(key, bounding)
+    lowest = pd.Series(t.high[bounding]).groupby(key).min()
+    # The bounding groups of each bounded figure: its own, then its ancestors (-1: none).
+    levels = [t.group[bounded], *(chain[t.group[bounded]] for chain in t.group_chain)]
+    keys = [np.where(group >= 0, t.place_key[bounded] * span + group, -1) for group in levels]
+    floor = np.full(len(bounded), np.inf)
+    for level in keys:
+        floor = np.minimum(floor, lowest.reindex(level).fillna(np.inf).to_numpy(np.float64))
+    exceeding = np.flatnonzero(t.low[bounded] > floor * (1 + EPSILON))
+    for index, row in zip(exceeding.tolist(), bounded[exceeding].tolist(), strict=True):
+        own = [bounds.get(level[index].item()) for level in keys]
+        candidates = distinct(np.concatenate([rows for rows in own if rows is not None]))
         below = candidates[t.high[candidates] * (1 + EPSILON) < t.low[row]]
         if len(below):
             found.append(np.stack([np.minimum(row, below), np.maximum(row, below)], axis=1))

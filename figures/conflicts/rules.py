@@ -28,30 +28,43 @@ def same_moment(table: FigureTable, a: Rows, b: Rows) -> Truth:
 
     Two timed figures are the same moment only at the same minute. For an intraday metric an
     untimed figure was taken at an unknown moment of its day, so it matches nothing; for a
-    daily metric it holds for the whole day, so it matches anything that day.
+    daily metric it holds for the whole day, so it matches anything that day. A figure whose
+    date is only approximate (a margin of days) is at no known moment, so it matches nothing:
+    a total that grows can differ from itself a day either way.
     """
     both_timed = table.timed[a] & table.timed[b]
     same_minute = table.minute[a] == table.minute[b]
-    return (table.day[a] == table.day[b]) & np.where(both_timed, same_minute, ~table.intraday[a])
+    exact = (table.margin[a] == 0) & (table.margin[b] == 0)
+    same_day = (table.day[a] == table.day[b]) & exact
+    return same_day & np.where(both_timed, same_minute, ~table.intraday[a])
 
 
 def same_time(table: FigureTable, a: Rows, b: Rows) -> Truth:
     """Whether figures of one quantity describe the same time, by the metric's kind: a stock
     within its window of days, an event the same day (the occasion, whatever the hour), a
-    running total the same moment."""
+    running total the same moment. The window and the day widen by the figures' margins
+    (their dates may be that many days off either way): an approximate date may be the
+    other's; a running total's moment does not widen (see same_moment)."""
     window = table.window[a]
-    same_day = table.day[a] == table.day[b]
+    apart = np.abs(table.day[a] - table.day[b])
+    reach = table.margin[a] + table.margin[b]
     return np.where(
         window > 0,
-        np.abs(table.day[a] - table.day[b]) <= window,
-        np.where(table.kind[a] == EVENT, same_day, same_moment(table, a, b)),
+        apart <= window + reach,
+        np.where(table.kind[a] == EVENT, apart <= reach, same_moment(table, a, b)),
     )
 
 
 def certainly_before(table: FigureTable, a: Rows, b: Rows) -> Truth:
-    """Whether figure a certainly describes an earlier moment than figure b."""
+    """Whether figure a certainly describes an earlier moment than figure b: its latest
+    possible day (as_of plus its margin) before b's earliest, or the same exact day at an
+    earlier minute."""
     same_day_earlier = table.timed[a] & table.timed[b] & (table.minute[a] < table.minute[b])
-    return (table.day[a] < table.day[b]) | ((table.day[a] == table.day[b]) & same_day_earlier)
+    margin_a, margin_b = table.margin[a], table.margin[b]
+    exact = (margin_a == 0) & (margin_b == 0)
+    return (table.day[a] + margin_a < table.day[b] - margin_b) | (
+        (table.day[a] == table.day[b]) & exact & same_day_earlier
+    )
 
 
 def not_after(table: FigureTable, a: Rows, b: Rows) -> Truth:

@@ -44,7 +44,14 @@ def digit_slip(a: int, b: int) -> str | None:
     Two figures rounded to the same hundred or coarser that differ only in their last
     significant digit ("more than 100,400" and "more than 100,500") are two roundings, of two
     updates or by two outlets, not one number miscopied: the digit that differs is the one
-    rounding sets.
+    rounding sets. So are two such figures rounded at different places when the digit that
+    differs is one of the coarser figure's rounding zeros ("around 148,000" and "an estimated
+    148,700"): the round figure never wrote that digit. A figure rounded only to the ten, or
+    not at all, is a count, and a digit of it differing from a round figure may be a slip.
+
+    A round figure ten times another of one significant digit ("more than 400" and "more than
+    40") is a slip only from one reporter (`dropped_zero`): across reporters they are as
+    often two estimates.
     """
     if a == b:
         return None
@@ -81,11 +88,19 @@ def _same_length_slip(x: str, y: str) -> str | None:
     return None
 
 
+def dropped_zero(a: int, b: int) -> bool:
+    """One exactly ten times the other, the smaller with one significant digit (40 and 400):
+    a zero dropped or added when one reporter said both, two round estimates otherwise."""
+    small, large = sorted((a, b))
+    return small > 0 and large == small * 10 and significant_digits(small) == 1
+
+
 def _rounded_at(digits: str, position: int) -> bool:
-    """Whether a number's last significant digit is at `position` and at least two zeros
-    follow it: a figure rounded to the hundred or coarser."""
+    """Whether a figure rounded to the hundred or coarser (at least two trailing zeros) was
+    rounded at `position`: its last significant digit is there, or a rounding zero is (a
+    coarser rounding says nothing about that digit)."""
     zeros = len(digits) - len(digits.rstrip("0"))
-    return zeros >= 2 and position == len(digits) - zeros - 1
+    return zeros >= 2 and position >= len(digits) - zeros - 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,6 +179,8 @@ class _Candidate(NamedTuple):
     # An earlier day's total relayed today beside today's higher reading: a slip unless the
     # originator published that reading itself (its update, whatever the digits).
     ask_originator: bool
+    # A dropped zero in a round figure (dropped_zero): a slip only between one reporter's rows.
+    same_reporter: bool = False
 
 
 def typo_pairs(table: FigureTable) -> dict[Pair, str]:
@@ -180,7 +197,12 @@ def typo_pairs(table: FigureTable) -> dict[Pair, str]:
     for members in np.split(rows, starts[1:]) if len(starts) else []:
         candidates += _candidates_of_group(t, members, first_of)
     # Sources are text, read once for the few figures whose originator is asked about.
-    asked = [row for c in candidates if c.ask_originator for row in (*c.rows_a, *c.rows_b)]
+    asked = [
+        row
+        for c in candidates
+        if c.ask_originator or c.same_reporter
+        for row in (*c.rows_a, *c.rows_b)
+    ]
     sources = read_sources(t, np.array(asked, dtype=np.int64)) if asked else None
     pairs: dict[Pair, str] = {}
     for candidate in candidates:
@@ -192,6 +214,10 @@ def typo_pairs(table: FigureTable) -> dict[Pair, str]:
             for b in candidate.rows_b:
                 if t.timed[a] and t.timed[b] and t.minute[a] != t.minute[b]:
                     continue
+                if candidate.same_reporter:
+                    assert sources is not None  # read above for every candidate that asks
+                    if sources.reporter_id[a] != sources.reporter_id[b]:
+                        continue
                 pairs[(a, b) if a < b else (b, a)] = candidate.how
     return pairs
 
@@ -222,6 +248,9 @@ def _candidates_of_group(
     for i, a_value in enumerate(ordered_values):
         for b_value in ordered_values[i + 1 :]:
             how = digit_slip(a_value, b_value)
+            same_reporter = how is None and dropped_zero(a_value, b_value)
+            if same_reporter:
+                how = "ten times the other"
             if how is None:
                 continue
             if hours[a_value] and hours[b_value] and not hours[a_value] & hours[b_value]:
@@ -229,7 +258,7 @@ def _candidates_of_group(
             # An earlier day's total relayed today, and the originator's own higher
             # reading of today: its update, whatever the digits (1,294 then 1,394).
             ask = bool(total and stale[a_value] and not stale[b_value])
-            found.append(_Candidate(how, by_value[a_value], by_value[b_value], ask))
+            found.append(_Candidate(how, by_value[a_value], by_value[b_value], ask, same_reporter))
     return found
 
 

@@ -82,6 +82,8 @@ class FigureTable:
     kind: np.ndarray  # index into METRIC_KINDS
     intraday: np.ndarray
     window: np.ndarray  # same-time window in days (0 = same moment rules)
+    margin: np.ndarray  # days either way the as_of may be off (0 = exact)
+    since: np.ndarray  # code of the day a running total starts counting (0 = not stated)
     quantity_start: np.ndarray  # first index of each quantity id
     quantity_end: np.ndarray
     day_block: np.ndarray  # id of (quantity, day), non-decreasing in sorted order
@@ -94,6 +96,14 @@ class FigureTable:
     moment_high: np.ndarray
     # Per bounded metric's code, in the vocabulary's order: where its figures start.
     bounds: Mapping[int, BoundStart] = field(default_factory=dict)
+    # The wholes a figure's group and place are part of, level by level: group_chain[i][g] is
+    # the code of group g's (i+1)-th ancestor (nearest first; -1 when it has none or no figure
+    # has it), place_chain[j][p] the key of place p's (j+1)-th wider place. Without declared
+    # hierarchies every group's one ancestor is `all` and no place has a wider one.
+    group_chain: tuple[np.ndarray, ...] = ()
+    place_chain: tuple[np.ndarray, ...] = ()
+    place_span: int = 1  # place keys are 0..place_span - 1
+    since_span: int = 1  # since codes are 0..since_span - 1
 
     def __len__(self) -> int:
         return len(self.line)
@@ -109,6 +119,14 @@ class FigureTable:
 
     def qualifier_name(self, row: int) -> str:
         return QUALIFIERS[self.qualifier[row]]
+
+    def quantity_key(
+        self, metric: np.ndarray, group: np.ndarray, place: np.ndarray, since: np.ndarray
+    ) -> np.ndarray:
+        """The integer `quantity_raw` of (metric, group, place, since): how a check finds the
+        figures of another quantity (a part's whole) among the sorted rows."""
+        raw = (metric * len(self.group_names) + group) * self.place_span + place
+        return raw * self.since_span + since if self.since_span > 1 else raw
 
     def whole_group(self) -> int | None:
         """The code of the group `all`, if any figure has it."""
@@ -139,13 +157,16 @@ def runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # Text columns as integer codes.
 
 
-def _place_keys(places: pd.Series, vocabulary: Vocabulary) -> np.ndarray:
+def _place_keys(places: pd.Series, vocabulary: Vocabulary) -> tuple[np.ndarray, list[str]]:
     """Each row's place as an integer: the rank of the name it is compared under, so the ids
     never depend on row order. 'Nagorno-Karabakh' and 'nagorno karabakh' are one place, and
     so are the names places.csv declares one place; other spellings are not.
 
     Only the distinct names are normalised and ranked, in pyarrow: a big file names tens of
-    thousands of places, and a Python loop over them cost more than the factorising."""
+    thousands of places, and a Python loop over them cost more than the factorising.
+
+    Also gives the compared names by key, when places.csv nests places (else empty): the
+    wider places are found by name."""
     code, names = pd.factorize(places, use_na_sentinel=False)
     names = np.asarray(names, dtype=object)
     compared = compare_places(pa.array(names, type=pa.string(), from_pandas=True))
@@ -154,9 +175,10 @@ def _place_keys(places: pd.Series, vocabulary: Vocabulary) -> np.ndarray:
         joined = pc.take(pa.array(list(vocabulary.places.values())), linked)
         compared = pc.if_else(pc.is_null(linked), compared, joined)
     if not len(compared):
-        return np.zeros(len(code), dtype=np.int64)
+        return np.zeros(len(code), dtype=np.int64), []
     rank = pc.rank(compared, sort_keys="ascending", tiebreaker="dense")
-    return (rank.to_numpy().astype(np.int64) - 1)[code]
+    named = sorted(set(compared.to_pylist())) if vocabulary.place_parents else []
+    return (rank.to_numpy().astype(np.int64) - 1)[code], named
 
 
 def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -190,9 +212,33 @@ class _Columns(NamedTuple):
     group: np.ndarray
     group_names: np.ndarray
     place_key: np.ndarray
+    place_names: list[str]  # compared name by place key (only when places nest)
     qualifier: np.ndarray  # index into QUALIFIERS
     day: np.ndarray
     minute: np.ndarray
+    margin: np.ndarray  # as_of_margin_days, 0 when absent
+    since: np.ndarray  # dense code of since, 0 when blank or absent
+
+
+def _timing(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each figure's margin in days and a code of its `since` (0: not stated; the others by
+    date, so codes never depend on row order). Tables without the columns are all 0."""
+    count = len(rows)
+    margin = (
+        rows["as_of_margin_days"].to_numpy(np.int64)
+        if "as_of_margin_days" in rows
+        else np.zeros(count, dtype=np.int64)
+    )
+    if "since" not in rows:
+        return margin, np.zeros(count, dtype=np.int64)
+    since = rows["since"].to_numpy("datetime64[ns]")
+    stated = ~np.isnat(since)
+    if not stated.any():
+        return margin, np.zeros(count, dtype=np.int64)
+    days = since.astype("datetime64[D]").astype(np.int64)
+    code = np.zeros(count, dtype=np.int64)
+    code[stated] = np.searchsorted(np.unique(days[stated]), days[stated]) + 1
+    return margin, code
 
 
 def _columns(rows: pd.DataFrame, vocabulary: Vocabulary) -> _Columns:
@@ -208,12 +254,23 @@ def _columns(rows: pd.DataFrame, vocabulary: Vocabulary) -> _Columns:
         )
         qualifier_code, qualifier_names = qualifiers.result()
         day, minute = moments.result()
-        place_key = places.result()
+        place_key, place_names = places.result()
+    margin, since = _timing(rows)
     qualifier = np.array(
         [QUALIFIER_CODE.get(str(name), QUALIFIER_CODE["exact"]) for name in qualifier_names]
     )[qualifier_code]
     return _Columns(
-        metric_code, metric_names, group_code, group_names, place_key, qualifier, day, minute
+        metric_code,
+        metric_names,
+        group_code,
+        group_names,
+        place_key,
+        place_names,
+        qualifier,
+        day,
+        minute,
+        margin,
+        since,
     )
 
 
@@ -297,6 +354,11 @@ def prepare(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSettin
     # on the order of the rows.
     quantity_raw = (columns.metric * len(group_names) + columns.group) * place_span
     quantity_raw = quantity_raw + columns.place_key
+    # A running total's start is part of what it counts: "since 25 August" and "since October
+    # 2016" are two quantities. Without any `since` the key is the one it always was.
+    since_span = int(columns.since.max()) + 1 if len(columns.since) else 1
+    if since_span > 1:
+        quantity_raw = quantity_raw * since_span + columns.since
     line = rows["line"].to_numpy(np.int64)
     order = sort_order(quantity_raw, columns.day, columns.minute, line)
     # Figures of a metric the vocabulary does not know are left out (the checker reports
@@ -333,14 +395,52 @@ def prepare(rows: pd.DataFrame, vocabulary: Vocabulary, settings: ConflictSettin
         kind=kind_of[metric],
         intraday=intraday_of[metric],
         window=window_of[metric],
+        margin=columns.margin[order],
+        since=columns.since[order],
+        group_chain=_group_chain(group_names, vocabulary),
+        place_chain=_place_chain(columns.place_names, vocabulary),
+        place_span=place_span,
+        since_span=since_span,
         **_runs_of(quantity_raw[order], day, minute, low, high),
     )
     table = replace(table, bounds=_bound_starts(table, vocabulary))
     for column in fields(table):
-        array = getattr(table, column.name)
-        if isinstance(array, np.ndarray):
-            array.flags.writeable = False
+        value = getattr(table, column.name)
+        for array in value if isinstance(value, tuple) else (value,):
+            if isinstance(array, np.ndarray):
+                array.flags.writeable = False
     return table
+
+
+def _chain_levels(ancestors: list[list[int]]) -> tuple[np.ndarray, ...]:
+    """Per-item ancestor lists as levels: level i holds each item's (i+1)-th ancestor or -1."""
+    depth = max((len(chain) for chain in ancestors), default=0)
+    return tuple(
+        np.array([chain[i] if i < len(chain) else -1 for chain in ancestors], dtype=np.int64)
+        for i in range(depth)
+    )
+
+
+def _group_chain(group_names: np.ndarray, vocabulary: Vocabulary) -> tuple[np.ndarray, ...]:
+    """The groups each group is part of (groups.csv part_of), as codes of this table's groups
+    (-1 for one no figure has: the chain goes on past it)."""
+    code = {str(name): index for index, name in enumerate(group_names.tolist())}
+    return _chain_levels(
+        [
+            [code.get(parent, -1) for parent in vocabulary.group_ancestors(str(name))]
+            for name in group_names.tolist()
+        ]
+    )
+
+
+def _place_chain(place_names: list[str], vocabulary: Vocabulary) -> tuple[np.ndarray, ...]:
+    """The wider places each place lies in (places.csv part_of), as this table's place keys."""
+    if not place_names:
+        return ()
+    key = {name: index for index, name in enumerate(place_names)}
+    return _chain_levels(
+        [[key.get(wider, -1) for wider in vocabulary.place_ancestors(name)] for name in place_names]
+    )
 
 
 def _runs_of(
@@ -388,10 +488,12 @@ def _bound_starts(table: FigureTable, vocabulary: Vocabulary) -> dict[int, Bound
             continue
         bounded = np.flatnonzero(table.metric == bounded_code)
         started = bounded[table.high[bounded] > 0]
+        # A date known only to within some days may be as early as its margin allows.
+        earliest = table.day - table.margin
         found[bounded_code] = BoundStart(
             bounding=bounding_code,
-            first_day=pd.Series(table.day[started]).groupby(table.place_key[started]).min(),
-            first_any_day=pd.Series(table.day[bounded]).groupby(table.place_key[bounded]).min(),
+            first_day=pd.Series(earliest[started]).groupby(table.place_key[started]).min(),
+            first_any_day=pd.Series(earliest[bounded]).groupby(table.place_key[bounded]).min(),
         )
     return found
 

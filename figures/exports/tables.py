@@ -41,6 +41,8 @@ HXL_TAGS: dict[str, str] = {
     "url": "#meta+url",
     "quote": "#description+quote",
     "notes": "#description+notes",
+    "as_of_margin_days": "#date+margin+num",
+    "since": "#date+start",
 }
 
 
@@ -72,6 +74,8 @@ def _cells(row: Any) -> list[str]:
         "url": row.url,
         "quote": row.quote,
         "notes": row.notes,
+        "as_of_margin_days": str(int(row.as_of_margin_days)) if row.as_of_margin_days else "",
+        "since": "" if pd.isna(row.since) else row.since.strftime("%Y-%m-%d"),
     }
     for name in TEXT_COLUMNS:
         cells[name] = escape_formula(str(cells[name]))

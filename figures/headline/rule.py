@@ -258,13 +258,17 @@ def headlines(
         None if movement_start is None else pd.Timestamp(movement_start).value,
     )
     places = {name: vocabulary.same_place_key(compare_place(name)) for name in set(table.place)}
-    quantities: dict[tuple[str, str, str], list[int]] = {}
-    keys = zip(rows["metric"].astype(str), rows["group"].astype(str), table.place, strict=True)
-    for index, (metric, group, place) in enumerate(keys):
-        quantities.setdefault((metric, group, places[place]), []).append(index)
+    # A running total that says when it starts counting (`since`) is its own quantity.
+    since = rows["since"].astype(str).tolist() if "since" in rows else [""] * len(rows)
+    quantities: dict[tuple[str, str, str, str], list[int]] = {}
+    keys = zip(
+        rows["metric"].astype(str), rows["group"].astype(str), table.place, since, strict=True
+    )
+    for index, (metric, group, place, start) in enumerate(keys):
+        quantities.setdefault((metric, group, places[place], start), []).append(index)
     found = [
         _headline(context, metric, group, indices)
-        for (metric, group, _), indices in quantities.items()
+        for (metric, group, _, _), indices in quantities.items()
     ]
     order = {name: rank for rank, name in enumerate(vocabulary.metrics)}
     return sorted(

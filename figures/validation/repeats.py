@@ -26,6 +26,8 @@ REPEAT_ORDER = (
     "outlet",
     "url",
     "notes",
+    "as_of_margin_days",
+    "since",
     "quote",
 )
 

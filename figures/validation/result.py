@@ -46,5 +46,8 @@ def empty_rows() -> pd.DataFrame:
             "url": pd.Series([], dtype="str"),
             "quote": pd.Series([], dtype="str"),
             "notes": pd.Series([], dtype="str"),
+            # Optional columns: 0 and NaT when a file lacks them or a cell is blank.
+            "as_of_margin_days": pd.Series([], dtype="int64"),
+            "since": pd.Series([], dtype="datetime64[ns]"),
         }
     )

@@ -160,3 +160,33 @@ def check_url(text: str) -> str:
         "bad-url",
         f"{text!r} is not a web address; {problem} (leave the cell empty when there is none)",
     )
+
+
+# The widest margin a date may have: ten years either way is already no date at all.
+MAX_MARGIN_DAYS = 3650
+
+
+def check_margin(text: str) -> int:
+    """as_of_margin_days: how many days either way the as_of may be off, a whole number >= 0."""
+    cleaned = text.strip()
+    if cleaned.isascii() and cleaned.isdigit() and int(cleaned) <= MAX_MARGIN_DAYS:
+        return int(cleaned)
+    if re.fullmatch(r"-\s*[0-9]+", cleaned):
+        problem = "is below zero; the margin is days either way, 0 or more"
+    elif cleaned.isascii() and cleaned.isdigit():
+        problem = f"is more than {MAX_MARGIN_DAYS:,} days; that is no date at all"
+    else:
+        problem = "is not a whole number of days"
+    raise CellError(
+        "bad-margin",
+        f"{text!r} {problem} (write 3 for 'last week' dated to its middle; leave it empty "
+        "when the date is exact)",
+    )
+
+
+def check_since(text: str) -> dt.datetime:
+    """since: the day a running total starts counting, YYYY-MM-DD (a day, no hour)."""
+    moment, has_time = check_moment(text, "since")
+    if has_time:
+        raise CellError("bad-date", f"{text!r} has a time; since is a day, written YYYY-MM-DD")
+    return moment

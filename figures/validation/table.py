@@ -35,6 +35,7 @@ from figures.validation.columns import (
 from figures.validation.repeats import REPEAT_ORDER, first_copies, maybe_repeated
 from figures.validation.result import LoadResult, empty_rows
 from figures.validation.rows import check_publication, check_ranges, report_repeats
+from figures.validation.timing import check_since_order, parse_margins, parse_since
 from figures.validation.urls import check_urls
 from figures.vocabulary import Vocabulary, vocabulary_for
 
@@ -74,6 +75,7 @@ class Checked:
     words: Words
     text: dict[str, pd.Series]  # text and count columns, stripped, formula marks removed
     counts: dict[str, np.ndarray]  # value and value_high, NaN where empty or invalid
+    timing: dict[str, np.ndarray]  # as_of_margin_days (0 when blank) and since (NaT)
     first: np.ndarray  # each row's first copy (itself when it repeats no earlier row)
     collector: Collector
 
@@ -93,6 +95,7 @@ class _ColumnChecks:
         self.vocabulary = vocabulary
         self.text: dict[str, pd.Series] = {}
         self.counts: dict[str, np.ndarray] = {}
+        self.timing: dict[str, np.ndarray] = {}
 
     def column(self, name: str) -> pd.Series:
         return column_or_blank(self.frame, name, self.count)
@@ -120,6 +123,19 @@ class _ColumnChecks:
             report_missing(self.text[name].eq("").to_numpy(dtype=bool), name, errors)
         self.counts[name] = parse_counts(self.text[name], name, errors)
 
+    def timing_column(self, name: str, errors: Collector) -> None:
+        # Most files lack these optional columns: then every row is exact and unstated,
+        # without building and coding a blank column of a million cells.
+        if name not in self.frame.columns:
+            self.timing[name] = (
+                np.zeros(self.count, dtype=np.int64)
+                if name == "as_of_margin_days"
+                else np.full(self.count, np.datetime64("NaT"), dtype="datetime64[ns]")
+            )
+            return
+        parse = parse_margins if name == "as_of_margin_days" else parse_since
+        self.timing[name] = parse(self.column(name), errors)
+
     def first_copies(self, words: Words, dates: Dates) -> np.ndarray:
         # Exact repeats of an earlier record (as written) are kept out: the first copy
         # counts. Only rows that share their date and vocabulary codes (as written) and
@@ -137,6 +153,8 @@ class _ColumnChecks:
             "value": lambda errors: self.count_column("value", errors),
             **{name: functools.partial(self.text_column, name) for name in TEXT_COLUMNS},
             "value_high": lambda errors: self.count_column("value_high", errors),
+            "as_of_margin_days": functools.partial(self.timing_column, "as_of_margin_days"),
+            "since": functools.partial(self.timing_column, "since"),
         }
         found = {name: Collector(self.lines) for name in checks}
         if self.count >= THREADED_ROWS:
@@ -153,7 +171,7 @@ class _ColumnChecks:
             collector.absorb(check_errors)
         dates, words = results["dates"], results["vocabulary"]
         assert isinstance(dates, Dates) and isinstance(words, Words)
-        return Checked(dates, words, self.text, self.counts, first, collector)
+        return Checked(dates, words, self.text, self.counts, self.timing, first, collector)
 
 
 def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
@@ -179,6 +197,9 @@ def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:
     )
     published_given = column_or_blank(table.frame, "published", count)
     check_publication(dates.published, dates.as_of, published_given, collector)
+    if "since" in table.frame.columns:
+        since_given = column_or_blank(table.frame, "since", count)
+        check_since_order(checked.timing["since"], dates.as_of, since_given, collector)
     report_repeats(checked.first, table.lines, collector)
     rows = _typed_rows(checked, table.lines, ~collector.bad)
     errors += sorted(collector.errors, key=lambda error: (error.line or 0, error.column))
@@ -219,6 +240,8 @@ def _typed_rows(checked: Checked, lines: np.ndarray, good: np.ndarray) -> pd.Dat
             "url": kept(text["url"]),
             "quote": kept(text["quote"]),
             "notes": kept(text["notes"]),
+            "as_of_margin_days": kept_array(checked.timing["as_of_margin_days"]),
+            "since": kept_array(checked.timing["since"]),
         },
     )
 
