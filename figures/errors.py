@@ -44,7 +44,31 @@ _CATALOGUE: tuple[ErrorType, ...] = (
     ErrorType(
         "file-not-found", "File not found", "The figures file does not exist.", file_level=True
     ),
-    ErrorType("unreadable-file", "Unreadable file", "The file cannot be read.", file_level=True),
+    ErrorType(
+        "unreadable-file",
+        "Unreadable file",
+        "The file cannot be read: it is a folder, a pipe or a device rather than a regular "
+        "file, or permissions forbid reading it.",
+        file_level=True,
+    ),
+    ErrorType(
+        "file-too-large",
+        "File too large",
+        "The file is larger than the checker reads (figures.loading.MAX_FILE_BYTES).",
+        file_level=True,
+    ),
+    ErrorType(
+        "too-many-columns",
+        "Too many columns",
+        "The header has more cells than the checker reads (figures.loading.MAX_COLUMNS).",
+        file_level=True,
+    ),
+    ErrorType(
+        "line-too-long",
+        "Line too long",
+        "A line is longer than the checker reads (figures.loading.MAX_LINE_BYTES).",
+        file_level=True,
+    ),
     ErrorType(
         "bad-vocabulary",
         "Bad vocabulary file",

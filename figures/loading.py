@@ -25,6 +25,7 @@ import io
 import itertools
 import os
 import re
+import stat
 import sys
 import threading
 import warnings
@@ -42,6 +43,17 @@ import pyarrow.compute as pc
 from figures.errors import ValidationError
 
 csv.field_size_limit(sys.maxsize)
+
+# Limits on what is read, each refused with a file-level error before the work it would cost
+# (docs/guarantees.md). A figures file is thousands of rows typed by people; the benchmark's
+# million synthetic rows (bench/run.py) take about 350 MB, so 512 MiB leaves room for that and
+# refuses anything larger before a byte is read. The contract has 14 columns, and spreadsheets
+# add a few blank ones: 200 is far above any real header and far below what makes checking a
+# header slow (100,000 columns took 71 s). A line holds one record or part of a quoted cell:
+# the longest real quote is a paragraph, and 1 MiB is a thousand of them.
+MAX_FILE_BYTES = 512 * 2**20
+MAX_COLUMNS = 200
+MAX_LINE_BYTES = 2**20
 
 _BOM = b"\xef\xbb\xbf"
 _BLANK_FILE_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*\Z")
@@ -61,6 +73,91 @@ class RawTable:
 
 def normalise_header(name: str) -> str:
     return name.strip().lower()
+
+
+def _refused(error: ValidationError) -> RawTable:
+    """An empty table carrying the file-level error that stopped the read."""
+    empty = RawTable(header=[], frame=pd.DataFrame(), lines=np.empty(0, dtype=np.int64))
+    empty.errors.append(error)
+    return empty
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _file_refusal(path: Path, seen: os.stat_result) -> ValidationError | None:
+    """Why a file is not read at all: not a regular file (a device or a pipe may never end),
+    or larger than MAX_FILE_BYTES. None when it may be read."""
+    if not stat.S_ISREG(seen.st_mode):
+        kind = next((name for test, name in _KINDS if test(seen.st_mode)), "not a regular file")
+        return ValidationError(
+            "unreadable-file",
+            None,
+            "",
+            str(path),
+            f"cannot read {path}: it is {kind}, not a regular file; give the path of a figures CSV",
+        )
+    if seen.st_size > MAX_FILE_BYTES:
+        return _too_large(seen.st_size)
+    return None
+
+
+def _too_large(size: int) -> ValidationError:
+    return ValidationError(
+        "file-too-large",
+        None,
+        "",
+        f"{size} bytes",
+        f"the file is {size / 2**20:,.0f} MiB; the checker reads files of at most "
+        f"{MAX_FILE_BYTES // 2**20:,} MiB (about 1.5 million rows): split it, or check that "
+        "it is a figures file",
+    )
+
+
+def _too_many_columns(count: int) -> ValidationError:
+    return ValidationError(
+        "too-many-columns",
+        1,
+        "",
+        f"{count} cells",
+        f"the header has at least {count:,} cells; a figures file has at most {MAX_COLUMNS} "
+        "columns (the contract has 14): is this a figures file?",
+    )
+
+
+def _line_too_long(line: int, length: int) -> ValidationError:
+    return ValidationError(
+        "line-too-long",
+        line,
+        "",
+        f"{length} bytes",
+        f"this line is {length:,} bytes long; a line of a figures file is at most "
+        f"{MAX_LINE_BYTES:,} bytes (1 MiB): is this a figures file, or was something pasted "
+        "into a cell by mistake?",
+    )
+
+
+def _longest_line(raw: bytes) -> ValidationError | None:
+    """The first line longer than MAX_LINE_BYTES, as an error (a line ends at LF, CR or CRLF)."""
+    if len(raw) <= MAX_LINE_BYTES:
+        return None
+    data = np.frombuffer(raw, dtype=np.uint8)
+    breaks = np.flatnonzero((data == _LF) | (data == _CR))
+    edges = np.concatenate(([-1], breaks, [len(raw)]))
+    lengths = np.diff(edges) - 1
+    longest = int(np.argmax(lengths))
+    if lengths[longest] <= MAX_LINE_BYTES:
+        return None
+    start = int(edges[longest]) + 1
+    before = raw[:start]
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+    return _line_too_long(line, int(lengths[longest]))
 
 
 def _encoding_error(raw: bytes) -> ValidationError | None:
@@ -112,6 +209,8 @@ def first_record(raw: bytes) -> list[str]:
 def read_table(raw: bytes) -> RawTable:
     """Parse CSV bytes. File-level problems come back as errors with an empty table."""
     empty = RawTable(header=[], frame=pd.DataFrame(), lines=np.empty(0, dtype=np.int64))
+    if len(raw) > MAX_FILE_BYTES:
+        return _refused(_too_large(len(raw)))
     if _BLANK_FILE_RE.match(raw):
         empty.errors.append(
             ValidationError(
@@ -120,6 +219,8 @@ def read_table(raw: bytes) -> RawTable:
         )
         return empty
     raw_header = first_record(raw)
+    if len(raw_header) > MAX_COLUMNS:
+        return _refused(_too_many_columns(len(raw_header)))
     header = [normalise_header(name) for name in raw_header]
     header_errors = _header_check(header)
     try:
@@ -149,15 +250,43 @@ def read_file(path: Path) -> RawTable:
     file, a file-level problem, a file that changed while it was read) is read whole and goes
     through `read_table`, so both routes give the same table and errors. Raises OSError when
     the file cannot be opened or read.
+
+    What is not a regular file (a folder, a pipe, a device such as /dev/zero) or is larger
+    than MAX_FILE_BYTES is refused before a byte is read. The file is opened without waiting
+    (a FIFO would otherwise block the open until some writer came) and judged by what was
+    opened, so a name swapped between a look and the open cannot slip a pipe in.
     """
-    with path.open("rb", buffering=0) as handle:
-        source = _OnDisk(handle, path, os.fstat(handle.fileno()))
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        seen = os.fstat(descriptor)
+        refusal = _file_refusal(path, seen)
+    except OSError:
+        os.close(descriptor)
+        raise
+    if refusal is not None:
+        os.close(descriptor)
+        return _refused(refusal)
+    with io.FileIO(descriptor, "rb", closefd=True) as handle:
+        source = _OnDisk(handle, path, seen)
         table = _read_file_fast(source)
         if table is not None:
             return table
         handle.seek(0)
-        raw = handle.readall()
+        raw = _read_at_most(handle, MAX_FILE_BYTES + 1)
     return read_table(raw)
+
+
+def _read_at_most(handle: io.FileIO, limit: int) -> bytes:
+    """Up to `limit` bytes from the handle's position (the file may have grown since fstat)."""
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = handle.read(min(left, 1 << 26))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _read_file_fast(source: _OnDisk) -> RawTable | None:
@@ -167,6 +296,8 @@ def _read_file_fast(source: _OnDisk) -> RawTable | None:
         if _BLANK_FILE_RE.match(prefix):
             return None  # empty, or blank for 64 KiB: read_table tells which
         raw_header = first_record(prefix)
+        if len(raw_header) > MAX_COLUMNS:
+            return _refused(_too_many_columns(len(raw_header)))
         header = [normalise_header(name) for name in raw_header]
         if _header_check(header):
             return None
@@ -258,7 +389,10 @@ class _OnDisk:
         return bytes(buffer)
 
     def csv_input(self) -> str:
-        return str(self.path)
+        # The file that was opened and judged, by its descriptor where the system names one
+        # (Linux): a name swapped for another file (or a pipe) after the open is not read.
+        by_descriptor = f"/proc/self/fd/{self.handle.fileno()}"
+        return by_descriptor if os.path.exists(by_descriptor) else str(self.path)
 
     def unchanged(self) -> bool:
         """Whether the path still names the file, as it was, that was opened and surveyed."""
@@ -377,6 +511,20 @@ class _Survey(NamedTuple):
     record_lines: np.ndarray
     quote_bytes: int  # quote characters that are not content: two per quoted cell
     line_ends: int  # LF and CR bytes between records (not inside cells), trailing ones too
+    too_long: ValidationError | None = None  # the first line over MAX_LINE_BYTES
+
+
+def _too_long(source: _Bytes, line_feeds: np.ndarray) -> ValidationError | None:
+    """The first line longer than MAX_LINE_BYTES (the survey's files have no lone CR, so
+    lines end at line feeds), read off the line feeds' positions."""
+    if source.size - source.text_start <= MAX_LINE_BYTES:
+        return None
+    edges = np.concatenate(([source.text_start - 1], line_feeds, [source.size]))
+    lengths = np.diff(edges) - 1
+    longest = int(np.argmax(lengths))
+    if lengths[longest] <= MAX_LINE_BYTES:
+        return None
+    return _line_too_long(longest + 1, int(lengths[longest]))
 
 
 def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
@@ -404,9 +552,10 @@ def _survey(source: _Bytes) -> _Survey:
     line_feeds = _joined([mark.line_feeds for mark in marks], np.int64)
     returns = _joined([mark.carriage_returns for mark in marks], np.int64)
     end = np.searchsorted(line_feeds, _content_end(source))  # the rest are trailing
+    too_long = _too_long(source, line_feeds)
     if not len(quotes):  # no quoted cells: every line feed ends a record
         line_ends = len(line_feeds) + len(returns)
-        return _Survey(False, np.arange(end, dtype=np.int64) + 2, 0, line_ends)
+        return _Survey(False, np.arange(end, dtype=np.int64) + 2, 0, line_ends, too_long)
     if len(quotes) % 2:
         return odd  # a quote never closed, or one in a plain cell
     before = _joined([mark.before for mark in marks], np.uint8)[0::2]  # of opening quotes
@@ -425,7 +574,8 @@ def _survey(source: _Bytes) -> _Survey:
     # Line breaks inside quoted cells are the cells' own text, not line endings.
     returns_between = int(np.count_nonzero(np.searchsorted(quotes, returns) % 2 == 0))
     line_ends = int(np.count_nonzero(between)) + returns_between
-    return _Survey(False, np.flatnonzero(between[:end]) + 2, quote_bytes, line_ends)
+    lines = np.flatnonzero(between[:end]) + 2
+    return _Survey(False, lines, quote_bytes, line_ends, too_long)
 
 
 def _read_fast(raw: bytes, header: list[str], raw_header: list[str]) -> RawTable | None:
@@ -438,6 +588,8 @@ def _fast_table(source: _Bytes, header: list[str], raw_header: list[str]) -> Raw
     survey = _survey(source)
     if survey.odd:
         return None
+    if survey.too_long is not None:
+        return _refused(survey.too_long)
     frame = _parse(source)
     if frame is None or len(frame.columns) != len(header):
         return None
@@ -605,6 +757,9 @@ def _line_count(text: str) -> int:
 
 
 def _read_careful(raw: bytes) -> RawTable:
+    too_long = _longest_line(raw)
+    if too_long is not None:
+        return _refused(too_long)
     text = raw.removeprefix(_BOM).decode("utf-8")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     errors: list[ValidationError] = []
@@ -627,6 +782,8 @@ def _read_careful(raw: bytes) -> RawTable:
             continue
         previous_line = reader.line_num
         if header is None:
+            if len(record) > MAX_COLUMNS:  # a header longer than the first look read
+                return _refused(_too_many_columns(len(record)))
             header = [normalise_header(name) for name in record]
             continue
         if not any(cell.strip() for cell in record):

@@ -35,6 +35,7 @@ from figures.contract import COLUMNS, Affiliation, Qualifier
 from figures.errors import CATALOGUE
 from figures.loading import _read_careful, _read_fast, first_record, normalise_header
 from figures.validation import MAX_VALUE, LoadResult, load_figures
+from figures.validation.rules import FIRST_YEAR, LAST_YEAR
 from tests.support import VOCABULARY, contract_row, flat, load
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -113,7 +114,8 @@ _PATHS = st.from_regex(
 
 @st.composite
 def figures(draw: st.DrawFn) -> Figure:
-    day = draw(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)))
+    # Every day the contract accepts (docs/data-contract.md: years 1900 to 2100).
+    day = draw(st.dates(min_value=dt.date(FIRST_YEAR, 1, 1), max_value=dt.date(LAST_YEAR, 12, 31)))
     has_time = draw(st.booleans())
     as_of = dt.datetime(day.year, day.month, day.day)
     as_of_text = day.isoformat()
@@ -131,7 +133,8 @@ def figures(draw: st.DrawFn) -> Figure:
 
     published = None
     if draw(st.booleans()):
-        published = day + dt.timedelta(days=draw(st.integers(0, 400)))
+        last = (dt.date(LAST_YEAR, 12, 31) - day).days  # published also falls in the span
+        published = day + dt.timedelta(days=draw(st.integers(0, min(400, last))))
     url = ""
     if draw(st.booleans()):
         url = (
