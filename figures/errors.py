@@ -116,6 +116,11 @@ _CATALOGUE: tuple[ErrorType, ...] = (
     ErrorType("bad-range", "Bad range", "A range's upper end is below its lower end."),
     ErrorType("bad-url", "Bad URL", "A URL is not an http:// or https:// address."),
     ErrorType(
+        "control-character",
+        "Control character",
+        "A text cell holds a control character (NUL, a tab, ...) other than a line break.",
+    ),
+    ErrorType(
         "published-before-as-of",
         "Published before as_of",
         "A figure cannot be published before the day it describes.",

@@ -69,6 +69,10 @@ class RawTable:
     frame: pd.DataFrame
     lines: np.ndarray  # 1-based line each record starts on
     errors: list[ValidationError] = field(default_factory=list)
+    # Whether some cell may hold a control character (a byte below a space other than a line
+    # break, or DEL): read off the bytes on the way, so the checker looks for them in the
+    # cells only when there may be some. True when unknown.
+    may_hold_controls: bool = True
 
 
 def normalise_header(name: str) -> str:
@@ -446,6 +450,7 @@ class _Marks(NamedTuple):
     line_feeds: np.ndarray
     carriage_returns: np.ndarray
     lone_cr: bool  # a CR not followed by LF: a line break to an editor, not to the fast reader
+    controls: bool  # a byte below a space other than LF and CR, or DEL
 
 
 def _scan_block(
@@ -467,16 +472,23 @@ def _scan_block(
         before[0] = _LF  # the start of the text is the start of a line
     if len(quotes) and not trail and quotes[-1] == len(body) - 1:
         after[-1] = _LF  # and the end of the file the end of one
-    np.equal(body, _LF, out=hits)
-    line_feeds = np.flatnonzero(hits) + start
-    returns, lone_cr = np.empty(0, dtype=np.int64), False
-    if held.find(b"\r", offset + lead, offset + lead + len(body)) != -1:  # memchr: cheap
-        np.equal(body, _CR, out=hits)
-        returns = np.flatnonzero(hits)
+    # Every byte below a space in one pass: the line feeds, the carriage returns and any
+    # control character. In a well-formed file nearly all are line feeds, so this costs what
+    # looking for the line feeds alone did, and the rest are sorted out among a few.
+    np.less(body, 0x20, out=hits)
+    low = np.flatnonzero(hits)
+    low_bytes = body[low]
+    feeds = low_bytes == _LF
+    line_feeds = low[feeds] + start
+    rest, rest_bytes = low[~feeds], low_bytes[~feeds]
+    returns, lone_cr = rest[rest_bytes == _CR], False
+    if len(returns):
         # A CR that ends the file is its own "next byte" here, which is not a line feed.
         following = view[np.minimum(returns + lead + 1, len(view) - 1)]
         lone_cr = bool((following != _LF).any())
-    return _Marks(quotes + start, before, after, line_feeds, returns + start, lone_cr)
+    controls = len(returns) != len(rest)
+    controls = controls or held.find(b"\x7f", offset + lead, offset + lead + len(body)) != -1
+    return _Marks(quotes + start, before, after, line_feeds, returns + start, lone_cr, controls)
 
 
 def _scan(source: _Bytes) -> list[_Marks]:
@@ -512,6 +524,7 @@ class _Survey(NamedTuple):
     quote_bytes: int  # quote characters that are not content: two per quoted cell
     line_ends: int  # LF and CR bytes between records (not inside cells), trailing ones too
     too_long: ValidationError | None = None  # the first line over MAX_LINE_BYTES
+    controls: bool = True  # some block holds a control character (see _Marks)
 
 
 def _too_long(source: _Bytes, line_feeds: np.ndarray) -> ValidationError | None:
@@ -546,6 +559,7 @@ def _survey(source: _Bytes) -> _Survey:
     """
     marks = _scan(source)
     odd = _Survey(True, np.empty(0, dtype=np.int64), 0, 0)
+    controls = any(mark.controls for mark in marks)
     if any(mark.lone_cr for mark in marks):
         return odd
     quotes = _joined([mark.quotes for mark in marks], np.int64)
@@ -555,7 +569,8 @@ def _survey(source: _Bytes) -> _Survey:
     too_long = _too_long(source, line_feeds)
     if not len(quotes):  # no quoted cells: every line feed ends a record
         line_ends = len(line_feeds) + len(returns)
-        return _Survey(False, np.arange(end, dtype=np.int64) + 2, 0, line_ends, too_long)
+        lines = np.arange(end, dtype=np.int64) + 2
+        return _Survey(False, lines, 0, line_ends, too_long, controls)
     if len(quotes) % 2:
         return odd  # a quote never closed, or one in a plain cell
     before = _joined([mark.before for mark in marks], np.uint8)[0::2]  # of opening quotes
@@ -575,7 +590,7 @@ def _survey(source: _Bytes) -> _Survey:
     returns_between = int(np.count_nonzero(np.searchsorted(quotes, returns) % 2 == 0))
     line_ends = int(np.count_nonzero(between)) + returns_between
     lines = np.flatnonzero(between[:end]) + 2
-    return _Survey(False, lines, quote_bytes, line_ends, too_long)
+    return _Survey(False, lines, quote_bytes, line_ends, too_long, controls)
 
 
 def _read_fast(raw: bytes, header: list[str], raw_header: list[str]) -> RawTable | None:
@@ -612,7 +627,7 @@ def _fast_table(source: _Bytes, header: list[str], raw_header: list[str]) -> Raw
         strings = strings.loc[~blank].reset_index(drop=True)
         lines = lines[~blank]
     strings.columns = header
-    return RawTable(header=header, frame=strings, lines=lines)
+    return RawTable(header, strings, lines, may_hold_controls=survey.controls)
 
 
 def _parse(source: _Bytes) -> pd.DataFrame | None:

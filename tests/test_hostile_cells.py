@@ -128,3 +128,76 @@ def test_add_refuses_the_row_with_the_checkers_message(tmp_path, capsys, option,
     column = option[2:].replace("-", "_")
     assert f"{path}:{BAD_LINE}: {column}: " in err and "Traceback" not in err
     assert path.read_bytes() == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Control characters: refused by the checker, stripped by every export.
+
+TEXT_COLUMNS = ("place", "reported_by", "outlet", "quote", "notes")
+CONTROLS = ["\x00", "\x01", "\x07", "\x08", "\t", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f"]
+
+
+def _row_with(cells: dict[str, str]) -> list[str]:
+    base = {
+        "as_of": "2023-09-30",
+        "metric": "fled",
+        "value": "5",
+        "reported_by": "X",
+        "affiliation": "un",
+        "outlet": "Y",
+        "quote": "five fled",
+    }
+    merged = {**base, **cells}
+    return [merged.get(name, "") for name in HEADER]
+
+
+HEADER = _shipped_records()[0]
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r"])  # the fast reader, and the careful one
+@pytest.mark.parametrize("char", CONTROLS)
+def test_control_character_in_any_text_cell_is_refused_with_line_and_column(tmp_path, char, ending):
+    records = [HEADER, _row_with({})]
+    records += [
+        _row_with({name: f"a{char}b", "value": str(i)}) for i, name in enumerate(TEXT_COLUMNS)
+    ]
+    out = io.StringIO()
+    csv.writer(out, lineterminator=ending).writerows(records)
+    path = tmp_path / "figures.csv"
+    path.write_bytes(out.getvalue().encode())
+    result = load_figures(path)
+    expected = [(line, name, "control-character") for line, name in enumerate(TEXT_COLUMNS, 3)]
+    assert [(e.line, e.column, e.code) for e in result.errors] == expected
+    assert len(result.rows) == 1
+    assert "holds a control character" in result.errors[0].message
+
+
+def test_control_character_message_names_it_and_the_check_exits_1(tmp_path, capsys):
+    path = tmp_path / "figures.csv"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([HEADER, _row_with({"quote": "five\x00 fled"})])
+    path.write_text(out.getvalue())
+    assert main(["check", str(path)]) == 1
+    printed = capsys.readouterr().out
+    assert f"{path}:2: quote: 'five\\x00 fled' holds a control character (NUL) at character 5" in (
+        printed
+    )
+
+
+def test_tabs_and_line_breaks_a_spreadsheet_leaves_are_still_fine(tmp_path):
+    cells = {"place": "\tGoris\t", "quote": "two\nlines", "notes": "CRLF\r\ninside"}
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([HEADER, _row_with(cells)])
+    path = tmp_path / "figures.csv"
+    path.write_text(out.getvalue())
+    result = load_figures(path)
+    assert result.errors == []
+    assert result.rows.loc[0, "place"] == "Goris"
+
+
+@pytest.mark.parametrize("char", ["", "\x00", "\t", "\x1f", "\x7f"])
+def test_the_fast_reader_tells_when_a_cell_may_hold_a_control_character(char):
+    from figures.loading import read_table
+
+    raw = f'as_of,quote\n2023-09-30,"five {char}fled"\r\n2023-09-30,"six\r\nfled"\r\n'.encode()
+    assert read_table(raw).may_hold_controls is (char != "")

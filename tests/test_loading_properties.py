@@ -98,11 +98,15 @@ class Figure:
 
 _TEXT_COLUMNS = ("place", "reported_by", "outlet", "quote", "notes")
 _REQUIRED_TEXT = ("reported_by", "outlet", "quote")
+# Any character a valid cell may hold: all but control characters (line breaks aside), which
+# the checker refuses (figures.cells.CONTROL_CHARS).
+_CONTROLS = [chr(code) for code in (*range(0x20), 0x7F) if chr(code) not in "\r\n"]
+_CELL_CHARS = st.characters(codec="utf-8", exclude_characters=_CONTROLS)
 # Any text with at least one character that is not blank, so a required cell is never empty.
 _REQUIRED = st.tuples(
-    st.text(max_size=20),
-    st.characters(codec="utf-8").filter(lambda c: not c.isspace()),
-    st.text(max_size=20),
+    st.text(_CELL_CHARS, max_size=20),
+    _CELL_CHARS.filter(lambda c: not c.isspace()),
+    st.text(_CELL_CHARS, max_size=20),
 ).map("".join)
 _HOSTS = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?(\.[a-z]{2,6}){1,2}", fullmatch=True)
 # Brackets come in pairs, as in a Wikipedia title; quotes never (see figures.cells).
@@ -141,7 +145,7 @@ def figures(draw: st.DrawFn) -> Figure:
             draw(st.sampled_from(["http://", "https://", "HTTPS://"])) + draw(_HOSTS) + draw(_PATHS)
         )
     texts = {
-        name: draw(_REQUIRED if name in _REQUIRED_TEXT else st.text(max_size=40))
+        name: draw(_REQUIRED if name in _REQUIRED_TEXT else st.text(_CELL_CHARS, max_size=40))
         for name in _TEXT_COLUMNS
     }
     cells = {
