@@ -227,6 +227,24 @@ def parse_groups(path: Path) -> tuple[dict[str, Group], list[ValidationError]]:
     return groups, errors
 
 
+# Files beside a figures file that describe it: the vocabularies, and a Frictionless data
+# package descriptor should one be added. No command ever writes over one of them.
+DESCRIPTOR_FILES = (METRICS_FILE, GROUPS_FILE, PLACES_FILE, "datapackage.json")
+
+
+def vocabulary_files(figures_path: Path) -> list[Path]:
+    """Every file that describes a figures file: those beside it, those of the folder whose
+    vocabulary governs it, and the shipped ones it falls back to (existing or not)."""
+    folders = dict.fromkeys(
+        (
+            Path(figures_path).resolve().parent,
+            vocabulary_dir_for(figures_path).resolve(),
+            SHIPPED_DATA_DIR,
+        )
+    )
+    return [folder / name for folder in folders for name in DESCRIPTOR_FILES]
+
+
 def vocabulary_dir_for(figures_path: Path | None) -> Path:
     """The folder whose metrics.csv governs a figures file: its own folder if it has one."""
     if figures_path is not None:
