@@ -175,3 +175,41 @@ def test_add_refuses_a_fifo_without_blocking_or_making_a_lock_beside_it(tmp_path
     assert main(argv) == 1
     assert "is not a regular file" in capsys.readouterr().err
     assert sorted(path.name for path in tmp_path.iterdir()) == ["figures.csv"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary words are plain words: one that a spreadsheet would run never reaches an export.
+
+
+@pytest.mark.parametrize(
+    ("file", "line_text", "column"),
+    [
+        (
+            "metrics.csv",
+            '"=HYPERLINK(""https://evil.example"",""x"")",Bad,people,stock,,,,,,',
+            "metric",
+        ),
+        ("metrics.csv", "+cmd,Bad,people,stock,,,,,,", "metric"),
+        ("groups.csv", "@SUM(1),Bad,", "group"),
+        ("metrics.csv", "ok,Bad\x00label,people,stock,,,,,,", "label"),
+    ],
+)
+def test_a_vocabulary_word_a_spreadsheet_would_run_is_refused(
+    data, capsys, file, line_text, column
+):
+    path = data.parent / file
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([*lines, line_text]) + "\n")
+    assert main(["check", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:{len(lines) + 1}: {column}: " in err
+    assert export(data, data.parent / "view.csv") == 2
+    assert not (data.parent / "view.csv").exists()
+
+
+def test_a_vocabulary_that_is_a_pipe_is_refused_without_blocking(tmp_path):
+    from figures.vocabulary import VocabularyError, load_vocabulary
+
+    os.mkfifo(tmp_path / "metrics.csv")
+    with pytest.raises(VocabularyError, match="not a regular file"):
+        load_vocabulary(tmp_path)
