@@ -54,19 +54,19 @@ _CATALOGUE: tuple[ErrorType, ...] = (
     ErrorType(
         "file-too-large",
         "File too large",
-        "The file is larger than the checker reads (figures.loading.MAX_FILE_BYTES).",
+        "The file is larger than the checker reads (figures.limits.MAX_FILE_BYTES).",
         file_level=True,
     ),
     ErrorType(
         "too-many-columns",
         "Too many columns",
-        "The header has more cells than the checker reads (figures.loading.MAX_COLUMNS).",
+        "The header has more cells than the checker reads (figures.limits.MAX_COLUMNS).",
         file_level=True,
     ),
     ErrorType(
         "line-too-long",
         "Line too long",
-        "A line is longer than the checker reads (figures.loading.MAX_LINE_BYTES).",
+        "A line is longer than the checker reads (figures.limits.MAX_LINE_BYTES).",
         file_level=True,
     ),
     ErrorType(

@@ -25,7 +25,6 @@ import io
 import itertools
 import os
 import re
-import stat
 import sys
 import threading
 import warnings
@@ -41,19 +40,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from figures.errors import ValidationError
+from figures.limits import (
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    file_refusal,
+    longest_line,
+    longest_line_at,
+    too_large,
+    too_many_columns,
+)
 
 csv.field_size_limit(sys.maxsize)
-
-# Limits on what is read, each refused with a file-level error before the work it would cost
-# (docs/guarantees.md). A figures file is thousands of rows typed by people; the benchmark's
-# million synthetic rows (bench/run.py) take about 350 MB, so 512 MiB leaves room for that and
-# refuses anything larger before a byte is read. The contract has 14 columns, and spreadsheets
-# add a few blank ones: 200 is far above any real header and far below what makes checking a
-# header slow (100,000 columns took 71 s). A line holds one record or part of a quoted cell:
-# the longest real quote is a paragraph, and 1 MiB is a thousand of them.
-MAX_FILE_BYTES = 512 * 2**20
-MAX_COLUMNS = 200
-MAX_LINE_BYTES = 2**20
 
 _BOM = b"\xef\xbb\xbf"
 _BLANK_FILE_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*\Z")
@@ -84,84 +81,6 @@ def _refused(error: ValidationError) -> RawTable:
     empty = RawTable(header=[], frame=pd.DataFrame(), lines=np.empty(0, dtype=np.int64))
     empty.errors.append(error)
     return empty
-
-
-_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def _file_refusal(path: Path, seen: os.stat_result) -> ValidationError | None:
-    """Why a file is not read at all: not a regular file (a device or a pipe may never end),
-    or larger than MAX_FILE_BYTES. None when it may be read."""
-    if not stat.S_ISREG(seen.st_mode):
-        kind = next((name for test, name in _KINDS if test(seen.st_mode)), "not a regular file")
-        return ValidationError(
-            "unreadable-file",
-            None,
-            "",
-            str(path),
-            f"cannot read {path}: it is {kind}, not a regular file; give the path of a figures CSV",
-        )
-    if seen.st_size > MAX_FILE_BYTES:
-        return _too_large(seen.st_size)
-    return None
-
-
-def _too_large(size: int) -> ValidationError:
-    return ValidationError(
-        "file-too-large",
-        None,
-        "",
-        f"{size} bytes",
-        f"the file is {size / 2**20:,.0f} MiB; the checker reads files of at most "
-        f"{MAX_FILE_BYTES // 2**20:,} MiB (about 1.5 million rows): split it, or check that "
-        "it is a figures file",
-    )
-
-
-def _too_many_columns(count: int) -> ValidationError:
-    return ValidationError(
-        "too-many-columns",
-        1,
-        "",
-        f"{count} cells",
-        f"the header has at least {count:,} cells; a figures file has at most {MAX_COLUMNS} "
-        "columns (the contract has 14): is this a figures file?",
-    )
-
-
-def _line_too_long(line: int, length: int) -> ValidationError:
-    return ValidationError(
-        "line-too-long",
-        line,
-        "",
-        f"{length} bytes",
-        f"this line is {length:,} bytes long; a line of a figures file is at most "
-        f"{MAX_LINE_BYTES:,} bytes (1 MiB): is this a figures file, or was something pasted "
-        "into a cell by mistake?",
-    )
-
-
-def _longest_line(raw: bytes) -> ValidationError | None:
-    """The first line longer than MAX_LINE_BYTES, as an error (a line ends at LF, CR or CRLF)."""
-    if len(raw) <= MAX_LINE_BYTES:
-        return None
-    data = np.frombuffer(raw, dtype=np.uint8)
-    breaks = np.flatnonzero((data == _LF) | (data == _CR))
-    edges = np.concatenate(([-1], breaks, [len(raw)]))
-    lengths = np.diff(edges) - 1
-    longest = int(np.argmax(lengths))
-    if lengths[longest] <= MAX_LINE_BYTES:
-        return None
-    start = int(edges[longest]) + 1
-    before = raw[:start]
-    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
-    return _line_too_long(line, int(lengths[longest]))
 
 
 def _encoding_error(raw: bytes) -> ValidationError | None:
@@ -214,7 +133,7 @@ def read_table(raw: bytes) -> RawTable:
     """Parse CSV bytes. File-level problems come back as errors with an empty table."""
     empty = RawTable(header=[], frame=pd.DataFrame(), lines=np.empty(0, dtype=np.int64))
     if len(raw) > MAX_FILE_BYTES:
-        return _refused(_too_large(len(raw)))
+        return _refused(too_large(len(raw)))
     if _BLANK_FILE_RE.match(raw):
         empty.errors.append(
             ValidationError(
@@ -224,7 +143,7 @@ def read_table(raw: bytes) -> RawTable:
         return empty
     raw_header = first_record(raw)
     if len(raw_header) > MAX_COLUMNS:
-        return _refused(_too_many_columns(len(raw_header)))
+        return _refused(too_many_columns(len(raw_header)))
     header = [normalise_header(name) for name in raw_header]
     header_errors = _header_check(header)
     try:
@@ -263,7 +182,7 @@ def read_file(path: Path) -> RawTable:
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         seen = os.fstat(descriptor)
-        refusal = _file_refusal(path, seen)
+        refusal = file_refusal(path, seen)
     except OSError:
         os.close(descriptor)
         raise
@@ -301,7 +220,7 @@ def _read_file_fast(source: _OnDisk) -> RawTable | None:
             return None  # empty, or blank for 64 KiB: read_table tells which
         raw_header = first_record(prefix)
         if len(raw_header) > MAX_COLUMNS:
-            return _refused(_too_many_columns(len(raw_header)))
+            return _refused(too_many_columns(len(raw_header)))
         header = [normalise_header(name) for name in raw_header]
         if _header_check(header):
             return None
@@ -527,19 +446,6 @@ class _Survey(NamedTuple):
     controls: bool = True  # some block holds a control character (see _Marks)
 
 
-def _too_long(source: _Bytes, line_feeds: np.ndarray) -> ValidationError | None:
-    """The first line longer than MAX_LINE_BYTES (the survey's files have no lone CR, so
-    lines end at line feeds), read off the line feeds' positions."""
-    if source.size - source.text_start <= MAX_LINE_BYTES:
-        return None
-    edges = np.concatenate(([source.text_start - 1], line_feeds, [source.size]))
-    lengths = np.diff(edges) - 1
-    longest = int(np.argmax(lengths))
-    if lengths[longest] <= MAX_LINE_BYTES:
-        return None
-    return _line_too_long(longest + 1, int(lengths[longest]))
-
-
 def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
     return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
 
@@ -566,7 +472,7 @@ def _survey(source: _Bytes) -> _Survey:
     line_feeds = _joined([mark.line_feeds for mark in marks], np.int64)
     returns = _joined([mark.carriage_returns for mark in marks], np.int64)
     end = np.searchsorted(line_feeds, _content_end(source))  # the rest are trailing
-    too_long = _too_long(source, line_feeds)
+    too_long = longest_line_at(source.text_start, source.size, line_feeds)
     if not len(quotes):  # no quoted cells: every line feed ends a record
         line_ends = len(line_feeds) + len(returns)
         lines = np.arange(end, dtype=np.int64) + 2
@@ -772,7 +678,7 @@ def _line_count(text: str) -> int:
 
 
 def _read_careful(raw: bytes) -> RawTable:
-    too_long = _longest_line(raw)
+    too_long = longest_line(raw)
     if too_long is not None:
         return _refused(too_long)
     text = raw.removeprefix(_BOM).decode("utf-8")
@@ -798,7 +704,7 @@ def _read_careful(raw: bytes) -> RawTable:
         previous_line = reader.line_num
         if header is None:
             if len(record) > MAX_COLUMNS:  # a header longer than the first look read
-                return _refused(_too_many_columns(len(record)))
+                return _refused(too_many_columns(len(record)))
             header = [normalise_header(name) for name in record]
             continue
         if not any(cell.strip() for cell in record):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import write_synthetic
-from figures import loading
+from figures import limits, loading
 from figures.cli import main
 from figures.validation import load_bytes, load_figures
 from tests.support import HEADER, VOCABULARY
@@ -64,7 +64,7 @@ def test_a_folder_is_refused_as_a_folder(tmp_path: Path) -> None:
 def test_file_too_large_is_refused_without_reading_it(tmp_path: Path) -> None:
     path = tmp_path / "figures.csv"
     with path.open("wb") as out:  # sparse: no disk is used, and reading it would take long
-        out.truncate(loading.MAX_FILE_BYTES + 1)
+        out.truncate(limits.MAX_FILE_BYTES + 1)
     started = time.perf_counter()
     assert codes(path) == [(None, "file-too-large")]
     assert time.perf_counter() - started < 2
@@ -80,7 +80,7 @@ def test_bytes_over_the_size_cap_are_refused_too(monkeypatch: pytest.MonkeyPatch
 def test_the_1m_row_benchmark_file_is_under_the_size_cap(tmp_path: Path) -> None:
     # bench/run.py loads a million synthetic rows (about 350 MB): the cap must not refuse it.
     path = write_synthetic(tmp_path / "figures.csv", 20_000)
-    assert path.stat().st_size * 50 * 1.2 < loading.MAX_FILE_BYTES  # with a fifth to spare
+    assert path.stat().st_size * 50 * 1.2 < limits.MAX_FILE_BYTES  # with a fifth to spare
 
 
 def test_too_many_columns_100000_are_refused_in_well_under_a_few_seconds(
@@ -101,15 +101,15 @@ def test_a_header_too_wide_for_the_first_look_is_refused_by_the_careful_reader(
     tmp_path: Path,
 ) -> None:
     # 201 long names: more than the first 64 KiB hold, so only the full header shows the count.
-    names = [f"{'x' * 400}{i}" for i in range(loading.MAX_COLUMNS + 1)]
+    names = [f"{'x' * 400}{i}" for i in range(limits.MAX_COLUMNS + 1)]
     path = tmp_path / "figures.csv"
     path.write_text(",".join(names) + "\n" + ",".join("1" for _ in names) + "\n")
-    assert len(loading.first_record(path.read_bytes())) <= loading.MAX_COLUMNS
+    assert len(loading.first_record(path.read_bytes())) <= limits.MAX_COLUMNS
     assert codes(path) == [(1, "too-many-columns")]
 
 
 def test_200_columns_are_still_read(tmp_path: Path) -> None:
-    extra = [f"extra{i}" for i in range(loading.MAX_COLUMNS - 14)]
+    extra = [f"extra{i}" for i in range(limits.MAX_COLUMNS - 14)]
     path = tmp_path / "figures.csv"
     path.write_text(f"{HEADER},{','.join(extra)}\n{GOOD_ROW}{',' * len(extra)}\n")
     result = load_figures(path)
@@ -120,7 +120,7 @@ def test_200_columns_are_still_read(tmp_path: Path) -> None:
 def test_line_too_long_over_a_mebibyte_is_refused_with_its_line(
     tmp_path: Path, ending: str
 ) -> None:
-    long_quote = "x" * (loading.MAX_LINE_BYTES + 1)
+    long_quote = "x" * (limits.MAX_LINE_BYTES + 1)
     rows = [HEADER, GOOD_ROW, GOOD_ROW.replace("five fled", long_quote), GOOD_ROW]
     path = tmp_path / "figures.csv"
     path.write_bytes(ending.join(rows).encode() + ending.encode())
