@@ -24,6 +24,7 @@ import datetime as dt
 import io
 import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ from figures.cells import encode_record, escape_formula
 from figures.contract import COLUMNS, TEXT_COLUMNS, FigureRow
 from figures.errors import ValidationError
 from figures.loading import normalise_header
-from figures.locking import DEFAULT_LOCK_TIMEOUT, AppendError, file_lock
+from figures.locking import DEFAULT_LOCK_TIMEOUT, LOCK_SUFFIX, AppendError, file_lock, same_file
 from figures.validation import (
     QUALIFIERS,
     CellError,
@@ -43,7 +44,7 @@ from figures.validation import (
     check_count,
     load_bytes,
 )
-from figures.vocabulary import Vocabulary, vocabulary_for
+from figures.vocabulary import Vocabulary, vocabulary_files, vocabulary_for
 
 BOM = b"\xef\xbb\xbf"
 # Columns whose cells decide whether two rows report the same figure; as_of_has_time keeps
@@ -253,6 +254,7 @@ def append_figure(
     and `AppendError` when the file system gets in the way.
     """
     path = Path(path)
+    _check_target(path)
     if vocabulary is None:
         vocabulary = vocabulary_for(path)
     cells = candidate_cells(fields, vocabulary)
@@ -271,6 +273,30 @@ def append_figure(
         f"{path} kept changing while the row was being added (is it open in another program "
         "that saves it?); nothing was written"
     )
+
+
+def _check_target(path: Path) -> None:
+    """Refuse a path no row may go to: a file that describes the figures (a vocabulary), a
+    lock file, or something that is not a regular file (a folder, a pipe, a device), before
+    any lock file is made beside it."""
+    for described in vocabulary_files(path):
+        if same_file(path, described):
+            raise AppendError(
+                f"{path} is a file that describes the figures ({described.name}); rows are "
+                "added to a figures file only, so nothing was written"
+            )
+    if path.name.endswith(LOCK_SUFFIX):
+        raise AppendError(f"{path} is a lock file, not a figures file; nothing was written")
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise AppendError(f"cannot add to {path}: {exc.strerror}") from exc
+    if not stat.S_ISREG(mode):
+        raise AppendError(
+            f"{path} is not a regular file (a folder, a pipe or a device); nothing was written"
+        )
 
 
 def _open_existing(path: Path) -> int | None:

@@ -12,14 +12,19 @@ gets one more apostrophe too: "'=1" is stored as "''=1" and reads back as "'=1".
 apostrophe is text and is left alone ("'Thousands' recorded as ...").
 
 The URL rule. A URL is drawn as a link on the page and in exports, so it must be an http(s)
-address and nothing that could break out of a link: see `url_problem`.
+address and nothing that could break out of a link: see `url_problem`; `link_target` gives the
+address as a link carries it.
+
+The control rule. No cell may hold a control character other than a line break (the checker
+refuses it, `control_problem`), and every export strips them (`without_controls`), so a row
+that never went through the checker still gives a well-formed SVG and a PNG.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import pandas as pd
 
@@ -120,3 +125,66 @@ def _balanced(text: str) -> bool:
         elif char in _PAIRS and (not stack or stack.pop() != _PAIRS[char]):
             return False
     return not stack
+
+
+def link_target(text: str) -> str | None:
+    """The address a link may carry for `text`, or None when it is not a URL (`url_problem`).
+
+    Past the rule, characters that mean something to Markdown or HTML around a link (round
+    and square brackets, and anything outside printable ASCII) are percent-encoded, as a
+    browser would send them: the link goes where the address says, and its text cannot be
+    read as more markup. The host is kept as written (an IPv6 host keeps its brackets).
+    """
+    if url_problem(text) is not None:
+        return None
+    parts = urlsplit(text)
+    # Reserved characters of an address, minus the brackets; "%" stays, so an address that is
+    # already encoded is not encoded twice.
+    safe = "/:@!$&*+,;=%~?#"
+    return urlunsplit(
+        (
+            parts.scheme,
+            parts.netloc,
+            quote(parts.path, safe=safe),
+            quote(parts.query, safe=safe),
+            quote(parts.fragment, safe=safe),
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Control characters.
+
+# C0 control characters but the two line breaks a quoted cell may hold (LF, CR), and DEL. A
+# tab is one of them: it is invisible in a cell, splits a pasted row into columns in a
+# spreadsheet, and no source's words need it (a space does). NUL and the rest break exports:
+# XML forbids them, so an SVG holding one is not an SVG.
+CONTROL_CHARS = "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]"
+_CONTROL = re.compile(CONTROL_CHARS)
+# What exports take out: the same, and the characters XML 1.0 forbids besides (U+FFFE,
+# U+FFFF, and halves of surrogate pairs, which only text built in code can hold).
+_NOT_EXPORTED = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def control_problem(text: str) -> str | None:
+    """Why `text` may not be a cell (the first control character it holds), or None."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    return (
+        f"holds a control character ({_control_name(char)}) at character "
+        f"{found.start() + 1}, which no text needs and which breaks exports; delete it"
+        + (" (use a space for a tab)" if char == "\t" else "")
+    )
+
+
+def _control_name(char: str) -> str:
+    names = {"\x00": "NUL", "\t": "a tab", "\x7f": "DEL"}
+    return names.get(char, f"U+{ord(char):04X}")
+
+
+def without_controls(text: str) -> str:
+    """Text as an export writes it: without control characters (line breaks aside) and the
+    characters XML forbids."""
+    return _NOT_EXPORTED.sub("", text)

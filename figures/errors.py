@@ -44,7 +44,31 @@ _CATALOGUE: tuple[ErrorType, ...] = (
     ErrorType(
         "file-not-found", "File not found", "The figures file does not exist.", file_level=True
     ),
-    ErrorType("unreadable-file", "Unreadable file", "The file cannot be read.", file_level=True),
+    ErrorType(
+        "unreadable-file",
+        "Unreadable file",
+        "The file cannot be read: it is a folder, a pipe or a device rather than a regular "
+        "file, or permissions forbid reading it.",
+        file_level=True,
+    ),
+    ErrorType(
+        "file-too-large",
+        "File too large",
+        "The file is larger than the checker reads (figures.limits.MAX_FILE_BYTES).",
+        file_level=True,
+    ),
+    ErrorType(
+        "too-many-columns",
+        "Too many columns",
+        "The header has more cells than the checker reads (figures.limits.MAX_COLUMNS).",
+        file_level=True,
+    ),
+    ErrorType(
+        "line-too-long",
+        "Line too long",
+        "A line is longer than the checker reads (figures.limits.MAX_LINE_BYTES).",
+        file_level=True,
+    ),
     ErrorType(
         "bad-vocabulary",
         "Bad vocabulary file",
@@ -91,6 +115,11 @@ _CATALOGUE: tuple[ErrorType, ...] = (
     ),
     ErrorType("bad-range", "Bad range", "A range's upper end is below its lower end."),
     ErrorType("bad-url", "Bad URL", "A URL is not an http:// or https:// address."),
+    ErrorType(
+        "control-character",
+        "Control character",
+        "A text cell holds a control character (NUL, a tab, ...) other than a line break.",
+    ),
     ErrorType(
         "published-before-as-of",
         "Published before as_of",

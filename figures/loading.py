@@ -40,6 +40,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from figures.errors import ValidationError
+from figures.limits import (
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    file_refusal,
+    longest_line,
+    longest_line_at,
+    too_large,
+    too_many_columns,
+)
 
 csv.field_size_limit(sys.maxsize)
 
@@ -57,10 +66,21 @@ class RawTable:
     frame: pd.DataFrame
     lines: np.ndarray  # 1-based line each record starts on
     errors: list[ValidationError] = field(default_factory=list)
+    # Whether some cell may hold a control character (a byte below a space other than a line
+    # break, or DEL): read off the bytes on the way, so the checker looks for them in the
+    # cells only when there may be some. True when unknown.
+    may_hold_controls: bool = True
 
 
 def normalise_header(name: str) -> str:
     return name.strip().lower()
+
+
+def _refused(error: ValidationError) -> RawTable:
+    """An empty table carrying the file-level error that stopped the read."""
+    empty = RawTable(header=[], frame=pd.DataFrame(), lines=np.empty(0, dtype=np.int64))
+    empty.errors.append(error)
+    return empty
 
 
 def _encoding_error(raw: bytes) -> ValidationError | None:
@@ -112,6 +132,8 @@ def first_record(raw: bytes) -> list[str]:
 def read_table(raw: bytes) -> RawTable:
     """Parse CSV bytes. File-level problems come back as errors with an empty table."""
     empty = RawTable(header=[], frame=pd.DataFrame(), lines=np.empty(0, dtype=np.int64))
+    if len(raw) > MAX_FILE_BYTES:
+        return _refused(too_large(len(raw)))
     if _BLANK_FILE_RE.match(raw):
         empty.errors.append(
             ValidationError(
@@ -120,6 +142,8 @@ def read_table(raw: bytes) -> RawTable:
         )
         return empty
     raw_header = first_record(raw)
+    if len(raw_header) > MAX_COLUMNS:
+        return _refused(too_many_columns(len(raw_header)))
     header = [normalise_header(name) for name in raw_header]
     header_errors = _header_check(header)
     try:
@@ -149,15 +173,43 @@ def read_file(path: Path) -> RawTable:
     file, a file-level problem, a file that changed while it was read) is read whole and goes
     through `read_table`, so both routes give the same table and errors. Raises OSError when
     the file cannot be opened or read.
+
+    What is not a regular file (a folder, a pipe, a device such as /dev/zero) or is larger
+    than MAX_FILE_BYTES is refused before a byte is read. The file is opened without waiting
+    (a FIFO would otherwise block the open until some writer came) and judged by what was
+    opened, so a name swapped between a look and the open cannot slip a pipe in.
     """
-    with path.open("rb", buffering=0) as handle:
-        source = _OnDisk(handle, path, os.fstat(handle.fileno()))
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        seen = os.fstat(descriptor)
+        refusal = file_refusal(path, seen)
+    except OSError:
+        os.close(descriptor)
+        raise
+    if refusal is not None:
+        os.close(descriptor)
+        return _refused(refusal)
+    with io.FileIO(descriptor, "rb", closefd=True) as handle:
+        source = _OnDisk(handle, path, seen)
         table = _read_file_fast(source)
         if table is not None:
             return table
         handle.seek(0)
-        raw = handle.readall()
+        raw = _read_at_most(handle, MAX_FILE_BYTES + 1)
     return read_table(raw)
+
+
+def _read_at_most(handle: io.FileIO, limit: int) -> bytes:
+    """Up to `limit` bytes from the handle's position (the file may have grown since fstat)."""
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = handle.read(min(left, 1 << 26))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _read_file_fast(source: _OnDisk) -> RawTable | None:
@@ -167,6 +219,8 @@ def _read_file_fast(source: _OnDisk) -> RawTable | None:
         if _BLANK_FILE_RE.match(prefix):
             return None  # empty, or blank for 64 KiB: read_table tells which
         raw_header = first_record(prefix)
+        if len(raw_header) > MAX_COLUMNS:
+            return _refused(too_many_columns(len(raw_header)))
         header = [normalise_header(name) for name in raw_header]
         if _header_check(header):
             return None
@@ -258,7 +312,10 @@ class _OnDisk:
         return bytes(buffer)
 
     def csv_input(self) -> str:
-        return str(self.path)
+        # The file that was opened and judged, by its descriptor where the system names one
+        # (Linux): a name swapped for another file (or a pipe) after the open is not read.
+        by_descriptor = f"/proc/self/fd/{self.handle.fileno()}"
+        return by_descriptor if os.path.exists(by_descriptor) else str(self.path)
 
     def unchanged(self) -> bool:
         """Whether the path still names the file, as it was, that was opened and surveyed."""
@@ -312,6 +369,7 @@ class _Marks(NamedTuple):
     line_feeds: np.ndarray
     carriage_returns: np.ndarray
     lone_cr: bool  # a CR not followed by LF: a line break to an editor, not to the fast reader
+    controls: bool  # a byte below a space other than LF and CR, or DEL
 
 
 def _scan_block(
@@ -333,16 +391,23 @@ def _scan_block(
         before[0] = _LF  # the start of the text is the start of a line
     if len(quotes) and not trail and quotes[-1] == len(body) - 1:
         after[-1] = _LF  # and the end of the file the end of one
-    np.equal(body, _LF, out=hits)
-    line_feeds = np.flatnonzero(hits) + start
-    returns, lone_cr = np.empty(0, dtype=np.int64), False
-    if held.find(b"\r", offset + lead, offset + lead + len(body)) != -1:  # memchr: cheap
-        np.equal(body, _CR, out=hits)
-        returns = np.flatnonzero(hits)
+    # Every byte below a space in one pass: the line feeds, the carriage returns and any
+    # control character. In a well-formed file nearly all are line feeds, so this costs what
+    # looking for the line feeds alone did, and the rest are sorted out among a few.
+    np.less(body, 0x20, out=hits)
+    low = np.flatnonzero(hits)
+    low_bytes = body[low]
+    feeds = low_bytes == _LF
+    line_feeds = low[feeds] + start
+    rest, rest_bytes = low[~feeds], low_bytes[~feeds]
+    returns, lone_cr = rest[rest_bytes == _CR], False
+    if len(returns):
         # A CR that ends the file is its own "next byte" here, which is not a line feed.
         following = view[np.minimum(returns + lead + 1, len(view) - 1)]
         lone_cr = bool((following != _LF).any())
-    return _Marks(quotes + start, before, after, line_feeds, returns + start, lone_cr)
+    controls = len(returns) != len(rest)
+    controls = controls or held.find(b"\x7f", offset + lead, offset + lead + len(body)) != -1
+    return _Marks(quotes + start, before, after, line_feeds, returns + start, lone_cr, controls)
 
 
 def _scan(source: _Bytes) -> list[_Marks]:
@@ -377,6 +442,8 @@ class _Survey(NamedTuple):
     record_lines: np.ndarray
     quote_bytes: int  # quote characters that are not content: two per quoted cell
     line_ends: int  # LF and CR bytes between records (not inside cells), trailing ones too
+    too_long: ValidationError | None = None  # the first line over MAX_LINE_BYTES
+    controls: bool = True  # some block holds a control character (see _Marks)
 
 
 def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
@@ -398,15 +465,18 @@ def _survey(source: _Bytes) -> _Survey:
     """
     marks = _scan(source)
     odd = _Survey(True, np.empty(0, dtype=np.int64), 0, 0)
+    controls = any(mark.controls for mark in marks)
     if any(mark.lone_cr for mark in marks):
         return odd
     quotes = _joined([mark.quotes for mark in marks], np.int64)
     line_feeds = _joined([mark.line_feeds for mark in marks], np.int64)
     returns = _joined([mark.carriage_returns for mark in marks], np.int64)
     end = np.searchsorted(line_feeds, _content_end(source))  # the rest are trailing
+    too_long = longest_line_at(source.text_start, source.size, line_feeds)
     if not len(quotes):  # no quoted cells: every line feed ends a record
         line_ends = len(line_feeds) + len(returns)
-        return _Survey(False, np.arange(end, dtype=np.int64) + 2, 0, line_ends)
+        lines = np.arange(end, dtype=np.int64) + 2
+        return _Survey(False, lines, 0, line_ends, too_long, controls)
     if len(quotes) % 2:
         return odd  # a quote never closed, or one in a plain cell
     before = _joined([mark.before for mark in marks], np.uint8)[0::2]  # of opening quotes
@@ -425,7 +495,8 @@ def _survey(source: _Bytes) -> _Survey:
     # Line breaks inside quoted cells are the cells' own text, not line endings.
     returns_between = int(np.count_nonzero(np.searchsorted(quotes, returns) % 2 == 0))
     line_ends = int(np.count_nonzero(between)) + returns_between
-    return _Survey(False, np.flatnonzero(between[:end]) + 2, quote_bytes, line_ends)
+    lines = np.flatnonzero(between[:end]) + 2
+    return _Survey(False, lines, quote_bytes, line_ends, too_long, controls)
 
 
 def _read_fast(raw: bytes, header: list[str], raw_header: list[str]) -> RawTable | None:
@@ -438,6 +509,8 @@ def _fast_table(source: _Bytes, header: list[str], raw_header: list[str]) -> Raw
     survey = _survey(source)
     if survey.odd:
         return None
+    if survey.too_long is not None:
+        return _refused(survey.too_long)
     frame = _parse(source)
     if frame is None or len(frame.columns) != len(header):
         return None
@@ -460,7 +533,7 @@ def _fast_table(source: _Bytes, header: list[str], raw_header: list[str]) -> Raw
         strings = strings.loc[~blank].reset_index(drop=True)
         lines = lines[~blank]
     strings.columns = header
-    return RawTable(header=header, frame=strings, lines=lines)
+    return RawTable(header, strings, lines, may_hold_controls=survey.controls)
 
 
 def _parse(source: _Bytes) -> pd.DataFrame | None:
@@ -605,6 +678,9 @@ def _line_count(text: str) -> int:
 
 
 def _read_careful(raw: bytes) -> RawTable:
+    too_long = longest_line(raw)
+    if too_long is not None:
+        return _refused(too_long)
     text = raw.removeprefix(_BOM).decode("utf-8")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     errors: list[ValidationError] = []
@@ -627,6 +703,8 @@ def _read_careful(raw: bytes) -> RawTable:
             continue
         previous_line = reader.line_num
         if header is None:
+            if len(record) > MAX_COLUMNS:  # a header longer than the first look read
+                return _refused(too_many_columns(len(record)))
             header = [normalise_header(name) for name in record]
             continue
         if not any(cell.strip() for cell in record):

@@ -27,6 +27,19 @@ class LockTimeout(AppendError):
     """Another writer held the lock for longer than the timeout."""
 
 
+def same_file(path: Path, other: Path) -> bool:
+    """Whether two names reach one file: the same resolved path (through symlinks), or the
+    same device and inode (a hard link). A name that does not exist yet is compared by path,
+    so a file about to be created under a protected name counts too."""
+    if path.resolve() == other.resolve():
+        return True
+    try:
+        seen, theirs = os.stat(path), os.stat(other)
+    except OSError:
+        return False
+    return (seen.st_dev, seen.st_ino) == (theirs.st_dev, theirs.st_ino)
+
+
 def lock_path_for(path: str | Path) -> Path:
     path = Path(path)
     return path.with_name(path.name + LOCK_SUFFIX)

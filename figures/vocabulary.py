@@ -16,7 +16,9 @@ import csv
 import dataclasses
 import functools
 import io
+import os
 import re
+import stat
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from figures.cells import FORMULA_STARTS, control_problem
 from figures.dataset import FIGURES_FILE, About, about
 from figures.errors import ValidationError
 
@@ -175,10 +178,48 @@ class _Unreadable(Exception):
         self.error = error
 
 
+# A vocabulary is a few dozen lines; anything near this size is not one.
+MAX_VOCABULARY_BYTES = 10 * 2**20
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes; raises _Unreadable for what is not a regular file (a pipe or a device
+    would block or never end) or is larger than MAX_VOCABULARY_BYTES, before reading it."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        seen = os.fstat(descriptor)
+        if not stat.S_ISREG(seen.st_mode):
+            raise _Unreadable(_bad(1, "", "", "it is not a regular file (a pipe, a device?)"))
+        if seen.st_size > MAX_VOCABULARY_BYTES:
+            message = f"it is {seen.st_size:,} bytes; a vocabulary is at most 10 MiB"
+            raise _Unreadable(_bad(1, "", "", message))
+        return handle.read(MAX_VOCABULARY_BYTES + 1)
+
+
+def _cell_problem(line: int, row: dict[str, str], names: tuple[str, ...]) -> ValidationError | None:
+    """A cell no vocabulary may hold: a control character anywhere, or a name (a word written
+    into figures files, `names`) that a spreadsheet would run as a formula (= + - @)."""
+    for column, text in row.items():
+        problem = control_problem(text)
+        if problem is not None:
+            return _bad(line, column, text, f"{column} {problem}")
+    for column in names:
+        text = row.get(column, "")
+        if text.startswith(tuple(FORMULA_STARTS)):
+            return _bad(
+                line,
+                column,
+                text,
+                f"{column} {text[:40]!r} starts with {text[0]!r}, which a spreadsheet runs as a "
+                "formula; a name is a plain word (letters, digits, _)",
+            )
+    return None
+
+
 def _read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """The rows with any cell filled, each with the line it starts on. Raises _Unreadable for
     a file a person must fix before any row can be trusted: not UTF-8, or a column missing."""
-    data = path.read_bytes()
+    data = _read_bytes(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -232,6 +273,10 @@ def parse_metrics(path: Path) -> tuple[dict[str, Metric], list[ValidationError]]
     for line, row in rows:
         name = row.get("metric", "")
         kind = row.get("kind", "")
+        problem = _cell_problem(line, row, ("metric", "bounded_by"))
+        if problem is not None:
+            errors.append(problem)
+            continue
         intraday_text = row.get("intraday", "").lower()
         movement_text = row.get("movement", "").lower()
         window_text = row.get("window_days", "")
@@ -289,6 +334,10 @@ def parse_groups(
         rows, errors = [], [exc.error]
     for line, row in rows:
         name = row.get("group", "")
+        problem = _cell_problem(line, row, ("group",))
+        if problem is not None:
+            errors.append(problem)
+            continue
         if not name:
             errors.append(_bad(line, "group", name, "a group needs a name"))
             continue
@@ -389,6 +438,24 @@ def shipped_sides() -> tuple[tuple[str, Side], ...]:
     return tuple(sides.items())
 
 
+# Files beside a figures file that describe it: the vocabularies, and a Frictionless data
+# package descriptor should one be added. No command ever writes over one of them.
+DESCRIPTOR_FILES = (METRICS_FILE, GROUPS_FILE, PLACES_FILE, SIDES_FILE, "datapackage.json")
+
+
+def vocabulary_files(figures_path: Path) -> list[Path]:
+    """Every file that describes a figures file: those beside it, those of the folder whose
+    vocabulary governs it, and the shipped ones it falls back to (existing or not)."""
+    folders = dict.fromkeys(
+        (
+            Path(figures_path).resolve().parent,
+            vocabulary_dir_for(figures_path).resolve(),
+            SHIPPED_DATA_DIR,
+        )
+    )
+    return [folder / name for folder in folders for name in DESCRIPTOR_FILES]
+
+
 def vocabulary_dir_for(figures_path: Path | None) -> Path:
     """The folder whose metrics.csv governs a figures file: its own folder if it has one."""
     if figures_path is not None:
@@ -463,6 +530,10 @@ def parse_place_file(
 
     wider: list[tuple[int, str, str]] = []  # (line, place, wider place), as written
     for line, row in rows:
+        problem = _cell_problem(line, row, ())
+        if problem is not None:
+            errors.append(problem)
+            continue
         name, other, part_of = (
             compare_place(row.get(column, "")) for column in ("name", "same_place_as", "part_of")
         )

@@ -26,9 +26,18 @@ from figures.cells import (
 from figures.validation import load_bytes, load_figures
 from tests.support import HEADER, VOCABULARY, load
 
-# Characters that sit on the edges of the rules, mixed into any Unicode text.
-_EDGES = st.sampled_from(["'", "=", "+", "-", "@", "\t", "\r", "\n", "\r\n", '"', ",", " "])
-ANY_TEXT = st.lists(st.one_of(_EDGES, st.text(max_size=3)), max_size=12).map("".join)
+# Characters that sit on the edges of the rules, mixed into any Unicode text a cell may hold:
+# everything but control characters, which the checker refuses (line breaks aside).
+_CONTROLS = [chr(code) for code in (*range(0x20), 0x7F) if chr(code) not in "\r\n"]
+_EDGES = st.sampled_from(["'", "=", "+", "-", "@", "\r", "\n", "\r\n", '"', ",", " "])
+_CELL_CHARS = st.characters(exclude_characters=_CONTROLS)
+ANY_TEXT = st.lists(st.one_of(_EDGES, st.text(alphabet=_CELL_CHARS, max_size=3)), max_size=12).map(
+    "".join
+)
+# Any text with a control character inside it (not at an edge, where it is trimmed away).
+WITH_CONTROL = st.tuples(ANY_TEXT, st.sampled_from(_CONTROLS), ANY_TEXT).map(
+    lambda parts: f"a{parts[0]}{parts[1]}{parts[2]}z"
+)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 FIGURE = {
@@ -86,6 +95,35 @@ def test_any_loaded_text_survives_a_csv_export_and_reload(text: str) -> None:
     assert again.errors == []
     for name in names:
         assert again.rows.loc[0, name] == text.strip()
+
+
+@given(WITH_CONTROL)
+def test_text_with_a_control_character_is_refused_by_the_add_path(text: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "figures.csv"
+        result = append_figure(path, {**FIGURE, "quote": text}, vocabulary=VOCABULARY)
+        assert not path.exists()
+    assert not result.written
+    assert [(e.line, e.column, e.code) for e in result.errors] == [
+        (2, "quote", "control-character")
+    ]
+
+
+@given(WITH_CONTROL)
+def test_a_csv_export_drops_control_characters_and_keeps_the_rest(text: str) -> None:
+    from figures.cells import without_controls
+    from figures.exports import figures_csv
+
+    rows = load(HEADER + "\n2023-10-01,fled,,,5,,,A,armenia,AFP,,,words,\n").rows
+    names = ("place", "notes", "quote", "reported_by")
+    for name in names:
+        rows.loc[0, name] = text  # rows built in code, never checked
+    written = figures_csv(rows)
+    assert not any(char.encode() in written for char in _CONTROLS)
+    again = load_bytes(written, VOCABULARY)
+    assert again.errors == []
+    for name in names:
+        assert again.rows.loc[0, name] == without_controls(text)
 
 
 def test_the_spreadsheet_examples_of_the_data_contract() -> None:

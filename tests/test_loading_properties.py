@@ -35,6 +35,7 @@ from figures.contract import COLUMNS, Qualifier
 from figures.errors import CATALOGUE
 from figures.loading import _read_careful, _read_fast, first_record, normalise_header
 from figures.validation import MAX_VALUE, LoadResult, load_figures
+from figures.validation.rules import FIRST_YEAR, LAST_YEAR
 from tests.support import VOCABULARY, contract_row, flat, load
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -97,11 +98,15 @@ class Figure:
 
 _TEXT_COLUMNS = ("place", "reported_by", "outlet", "quote", "notes")
 _REQUIRED_TEXT = ("reported_by", "outlet", "quote")
+# Any character a valid cell may hold: all but control characters (line breaks aside), which
+# the checker refuses (figures.cells.CONTROL_CHARS).
+_CONTROLS = [chr(code) for code in (*range(0x20), 0x7F) if chr(code) not in "\r\n"]
+_CELL_CHARS = st.characters(codec="utf-8", exclude_characters=_CONTROLS)
 # Any text with at least one character that is not blank, so a required cell is never empty.
 _REQUIRED = st.tuples(
-    st.text(max_size=20),
-    st.characters(codec="utf-8").filter(lambda c: not c.isspace()),
-    st.text(max_size=20),
+    st.text(_CELL_CHARS, max_size=20),
+    _CELL_CHARS.filter(lambda c: not c.isspace()),
+    st.text(_CELL_CHARS, max_size=20),
 ).map("".join)
 _HOSTS = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?(\.[a-z]{2,6}){1,2}", fullmatch=True)
 # Brackets come in pairs, as in a Wikipedia title; quotes never (see figures.cells).
@@ -113,7 +118,8 @@ _PATHS = st.from_regex(
 
 @st.composite
 def figures(draw: st.DrawFn) -> Figure:
-    day = draw(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)))
+    # Every day the contract accepts (docs/data-contract.md: years 1900 to 2100).
+    day = draw(st.dates(min_value=dt.date(FIRST_YEAR, 1, 1), max_value=dt.date(LAST_YEAR, 12, 31)))
     has_time = draw(st.booleans())
     as_of = dt.datetime(day.year, day.month, day.day)
     as_of_text = day.isoformat()
@@ -131,14 +137,15 @@ def figures(draw: st.DrawFn) -> Figure:
 
     published = None
     if draw(st.booleans()):
-        published = day + dt.timedelta(days=draw(st.integers(0, 400)))
+        last = (dt.date(LAST_YEAR, 12, 31) - day).days  # published also falls in the span
+        published = day + dt.timedelta(days=draw(st.integers(0, min(400, last))))
     url = ""
     if draw(st.booleans()):
         url = (
             draw(st.sampled_from(["http://", "https://", "HTTPS://"])) + draw(_HOSTS) + draw(_PATHS)
         )
     texts = {
-        name: draw(_REQUIRED if name in _REQUIRED_TEXT else st.text(max_size=40))
+        name: draw(_REQUIRED if name in _REQUIRED_TEXT else st.text(_CELL_CHARS, max_size=40))
         for name in _TEXT_COLUMNS
     }
     cells = {

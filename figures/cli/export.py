@@ -1,9 +1,11 @@
 """`python -m figures export`: a view of the figures as PNG, SVG, CSV, HXL or a Markdown note.
 
 For scheduled reports: the options are the dashboard's filters (the same `ViewFilters` and
-`apply_filters`), the output is deterministic, and the file is replaced atomically, so a
+`apply_filters`), the output is deterministic, and the file is written atomically, so a
 reader never sees half a report. Unknown filter values are an error (exit 2), not an empty
-report: a misspelt reporter in a cron job should fail loudly.
+report: a misspelt reporter in a cron job should fail loudly. The output never goes over the
+figures file or its vocabularies, and over an existing file only with `--force`
+(`figures.cli.output`).
 """
 
 from __future__ import annotations
@@ -11,9 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import difflib
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +25,7 @@ from figures.cli.loader import (
     load_or_report,
     note_rows_left_out,
 )
+from figures.cli.output import OutputRefused, check_output, write_atomically
 from figures.filters import NO_PLACE, ViewFilters, apply_filters
 from figures.vocabulary import Vocabulary, vocabulary_for
 
@@ -64,6 +65,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     export.add_argument("--format", required=True, choices=FORMATS, help="what to write")
     export.add_argument(
         "--out", required=True, metavar="FILE", help="where to write it ('-' for standard output)"
+    )
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="replace --out when it exists (never the figures file or its vocabularies)",
     )
     export.add_argument(
         "--chart",
@@ -176,23 +182,15 @@ def build_export(
     return exports.chart_svg(framed).encode("utf-8")
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step: a reader sees the old file or the new one."""
-    folder = path.resolve().parent
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def run_export(args: argparse.Namespace) -> int:
     path: Path = args.path
+    # Where it goes is settled first: a refused --out costs no loading and no rendering.
+    try:
+        if args.out != "-":
+            check_output(Path(args.out), path, force=args.force)
+    except OutputRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     result = load_or_report(path)
     if result is None:
         return 2
@@ -219,10 +217,13 @@ def run_export(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return 0
     out = Path(args.out)
-    if not out.resolve().parent.is_dir():
-        print(f"error: --out {out}: folder {out.parent} does not exist", file=sys.stderr)
+    try:
+        check_output(out, path, force=args.force)  # again: the folder may have changed
+        write_atomically(out, data, replace=args.force)
+    except (OutputRefused, FileExistsError) as exc:
+        reason = exc if isinstance(exc, OutputRefused) else f"--out {out} appeared meanwhile"
+        print(f"error: {reason}; nothing was written", file=sys.stderr)
         return 2
-    write_atomically(out, data)
     count = len(apply_filters(result.rows, filters))
     print(f"{out}: {args.format}, {count} figure(s) in view", file=sys.stderr)
     return 0

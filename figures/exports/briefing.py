@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from figures.cells import link_target, without_controls
 from figures.conflicts import Conflict
 from figures.filters import ViewFilters, apply_filters, conflicts_in_view, describe_filters
 from figures.headline import Headline as QuantityHeadline
@@ -235,13 +236,25 @@ def conflict_sentence(conflict: Conflict) -> str:
 # ---------------------------------------------------------------------------------------------
 # The Markdown note.
 
-# Characters Markdown (and Streamlit's Markdown, which adds $ for maths) would read as markup.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|$~])")
+# Characters Markdown (and Streamlit's Markdown, which adds $ for maths) would read as markup:
+# emphasis, code, links and images ([ ] !), raw HTML (< >), entities (&), headings, tables,
+# strike-through, and the e-mail autolinks of GitHub's Markdown (@).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|$~&!@])")
+# GitHub's Markdown also links bare addresses ("https://x.example", "www.x.example"): an
+# escaped ":" or "." breaks the pattern and reads the same.
+_BARE_LINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029]")
 
 
 def markdown_text(text: str) -> str:
-    """Text shown literally in Markdown: a reporter called '*X*' stays '*X*', not italics."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+    """Text shown literally in Markdown: a reporter called '*X*' stays '*X*', not italics.
+
+    Nothing in it can become markup, a link, an image or raw HTML, in CommonMark or in
+    GitHub's Markdown; control characters are dropped (`figures.cells.without_controls`) and
+    line breaks become spaces, so the text stays on the line it was put on.
+    """
+    text = _LINE_BREAKS.sub(" ", without_controls(text))
+    return _BARE_LINK.sub(r"\\\1\2", _MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 def _headline_item(
@@ -286,8 +299,11 @@ def _side_line(figure: SideFigure) -> str:
         what.append(figure.place)
     where = f" ({', '.join(what)})" if what else ""
     source = markdown_text(figure.source.label)
-    if figure.url:
-        source = f"[{source}](<{figure.url}>)"
+    # A link only to an address that passes the URL rule, percent-encoded where it must be;
+    # a row that never went through the checker may hold anything in url.
+    target = link_target(figure.url)
+    if target is not None:
+        source = f"[{source}](<{target}>)"
     return (
         f"- {markdown_text(figure.affiliation)}: **{markdown_text(figure.value)}**"
         f"{markdown_text(where)} as of {figure.as_of} — {source}"

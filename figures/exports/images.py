@@ -26,6 +26,7 @@ from typing import Any, Literal
 import altair as alt
 import pandas as pd
 
+from figures.cells import without_controls
 from figures.charts.data import ChartData, drawn_sources, prepare
 from figures.charts.framing import frame
 from figures.charts.spec import VALUE_AXIS_PX, by_source_spec, timeline_spec, to_altair
@@ -112,7 +113,28 @@ def view_chart(
         [parts.title, parts.view, f"{parts.as_of} · {parts.counts}"],
     )
     framed = chart.on_slide(size) if size else chart.framed(chart.free_sizes())
-    return to_altair(framed)
+    return to_altair(without_controls_in(framed))
+
+
+def without_controls_in(spec: Any) -> Any:
+    """The spec with every text in it (titles, labels, data) stripped of control characters
+    (`figures.cells.without_controls`): XML forbids them, so an SVG holding one is not an SVG
+    and a PNG cannot be drawn from it. Checked rows hold none; rows built in code may."""
+    if isinstance(spec, str):
+        return without_controls(spec)
+    if isinstance(spec, dict):
+        return {key: without_controls_in(value) for key, value in spec.items()}
+    if isinstance(spec, list):
+        return [without_controls_in(value) for value in spec]
+    if isinstance(spec, pd.DataFrame):
+        return spec.assign(
+            **{
+                name: column.map(without_controls_in)
+                for name, column in spec.items()
+                if column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
+            }
+        )
+    return spec
 
 
 def _by_source_height(data: ChartData) -> int:

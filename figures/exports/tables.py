@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from figures.cells import encode_record, escape_formula
-from figures.contract import COLUMNS, TEXT_COLUMNS, format_as_of
+from figures.cells import encode_record, escape_formula, without_controls
+from figures.contract import COLUMNS, format_as_of
 
 # Files are written with LF line ends, like data/figures.csv, so an export can be diffed
 # against the data file; every spreadsheet and the loader read LF.
@@ -46,6 +46,10 @@ HXL_TAGS: dict[str, str] = {
 }
 
 
+# Cells the export writes itself, from typed values: dates and counts.
+_WRITTEN_BY_US = ("as_of", "value", "value_high", "published")
+
+
 def _ordered(rows: pd.DataFrame) -> pd.DataFrame:
     """Rows by as_of, then by their line in the file: chronological and stable."""
     return rows.sort_values(["as_of", "line"], kind="stable")
@@ -54,8 +58,11 @@ def _ordered(rows: pd.DataFrame) -> pd.DataFrame:
 def _cells(row: Any) -> list[str]:
     """One row's cells in contract order, as the contract writes them.
 
-    Text a spreadsheet would run as a formula (starting = + - @) is written behind an
-    apostrophe (`escape_formula`): safe to open, and the loader reads it back unchanged.
+    Every cell the tool did not write itself (all but dates and counts, so the vocabulary
+    words too) goes through `figures.cells`: text a spreadsheet would run as a formula
+    (starting = + - @) is written behind an apostrophe (`escape_formula`), safe to open and
+    read back unchanged by the loader; control characters are dropped (`without_controls`).
+    Rows that never went through the checker (built in code) are as safe as checked ones.
     """
     high = row.value_high
     published = row.published
@@ -77,8 +84,9 @@ def _cells(row: Any) -> list[str]:
         "as_of_margin_days": str(int(row.as_of_margin_days)) if row.as_of_margin_days else "",
         "since": "" if pd.isna(row.since) else row.since.strftime("%Y-%m-%d"),
     }
-    for name in TEXT_COLUMNS:
-        cells[name] = escape_formula(str(cells[name]))
+    for name in COLUMNS:
+        if name not in _WRITTEN_BY_US:
+            cells[name] = escape_formula(without_controls(str(cells[name])))
     return [str(cells[name]) for name in COLUMNS]
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from figures.cells import CONTROL_CHARS, control_problem
 from figures.contract import DEFAULT_GROUP, DEFAULT_QUALIFIER, REQUIRED_COLUMNS
 from figures.validation.arrow_text import rows_of
 from figures.validation.collector import Collector, apply_rule
@@ -19,6 +20,7 @@ from figures.validation.rules import (
     check_choice,
     check_count,
     check_moment,
+    shown,
 )
 from figures.vocabulary import Vocabulary
 
@@ -138,6 +140,16 @@ class Words:
 
     factorized: dict[str, Factorized]  # metric, group, qualifier, affiliation, as written
     words: dict[str, pd.Series]  # the same columns resolved to the vocabulary's words
+
+
+def report_controls(text: pd.Series, column: str, collector: Collector) -> None:
+    """Each cell of a text column that holds a control character (`figures.cells`)."""
+    holding = text.str.contains(CONTROL_CHARS, regex=True).to_numpy(dtype=bool)
+    for index in np.flatnonzero(holding):
+        cell = str(text.iloc[index])
+        problem = control_problem(cell)
+        assert problem is not None  # the column's pattern and the cell's rule are one
+        collector.add(int(index), "control-character", column, cell, f"{shown(cell)} {problem}")
 
 
 def report_missing(empty: np.ndarray, name: str, collector: Collector) -> None:

@@ -15,6 +15,15 @@ from figures.cells import url_problem
 from figures.contract import Qualifier
 
 MAX_VALUE = 10**12  # far above any count of people; larger is a slip of the keyboard
+# More digits than this can only be above MAX_VALUE: such text is refused before int() reads
+# it (Python refuses to convert over 4,300 digits, and reading a long one costs quadratic time).
+_MAX_DIGITS = len(str(MAX_VALUE))
+# The years a date may fall in. Every figure the tool records was reported in living memory,
+# so a year outside this span is a slip of the keyboard (0023 for 2023, 9999 for "unknown");
+# the span also lies well inside what the typed table can hold (pandas' nanosecond dates run
+# from 1677 to 2262), so a date the checker accepts never fails later (docs/data-contract.md).
+FIRST_YEAR = 1900
+LAST_YEAR = 2100
 # Digits are ASCII only: `\d` would also take Arabic-Indic or Devanagari digits, which int()
 # reads but no reader of the file would expect in a count.
 _DATE_RE = re.compile(
@@ -44,6 +53,16 @@ class CellError(Exception):
 # ---------------------------------------------------------------------------------------------
 # Cell rules: text in, parsed value out, or CellError.
 
+_SHOWN_CHARS = 60  # a message quotes at most this much of a cell: enough to find it
+
+
+def shown(text: str) -> str:
+    """A cell as a message quotes it: in quotes, cut short when long (the full value travels
+    with the error as its `value`), so a 5,000-digit number gives a readable message."""
+    if len(text) <= _SHOWN_CHARS:
+        return repr(text)
+    return f"{text[:_SHOWN_CHARS]!r}… ({len(text):,} characters)"
+
 
 def check_moment(text: str, column: str = "as_of") -> tuple[dt.datetime, bool]:
     """An ISO date with an optional time of day: (the moment, whether a time was given)."""
@@ -55,7 +74,7 @@ def check_moment(text: str, column: str = "as_of") -> tuple[dt.datetime, bool]:
             local = "" if text.rstrip().endswith("Z") else f" ({zoned.group(1)})"
             raise CellError(
                 "bad-date",
-                f"{text!r} has a time zone; write the local time the source gives{local} "
+                f"{shown(text)} has a time zone; write the local time the source gives{local} "
                 "and name the zone in notes if it matters",
             )
         hint = ""
@@ -63,7 +82,7 @@ def check_moment(text: str, column: str = "as_of") -> tuple[dt.datetime, bool]:
             hint = " (a spreadsheet may have reformatted it; set the column to text)"
         raise CellError(
             "bad-date",
-            f"{text!r} is not a date; write it as YYYY-MM-DD, or YYYY-MM-DDTHH:MM when the "
+            f"{shown(text)} is not a date; write it as YYYY-MM-DD, or YYYY-MM-DDTHH:MM when the "
             f"source gives the hour{hint}",
         )
     year, month, day, hour, minute, second = match.groups()
@@ -72,7 +91,13 @@ def check_moment(text: str, column: str = "as_of") -> tuple[dt.datetime, bool]:
             int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
         )
     except ValueError as exc:
-        raise CellError("bad-date", f"{text!r} is not a real date or time ({exc})") from exc
+        raise CellError("bad-date", f"{shown(text)} is not a real date or time ({exc})") from exc
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise CellError(
+            "bad-date",
+            f"{shown(text)} is out of range: dates must fall between {FIRST_YEAR} and {LAST_YEAR}; "
+            "check the year",
+        )
     return moment, hour is not None
 
 
@@ -80,23 +105,24 @@ def check_count(text: str) -> int:
     """A non-negative whole number, digits only, with spreadsheet thousands commas allowed."""
     cleaned = text.strip()
     if _NUMBER_RE.match(cleaned):
-        number = int(cleaned.replace(",", ""))
+        digits = cleaned.replace(",", "").lstrip("0") or "0"
+        number = int(digits) if len(digits) <= _MAX_DIGITS else MAX_VALUE + 1
         if number > MAX_VALUE:
-            raise CellError("bad-number", f"{text!r} is implausibly large; check the digits")
+            raise CellError("bad-number", f"{shown(text)} is implausibly large; check the digits")
         return number
     if re.match(r"^-\s*[0-9,]+$", cleaned):
         raise CellError(
-            "negative-value", f"{text!r} is below zero; a count of people cannot be negative"
+            "negative-value", f"{shown(text)} is below zero; a count of people cannot be negative"
         )
     if _SPAN_RE.match(cleaned):
         raise CellError(
             "bad-number",
-            f"{text!r} is two numbers; for a range such as '50 to 1,000' put the lower end in "
+            f"{shown(text)} is two numbers; for a range such as '50 to 1,000' put the lower end in "
             "value, the upper end in value_high, and set qualifier to 'range'",
         )
     raise CellError(
         "bad-number",
-        f"{text!r} is not a whole number; write the number in digits, in full "
+        f"{shown(text)} is not a whole number; write the number in digits, in full "
         "(100000, not 100k or 1e5), without words such as 'about' (use the qualifier column)",
     )
 
@@ -148,7 +174,7 @@ def check_choice(text: str, choices: tuple[str, ...], code: str, what: str, wher
         return text
     if text.lower() in choices:
         return text.lower()
-    raise CellError(code, f"{text!r} is not a known {what}{_suggest(text, choices, where)}")
+    raise CellError(code, f"{shown(text)} is not a known {what}{_suggest(text, choices, where)}")
 
 
 def check_url(text: str) -> str:
@@ -158,7 +184,7 @@ def check_url(text: str) -> str:
         return text
     raise CellError(
         "bad-url",
-        f"{text!r} is not a web address; {problem} (leave the cell empty when there is none)",
+        f"{shown(text)} is not a web address; {problem} (leave the cell empty when there is none)",
     )
 
 

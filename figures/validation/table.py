@@ -30,6 +30,7 @@ from figures.validation.columns import (
     check_dates,
     check_vocabulary,
     parse_counts,
+    report_controls,
     report_missing,
 )
 from figures.validation.repeats import REPEAT_ORDER, first_copies, maybe_repeated
@@ -92,6 +93,7 @@ class _ColumnChecks:
         self.frame = table.frame
         self.lines = table.lines
         self.count = len(table.frame)
+        self.may_hold_controls = table.may_hold_controls
         self.vocabulary = vocabulary
         self.text: dict[str, pd.Series] = {}
         self.counts: dict[str, np.ndarray] = {}
@@ -115,7 +117,9 @@ class _ColumnChecks:
         if name in REQUIRED_COLUMNS:
             report_missing(self.text[name].eq("").to_numpy(dtype=bool), name, errors)
         if name == "url":
-            check_urls(self.text[name], errors)
+            check_urls(self.text[name], errors)  # the URL rule refuses control characters
+        elif self.may_hold_controls:
+            report_controls(self.text[name], name, errors)
 
     def count_column(self, name: str, errors: Collector) -> None:
         self.text[name] = stripped(self.column(name))
