@@ -27,7 +27,7 @@ from typing import Any
 
 from figures.contract import COLUMNS, REQUIRED_COLUMNS, FigureRow, Qualifier
 from figures.dataset import DESCRIPTOR_FILE, FIGURES_FILE, FIGURES_RESOURCE, read_descriptor
-from figures.validation.rules import MAX_VALUE
+from figures.validation.rules import MAX_MARGIN_DAYS, MAX_VALUE
 from figures.vocabulary import GROUPS_FILE, METRICS_FILE, PLACES_FILE, SIDES_FILE
 
 Schema = dict[str, Any]
@@ -39,6 +39,8 @@ PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 # A moment as the contract writes it: a day, or a day and a time of day ('T' or a space).
 MOMENT_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?"
+# A day, no time of day (since).
+DAY_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 # An http(s) address, scheme in any case, with no space, quote, backtick, angle bracket or
 # backslash (figures.cells.url_problem; brackets that must pair up are the checker's).
 URL_PATTERN = "[Hh][Tt][Tt][Pp][Ss]?://[^\\s\"'`<>\\\\]+"
@@ -90,6 +92,16 @@ def _figure_field(name: str) -> Schema:
         return _count(name, description, name in REQUIRED_COLUMNS)
     if name in ("as_of", "published"):
         return _text(name, description, pattern=MOMENT_PATTERN, **required)
+    if name == "as_of_margin_days":
+        return {
+            "name": name,
+            "type": "integer",
+            "bareNumber": True,
+            "description": description,
+            "constraints": {"minimum": 0, "maximum": MAX_MARGIN_DAYS},
+        }
+    if name == "since":
+        return _text(name, description, pattern=DAY_PATTERN)
     if name == "qualifier":
         return _text(name, description, enum=[q.value for q in Qualifier])
     if name == "url":
@@ -109,7 +121,13 @@ def figures_schema(vocabulary_files: set[str]) -> Schema:
         for column, file in FIGURE_LINKS.items()
         if file in vocabulary_files
     ]
-    schema: Schema = {"fields": [_figure_field(name) for name in COLUMNS], "missingValues": [""]}
+    # Columns match by name, and a file may leave out the optional ones (the timing columns
+    # most files lack); the required ones must be there (Table Schema 2.0's "superset").
+    schema: Schema = {
+        "fields": [_figure_field(name) for name in COLUMNS],
+        "fieldsMatch": "superset",
+        "missingValues": [""],
+    }
     if links:
         schema["foreignKeys"] = links
     return schema

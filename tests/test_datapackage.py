@@ -38,6 +38,8 @@ GOOD = {
     "url": "https://example.org/report",
     "quote": "102 children were evacuated",
     "notes": "",
+    "as_of_margin_days": "",
+    "since": "",
 }
 # One-row files, each GOOD with some cells changed, and what each tool says of it.
 BOTH_ACCEPT = {
@@ -46,6 +48,7 @@ BOTH_ACCEPT = {
     "a time of day": {"as_of": "2023-09-24T14:00"},
     "a range": {"qualifier": "range", "value": "50", "value_high": "1000"},
     "no url and no published day": {"url": "", "published": ""},
+    "a date margin and a start": {"as_of_margin_days": "3", "since": "2023-09-19"},
 }
 BOTH_REJECT = {
     "an unknown metric": {"metric": "fleed"},
@@ -58,6 +61,10 @@ BOTH_REJECT = {
     "no as_of": {"as_of": ""},
     "no quote": {"quote": ""},
     "a script for a url": {"url": "javascript:alert(1)"},
+    "a negative date margin": {"as_of_margin_days": "-3"},
+    "a date margin in words": {"as_of_margin_days": "a week"},
+    "a date margin of centuries": {"as_of_margin_days": "36500"},
+    "a start in another order": {"since": "19/09/2023"},
 }
 # Forms the checker reads and corrects, which the descriptor's canonical form does not take.
 ONLY_THE_CHECKER_ACCEPTS = {
@@ -73,6 +80,7 @@ ONLY_THE_DESCRIPTOR_ACCEPTS = {
     "an upper end without a range": {"value_high": "200"},
     "published before it holds": {"published": "2023-09-20"},
     "a url whose brackets do not pair": {"url": "https://example.org/a)b"},
+    "a total that starts after it holds": {"since": "2023-09-30"},
 }
 
 
@@ -118,6 +126,28 @@ def test_the_checker_and_frictionless_agree_but_where_documented(
     assert verdicts(dataset, changes) == expected
 
 
+def _verdicts_with_header(folder: Path, columns: list[str]) -> tuple[bool, bool]:
+    (folder / "figures.csv").write_text(
+        ",".join(columns) + "\n" + ",".join(GOOD[name] for name in columns) + "\n",
+        encoding="utf-8",
+    )
+    checked = load_figures(folder / "figures.csv")
+    report = frictionless.validate(str(folder / "datapackage.json"))
+    return checked.ok and len(checked.rows) == 1, report.valid
+
+
+def test_both_take_a_file_without_the_optional_columns_in_any_order(dataset: Path) -> None:
+    optional = ("as_of_margin_days", "since", "notes")
+    columns = [name for name in COLUMNS if name not in optional]
+    assert _verdicts_with_header(dataset, columns) == (True, True)
+    assert _verdicts_with_header(dataset, list(reversed(COLUMNS))) == (True, True)
+
+
+def test_both_refuse_a_file_without_a_required_column(dataset: Path) -> None:
+    columns = [name for name in COLUMNS if name != "quote"]
+    assert _verdicts_with_header(dataset, columns) == (False, False)
+
+
 def test_the_differences_are_documented() -> None:
     text = DOC.read_text(encoding="utf-8")
     section = " ".join(text[text.index("## The descriptor and the checker") :].split())
@@ -127,7 +157,9 @@ def test_the_differences_are_documented() -> None:
         "2023-02-30",
         "value_high",
         "published",
+        "since",
         "brackets",
+        "superset",
     ):
         assert phrase in section, phrase
 
