@@ -570,7 +570,7 @@ def dataset_name(prefix: str, frame: pd.DataFrame) -> str:
 
 def drawn_sources(data: ChartData) -> list[str]:
     """The sources of the figures a chart draws, each reporter once with the outlets that
-    relayed it ('Government of Armenia (via 12 outlets)', 'UNHCR (Reuters)'), reporters with
+    relayed it ('Government of Valdoria (via 12 outlets)', 'UNHCR (Reuters)'), reporters with
     the most figures first: what the chart's source line lists, as many as fit. Read off the
     drawn marks (at most a few thousand), so it costs nothing on a big file."""
     marks = data.marks

@@ -34,7 +34,7 @@ def panels_left_out_note(shown: int, total: int) -> str:
 
 def reporter_sources(reporters: Sequence[str], outlets: Sequence[str]) -> list[str]:
     """Each reporter once, with the outlets it reached readers through: 'UNHCR' (its own
-    channel), 'UNHCR (Reuters)', 'Government of Armenia (via 12 outlets)'; the reporters
+    channel), 'UNHCR (Reuters)', 'Government of Valdoria (via 12 outlets)'; the reporters
     with the most figures first, then by name."""
     figures = Counter(reporters)
     relays: dict[str, set[str]] = {}
@@ -100,7 +100,7 @@ def _wrapped(lead: str, entries: Sequence[str], chars: int, end: str) -> list[st
 
 def outside_items(rows: pd.DataFrame, vocabulary: Vocabulary) -> list[str]:
     """Each figure of `rows` (those outside a chart's time axis) in a few words, in date
-    order: '31 Dec 2015 population 145,053 (2015 census of Nagorno-Karabakh)'."""
+    order: '31 Dec 2015 population 145,053 (2015 census of Valdoria)'."""
     if rows.empty:
         return []
     ordered = rows.sort_values(["as_of", "line"], kind="stable")

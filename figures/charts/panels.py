@@ -38,8 +38,8 @@ class PanelCodes(NamedTuple):
 
 
 def panel_title(vocabulary: Vocabulary, metric: str, group: str, place: str = "") -> str:
-    """A panel's title on a chart: 'People evacuated — Children · Nagorno-Karabakh',
-    'Vehicles escorted — Buses · Nagorno-Karabakh (vehicles)'."""
+    """A panel's title on a chart: 'People evacuated — Children · Valdoria',
+    'Vehicles escorted — Buses · Valdoria (vehicles)'."""
     label = vocabulary.metric_label(metric)
     if group != WHOLE_GROUP:
         label += f" — {vocabulary.group_label(group)}"
@@ -55,7 +55,7 @@ def panel_title(vocabulary: Vocabulary, metric: str, group: str, place: str = ""
 
 def panel_label(vocabulary: Vocabulary, metric: str, group: str, place: str = "") -> str:
     """A panel named in a sentence of the briefing page: 'People evacuated (Children) ·
-    Nagorno-Karabakh'."""
+    Valdoria'."""
     label = vocabulary.metric_label(metric)
     label = label if group == WHOLE_GROUP else f"{label} ({vocabulary.group_label(group)})"
     return f"{label} · {place}" if place else label

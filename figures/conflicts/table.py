@@ -159,7 +159,7 @@ def runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _place_keys(places: pd.Series, vocabulary: Vocabulary) -> tuple[np.ndarray, list[str]]:
     """Each row's place as an integer: the rank of the name it is compared under, so the ids
-    never depend on row order. 'Nagorno-Karabakh' and 'nagorno karabakh' are one place, and
+    never depend on row order. 'North Valdoria' and 'north valdoria' are one place, and
     so are the names places.csv declares one place; other spellings are not.
 
     Only the distinct names are normalised and ranked, in pyarrow: a big file names tens of

@@ -179,8 +179,8 @@ class Describer:
         return f"{self.reporter(row)} {source}" if source else self.reporter(row)
 
     def quantity(self, row: int) -> str:
-        """'children who fled Nagorno-Karabakh', 'the population of Nagorno-Karabakh',
-        'people killed in Stepanakert': the metric's label, the group in place of 'people'
+        """'children who fled Valdoria', 'the population of Valdoria',
+        'people killed in Port Valdor': the metric's label, the group in place of 'people'
         (or after the label), and the place with the metric's preposition."""
         t = self.table
         metric = self.vocabulary.metrics[t.metric_name(row)]
@@ -217,7 +217,7 @@ class Describer:
 
     def sources(self, rows: list[int]) -> list[str]:
         """Who gave one reading, a reporter once however many outlets relayed it: 'Government
-        of Armenia (itself, BBC and UNHCR, 29 Sep 2023)', not the reporter's name per outlet."""
+        of Valdoria (itself, BBC and UNHCR, 29 Sep 2023)', not the reporter's name per outlet."""
         by_reporter: dict[str, list[int]] = defaultdict(list)
         for row in rows:
             by_reporter[self.reporter(row)].append(row)
