@@ -546,12 +546,14 @@ def parse_place_file(
             errors.append(_bad(line, column, "", message))
             continue
         if part_of:
-            wider.append((line, name, part_of))
+            wider.append((line, row.get("name", "").strip(), row.get("part_of", "").strip()))
         if other:
             first, second = sorted((root(name), root(other)))
             parent[second] = first
     aliases = {name: root(name) for name in parent}
-    parents, parent_errors = _place_parents(wider, lambda name: aliases.get(name, name))
+    parents, parent_errors = _place_parents(
+        wider, lambda name: aliases.get(compare_place(name), compare_place(name))
+    )
     return aliases, parents, errors + parent_errors
 
 
@@ -559,14 +561,16 @@ def _place_parents(
     wider: list[tuple[int, str, str]], key: Callable[[str], str]
 ) -> tuple[dict[str, str], list[ValidationError]]:
     """Each place's wider place, by compared name; a place lies in one wider place, and a
-    chain of part_of never comes back to where it began."""
+    chain of part_of never comes back to where it began. `wider` holds the names as
+    written, and a message quotes them so."""
     parents: dict[str, str] = {}
+    written: dict[str, str] = {}  # each place's wider place, as its row wrote it
     errors = []
     for line, name, part_of in wider:
         place, whole = key(name), key(part_of)
         if parents.get(place, whole) != whole:
             message = (
-                f"{name!r} is already part of {parents[place]!r}; a place lies in one wider place"
+                f"{name!r} is already part of {written[place]!r}; a place lies in one wider place"
             )
             errors.append(_bad(line, "part_of", part_of, message))
             continue
@@ -580,6 +584,7 @@ def _place_parents(
             )
             continue
         parents[place] = whole
+        written[place] = part_of
     return parents, errors
 
 

@@ -123,7 +123,7 @@ def test_places_declare_the_wider_place_they_lie_in(tmp_path: Path) -> None:
     ("rows", "message"),
     [
         ("A,,B,\nB,,A,\n", "part_of goes round in a circle: b -> a -> b"),
-        ("A,,B,\nA,,C,\n", "'a' is already part of 'b'; a place lies in one wider place"),
+        ("A,,B,\nA,,C,\n", "'A' is already part of 'B'; a place lies in one wider place"),
         ("A,,a,\n", "part_of goes round in a circle: a -> a"),
     ],
 )

@@ -60,7 +60,10 @@ def test_a_bad_side_is_named_with_its_line(folder: Path, line: str, expected: st
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("rebels,Rebels,,combatants,valdoria\n", "side 'valdoria' is not a side of sides.csv"),
+        (
+            "rebels,Rebels,,combatants,valdoria\n",
+            "side 'valdoria' is not a side (armenia, azerbaijan, media, ngo, other, russia, un)",
+        ),
         ("rebels,Rebels,,militias,\n", "part_of names no group: 'militias'"),
         ("loop,Loop,,loop,\n", "part_of goes round in a circle"),
     ],
