@@ -33,7 +33,7 @@ from figures import loading
 from figures.cells import escape_formula
 from figures.contract import COLUMNS, Qualifier
 from figures.errors import CATALOGUE
-from figures.loading import _read_careful, _read_fast, first_record, normalise_header
+from figures.loading import fast, first_record, normalise_header, read_careful, read_fast, reader
 from figures.validation import MAX_VALUE, LoadResult, load_figures
 from figures.validation.rules import FIRST_YEAR, LAST_YEAR
 from tests.support import VOCABULARY, contract_row, flat, load
@@ -234,10 +234,10 @@ def assert_readers_agree(raw: bytes) -> bool:
     """True when the fast reader took the file (and then read it as the careful one does)."""
     raw_header = first_record(raw)
     header = [normalise_header(name) for name in raw_header]
-    fast = _read_fast(raw, header, raw_header)
+    fast = read_fast(raw, header, raw_header)
     if fast is None:
         return False
-    careful = _read_careful(raw)
+    careful = read_careful(raw)
     assert careful.errors == []
     assert fast.header == careful.header
     assert list(fast.lines) == list(careful.lines)
@@ -313,12 +313,12 @@ def test_fast_and_careful_readers_agree_on_numbers(
 @contextmanager
 def blocks_of(size: int) -> Iterator[None]:
     """Survey in blocks of `size` bytes, so quotes, CRs and line feeds land on their edges."""
-    default = loading._BLOCK
-    loading._BLOCK = size
+    default = fast._BLOCK
+    fast._BLOCK = size
     try:
         yield
     finally:
-        loading._BLOCK = default
+        fast._BLOCK = default
 
 
 def load_file(raw: bytes) -> LoadResult:
@@ -366,7 +366,7 @@ def test_an_ordinary_file_is_read_by_the_fast_reader_without_reading_it_whole(
     def whole(raw: bytes) -> loading.RawTable:
         raise AssertionError("read whole")
 
-    monkeypatch.setattr(loading, "read_table", whole)
+    monkeypatch.setattr(reader, "read_table", whole)
     path = tmp_path / "figures.csv"
     for raw, cells in (
         (b"as_of,value,quote\n2023-09-30,5,five\n", ["2023-09-30", "5", "five"]),
@@ -388,7 +388,7 @@ def test_a_file_that_shrinks_while_it_is_read_is_read_again_whole(tmp_path: Path
     with path.open("rb", buffering=0) as handle:
         seen = os.fstat(handle.fileno())
         path.write_bytes(b"as_of,value,quote\n")  # rewritten in place, shorter
-        assert loading._read_file_fast(loading._OnDisk(handle, path, seen)) is None
+        assert reader._read_file_fast(fast.OnDisk(handle, path, seen)) is None
     assert loading.read_file(path).frame.empty
 
 
@@ -397,13 +397,13 @@ def test_integers_beside_quoted_line_breaks_are_read_once(monkeypatch: pytest.Mo
     # second read as text) unless it was not, and a line break inside a quoted cell is the
     # cell's text, not a line ending, in that count.
     reads: list[object] = []
-    read_csv = loading.pd.read_csv
+    read_csv = pd.read_csv
 
     def counted(*args: object, **options: object) -> pd.DataFrame:
         reads.append(options.get("usecols"))
         return read_csv(*args, **options)
 
-    monkeypatch.setattr(loading.pd, "read_csv", counted)
+    monkeypatch.setattr(pd, "read_csv", counted)
     for ending in ("\n", "\r\n"):
         for value, again in (("12", []), ("012", [[0, 1]])):
             reads.clear()

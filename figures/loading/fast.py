@@ -1,36 +1,15 @@
-"""Reading a figures CSV into a table of strings with the line number of every record.
-
-Two readers give the same table:
-
-- a fast one, pandas' C parser, used when the file is well formed;
-- a careful one, Python's `csv` module, which knows the exact line each record starts on and
-  reports ragged or broken records. The fast reader hands over to it whenever anything is odd
-  (a parser warning, a quote pandas would read leniently, blank lines in the middle, lone CR
-  line endings), so line numbers and verdicts are always the ones the careful reader gives.
-
-A file is read by `read_file`: surveyed block by block and parsed by pandas from disk when it
-is well formed, so it is never held whole in memory on that route; bytes already in memory
-are read by `read_table`. Both routes give the same table and errors.
-
-Both readers accept what spreadsheets write: UTF-8 with or without BOM, CRLF or LF, quoted
-commas and newlines, any column order, trailing blank or all-empty rows. Every cell comes back
-exactly as written (no number parsing), so the rules in `figures.validation` see what the
-analyst typed.
-"""
+"""The fast reader: the bytes surveyed block by block (in memory, or a file read without
+holding it whole), then pandas' C parser when the survey finds the file well formed."""
 
 from __future__ import annotations
 
-import csv
 import io
 import itertools
 import os
-import re
-import sys
 import threading
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -41,201 +20,9 @@ import pyarrow.compute as pc
 
 from figures.errors import ValidationError
 from figures.limits import (
-    MAX_COLUMNS,
-    MAX_FILE_BYTES,
-    file_refusal,
-    longest_line,
     longest_line_at,
-    too_large,
-    too_many_columns,
 )
-
-csv.field_size_limit(sys.maxsize)
-
-_BOM = b"\xef\xbb\xbf"
-_BLANK_FILE_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*\Z")
-_WHITESPACE = b" \t\r\n"
-_QUOTE, _COMMA, _LF, _CR = (ord(char) for char in '",\n\r')
-
-
-@dataclass
-class RawTable:
-    """Every record as strings ("" for empty), under normalised header names."""
-
-    header: list[str]
-    frame: pd.DataFrame
-    lines: np.ndarray  # 1-based line each record starts on
-    errors: list[ValidationError] = field(default_factory=list)
-    # Whether some cell may hold a control character (a byte below a space other than a line
-    # break, or DEL): read off the bytes on the way, so the checker looks for them in the
-    # cells only when there may be some. True when unknown.
-    may_hold_controls: bool = True
-
-
-def normalise_header(name: str) -> str:
-    return name.strip().lower()
-
-
-def _refused(error: ValidationError) -> RawTable:
-    """An empty table carrying the file-level error that stopped the read."""
-    empty = RawTable(header=[], frame=pd.DataFrame(), lines=np.empty(0, dtype=np.int64))
-    empty.errors.append(error)
-    return empty
-
-
-def _encoding_error(raw: bytes) -> ValidationError | None:
-    """The first byte that is not UTF-8, with its line (None when the file is UTF-8)."""
-    try:
-        raw.removeprefix(_BOM).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        offset = exc.start + (len(_BOM) if raw.startswith(_BOM) else 0)
-        line = raw.count(b"\n", 0, offset) + 1
-        byte = raw[offset : offset + 1].hex()
-        return ValidationError(
-            "encoding-error",
-            line,
-            "",
-            f"0x{byte}",
-            f"byte 0x{byte} is not UTF-8 text; in the spreadsheet use "
-            "'Save as… CSV UTF-8 (comma delimited)'",
-        )
-    return None
-
-
-def _header_check(header: list[str]) -> list[ValidationError]:
-    errors = []
-    seen: set[str] = set()
-    for name in header:
-        if name and name in seen:
-            errors.append(
-                ValidationError(
-                    "duplicate-column",
-                    1,
-                    name,
-                    name,
-                    f"column {name!r} appears twice in the header; delete one of them",
-                )
-            )
-        seen.add(name)
-    return errors
-
-
-_HEADER_BYTES = 65536  # a header is short: its first 64 KiB are plenty
-
-
-def first_record(raw: bytes) -> list[str]:
-    """The header cells as written."""
-    text_start = raw[:_HEADER_BYTES].removeprefix(_BOM).decode("utf-8", errors="ignore")
-    return next(csv.reader(io.StringIO(text_start, newline="")), [])
-
-
-def read_table(raw: bytes) -> RawTable:
-    """Parse CSV bytes. File-level problems come back as errors with an empty table."""
-    empty = RawTable(header=[], frame=pd.DataFrame(), lines=np.empty(0, dtype=np.int64))
-    if len(raw) > MAX_FILE_BYTES:
-        return _refused(too_large(len(raw)))
-    if _BLANK_FILE_RE.match(raw):
-        empty.errors.append(
-            ValidationError(
-                "empty-file", None, "", "", "the file is empty; it needs at least a header row"
-            )
-        )
-        return empty
-    raw_header = first_record(raw)
-    if len(raw_header) > MAX_COLUMNS:
-        return _refused(too_many_columns(len(raw_header)))
-    header = [normalise_header(name) for name in raw_header]
-    header_errors = _header_check(header)
-    try:
-        if header_errors:
-            raw.decode("utf-8")  # a file that is not text is reported as that first
-            empty.header = header
-            empty.errors.extend(header_errors)
-            return empty
-        # Both readers decode every cell strictly, so text that is not UTF-8 stops them here
-        # and is then located; checking the whole file up front would cost a pass of its own.
-        fast = _read_fast(raw, header, raw_header)
-        table = fast if fast is not None else _read_careful(raw)
-    except UnicodeDecodeError:
-        encoding_error = _encoding_error(raw)
-        assert encoding_error is not None  # the decoder just failed on these bytes
-        empty.errors.append(encoding_error)
-        return empty
-    return _without_blank_columns(table)
-
-
-def read_file(path: Path) -> RawTable:
-    """Parse a CSV file: what `read_table` gives for its bytes, usually without holding them.
-
-    A well-formed file is surveyed block by block and then parsed by pandas from the file
-    itself, which it does on several threads (a buffer it reads on one); reading the whole
-    file into memory first would cost about as much as the survey. Anything else (an odd
-    file, a file-level problem, a file that changed while it was read) is read whole and goes
-    through `read_table`, so both routes give the same table and errors. Raises OSError when
-    the file cannot be opened or read.
-
-    What is not a regular file (a folder, a pipe, a device such as /dev/zero) or is larger
-    than MAX_FILE_BYTES is refused before a byte is read. The file is opened without waiting
-    (a FIFO would otherwise block the open until some writer came) and judged by what was
-    opened, so a name swapped between a look and the open cannot slip a pipe in.
-    """
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        seen = os.fstat(descriptor)
-        refusal = file_refusal(path, seen)
-    except OSError:
-        os.close(descriptor)
-        raise
-    if refusal is not None:
-        os.close(descriptor)
-        return _refused(refusal)
-    with io.FileIO(descriptor, "rb", closefd=True) as handle:
-        source = _OnDisk(handle, path, seen)
-        table = _read_file_fast(source)
-        if table is not None:
-            return table
-        handle.seek(0)
-        raw = _read_at_most(handle, MAX_FILE_BYTES + 1)
-    return read_table(raw)
-
-
-def _read_at_most(handle: io.FileIO, limit: int) -> bytes:
-    """Up to `limit` bytes from the handle's position (the file may have grown since fstat)."""
-    chunks: list[bytes] = []
-    left = limit
-    while left > 0:
-        chunk = handle.read(min(left, 1 << 26))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
-
-
-def _read_file_fast(source: _OnDisk) -> RawTable | None:
-    """The fast reader on a file, or None when `read_table` must see its bytes."""
-    try:
-        prefix = source.bytes(0, min(source.size, _HEADER_BYTES))
-        if _BLANK_FILE_RE.match(prefix):
-            return None  # empty, or blank for 64 KiB: read_table tells which
-        raw_header = first_record(prefix)
-        if len(raw_header) > MAX_COLUMNS:
-            return _refused(too_many_columns(len(raw_header)))
-        header = [normalise_header(name) for name in raw_header]
-        if _header_check(header):
-            return None
-        table = _fast_table(source, header, raw_header)
-    except (_Changed, OSError):
-        return None  # read_table on the bytes as they are now gives the answer
-    return None if table is None else _without_blank_columns(table)
-
-
-def _without_blank_columns(table: RawTable) -> RawTable:
-    # Cells under a blank header name (spreadsheets leave such columns) belong to no column.
-    if "" in table.header:
-        table.frame = table.frame[[name for name in table.frame.columns if name != ""]]
-    return table
-
+from figures.loading.raw import BOM, COMMA, CR, LF, QUOTE, WHITESPACE, RawTable, refused
 
 # ---------------------------------------------------------------------------------------------
 # The bytes the fast reader surveys: in memory, or a file read block by block.
@@ -247,17 +34,17 @@ def _without_blank_columns(table: RawTable) -> RawTable:
 _BLOCK = 1 << 21
 
 
-class _Changed(Exception):
+class FileChanged(Exception):
     """The file is shorter than when it was opened: it is being rewritten."""
 
 
-class _InMemory:
+class InMemory:
     """Bytes already in memory: blocks are read in place, nothing is copied."""
 
     def __init__(self, raw: bytes):
         self.raw = raw
         self.size = len(raw)
-        self.text_start = len(_BOM) if raw.startswith(_BOM) else 0
+        self.text_start = len(BOM) if raw.startswith(BOM) else 0
 
     def buffer(self) -> bytearray:
         return bytearray()  # blocks are read in place
@@ -276,7 +63,7 @@ class _InMemory:
         return True
 
 
-class _OnDisk:
+class OnDisk:
     """An open file, read block by block into the reader's buffer; pandas reads it by path.
 
     Threads share the handle, so a lock keeps each seek with its read; copying a block from
@@ -289,7 +76,7 @@ class _OnDisk:
         self.seen = seen
         self.size = seen.st_size
         self.lock = threading.Lock()
-        self.text_start = len(_BOM) if self.bytes(0, min(self.size, len(_BOM))) == _BOM else 0
+        self.text_start = len(BOM) if self.bytes(0, min(self.size, len(BOM))) == BOM else 0
 
     def buffer(self) -> bytearray:
         return bytearray(min(_BLOCK, self.size) + 2)  # a block and a byte either side
@@ -303,7 +90,7 @@ class _OnDisk:
             while done < len(view):
                 got = self.handle.readinto(view[done:])
                 if not got:
-                    raise _Changed
+                    raise FileChanged
                 done += got
         return buffer, 0
 
@@ -325,7 +112,7 @@ class _OnDisk:
             return False
 
 
-_Bytes = _InMemory | _OnDisk
+Bytes = InMemory | OnDisk
 
 
 def _same_file(now: os.stat_result, seen: os.stat_result) -> bool:
@@ -333,24 +120,24 @@ def _same_file(now: os.stat_result, seen: os.stat_result) -> bool:
     return all(getattr(now, name) == getattr(seen, name) for name in fields)
 
 
-def _view(source: _Bytes, start: int, stop: int, buffer: bytearray) -> np.ndarray:
+def _view(source: Bytes, start: int, stop: int, buffer: bytearray) -> np.ndarray:
     held, offset = source.read(start, stop, buffer)
     return np.frombuffer(held, dtype=np.uint8, count=stop - start, offset=offset)
 
 
-def _content_end(source: _Bytes) -> int:
+def _content_end(source: Bytes) -> int:
     """The offset just past the last character that is not blank (spaces, tabs, newlines)."""
     end = source.size
     while end > source.text_start:
         begin = max(source.text_start, end - 4096)
-        kept = len(source.bytes(begin, end).rstrip(_WHITESPACE))
+        kept = len(source.bytes(begin, end).rstrip(WHITESPACE))
         if kept:
             return begin + kept
         end = begin
     return source.text_start
 
 
-def _count_byte(source: _Bytes, byte: int) -> int:
+def _count_byte(source: Bytes, byte: int) -> int:
     """How often `byte` occurs after the BOM (block by block; bytes.count is slower)."""
     total = 0
     buffer = source.buffer()
@@ -373,7 +160,7 @@ class _Marks(NamedTuple):
 
 
 def _scan_block(
-    source: _Bytes, start: int, stop: int, buffer: bytearray, mask: np.ndarray
+    source: Bytes, start: int, stop: int, buffer: bytearray, mask: np.ndarray
 ) -> _Marks:
     # A byte either side of the block comes along, so that a quote or a CR at its edge is
     # judged by its real neighbour.
@@ -383,34 +170,34 @@ def _scan_block(
     view = np.frombuffer(held, dtype=np.uint8, count=stop + trail - start + lead, offset=offset)
     body = view[lead : len(view) - trail]
     hits = mask[: len(body)]
-    np.equal(body, _QUOTE, out=hits)
+    np.equal(body, QUOTE, out=hits)
     quotes = np.flatnonzero(hits)
     before = view[np.maximum(quotes + lead - 1, 0)]
     after = view[np.minimum(quotes + lead + 1, len(view) - 1)]
     if len(quotes) and not lead and quotes[0] == 0:
-        before[0] = _LF  # the start of the text is the start of a line
+        before[0] = LF  # the start of the text is the start of a line
     if len(quotes) and not trail and quotes[-1] == len(body) - 1:
-        after[-1] = _LF  # and the end of the file the end of one
+        after[-1] = LF  # and the end of the file the end of one
     # Every byte below a space in one pass: the line feeds, the carriage returns and any
     # control character. In a well-formed file nearly all are line feeds, so this costs what
     # looking for the line feeds alone did, and the rest are sorted out among a few.
     np.less(body, 0x20, out=hits)
     low = np.flatnonzero(hits)
     low_bytes = body[low]
-    feeds = low_bytes == _LF
+    feeds = low_bytes == LF
     line_feeds = low[feeds] + start
     rest, rest_bytes = low[~feeds], low_bytes[~feeds]
-    returns, lone_cr = rest[rest_bytes == _CR], False
+    returns, lone_cr = rest[rest_bytes == CR], False
     if len(returns):
         # A CR that ends the file is its own "next byte" here, which is not a line feed.
         following = view[np.minimum(returns + lead + 1, len(view) - 1)]
-        lone_cr = bool((following != _LF).any())
+        lone_cr = bool((following != LF).any())
     controls = len(returns) != len(rest)
     controls = controls or held.find(b"\x7f", offset + lead, offset + lead + len(body)) != -1
     return _Marks(quotes + start, before, after, line_feeds, returns + start, lone_cr, controls)
 
 
-def _scan(source: _Bytes) -> list[_Marks]:
+def _scan(source: Bytes) -> list[_Marks]:
     """Every block's marks, in order, scanned on two threads (numpy and reads release the
     GIL), each taking the next block when it is free, so a busy core holds up neither."""
     starts = range(source.text_start, source.size, _BLOCK)
@@ -450,7 +237,7 @@ def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
     return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
 
 
-def _survey(source: _Bytes) -> _Survey:
+def _survey(source: Bytes) -> _Survey:
     """What one pass over the bytes tells the fast reader.
 
     The fast reader takes a file only when both readers must read it alike: every quote opens
@@ -483,9 +270,9 @@ def _survey(source: _Bytes) -> _Survey:
     after = _joined([mark.after for mark in marks], np.uint8)[1::2]  # of closing quotes
     opening, closing = quotes[0::2], quotes[1::2]
     doubled = closing[:-1] + 1 == opening[1:]  # '""' inside a quoted cell
-    starts_cell = (before == _COMMA) | (before == _LF)
+    starts_cell = (before == COMMA) | (before == LF)
     starts_cell[1:] |= doubled
-    ends_cell = (after == _COMMA) | (after == _LF) | (after == _CR)
+    ends_cell = (after == COMMA) | (after == LF) | (after == CR)
     ends_cell[:-1] |= doubled
     if not (starts_cell.all() and ends_cell.all()):
         return odd
@@ -499,18 +286,18 @@ def _survey(source: _Bytes) -> _Survey:
     return _Survey(False, lines, quote_bytes, line_ends, too_long, controls)
 
 
-def _read_fast(raw: bytes, header: list[str], raw_header: list[str]) -> RawTable | None:
-    return _fast_table(_InMemory(raw), header, raw_header)
+def read_fast(raw: bytes, header: list[str], raw_header: list[str]) -> RawTable | None:
+    return fast_table(InMemory(raw), header, raw_header)
 
 
-def _fast_table(source: _Bytes, header: list[str], raw_header: list[str]) -> RawTable | None:
+def fast_table(source: Bytes, header: list[str], raw_header: list[str]) -> RawTable | None:
     # The survey first, then pandas: run at once on two cores, each with two threads, they
     # cost more in all (sharing caches and memory bandwidth) than they gain in overlap.
     survey = _survey(source)
     if survey.odd:
         return None
     if survey.too_long is not None:
-        return _refused(survey.too_long)
+        return refused(survey.too_long)
     frame = _parse(source)
     if frame is None or len(frame.columns) != len(header):
         return None
@@ -536,7 +323,7 @@ def _fast_table(source: _Bytes, header: list[str], raw_header: list[str]) -> Raw
     return RawTable(header, strings, lines, may_hold_controls=survey.controls)
 
 
-def _parse(source: _Bytes) -> pd.DataFrame | None:
+def _parse(source: Bytes) -> pd.DataFrame | None:
     """pandas' C parser on the bytes, or None when it refuses them or warns about them."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -556,7 +343,7 @@ def _parse(source: _Bytes) -> pd.DataFrame | None:
 
 
 def _as_strings(
-    frame: pd.DataFrame, source: _Bytes, written_as_shown: Callable[[pd.DataFrame], bool]
+    frame: pd.DataFrame, source: Bytes, written_as_shown: Callable[[pd.DataFrame], bool]
 ) -> pd.DataFrame | None:
     """Make every column arrow-backed text as written, re-reading what pandas changed.
 
@@ -609,7 +396,7 @@ def _has_missing(series: pd.Series) -> bool:
 
 
 def _sizes_add_up(
-    source: _Bytes, raw_header: list[str], table: pd.DataFrame, survey: _Survey
+    source: Bytes, raw_header: list[str], table: pd.DataFrame, survey: _Survey
 ) -> bool:
     """Whether the cells, as the table holds them, account for every byte of the file.
 
@@ -627,7 +414,7 @@ def _sizes_add_up(
         length, commas = _length_and_commas(table[position])
         text += length
         commas_inside += commas
-    commas = _count_byte(source, _COMMA) - commas_inside
+    commas = _count_byte(source, COMMA) - commas_inside
     accounted = text + survey.quote_bytes + commas + survey.line_ends
     return source.size - source.text_start == accounted
 
@@ -653,7 +440,7 @@ def _length_and_commas(series: pd.Series) -> tuple[int, int]:
         if data_buffer is not None and last > first:
             cells = np.frombuffer(data_buffer, dtype=np.uint8)[first:last]
             length += int(last - first)
-            commas += int(np.count_nonzero(cells == _COMMA))
+            commas += int(np.count_nonzero(cells == COMMA))
     return length, commas
 
 
@@ -670,94 +457,3 @@ def _all_empty(frame: pd.DataFrame) -> np.ndarray:
         rows = np.flatnonzero(candidates)
         candidates[rows] = frame[position].iloc[rows].str.strip().eq("").to_numpy()
     return candidates
-
-
-def _line_count(text: str) -> int:
-    """Lines as the csv module counts them (CRLF, LF or a lone CR ends one)."""
-    return sum(1 for _ in io.StringIO(text, newline=""))
-
-
-def _read_careful(raw: bytes) -> RawTable:
-    too_long = longest_line(raw)
-    if too_long is not None:
-        return _refused(too_long)
-    text = raw.removeprefix(_BOM).decode("utf-8")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    errors: list[ValidationError] = []
-    header: list[str] | None = None
-    records: list[list[str]] = []
-    lines: list[int] = []
-    previous_line = 0
-    while True:
-        start = previous_line + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            previous_line = reader.line_num
-            error, stop = _quote_error(exc, start, previous_line, text)
-            errors.append(error)
-            if stop:
-                break
-            continue
-        previous_line = reader.line_num
-        if header is None:
-            if len(record) > MAX_COLUMNS:  # a header longer than the first look read
-                return _refused(too_many_columns(len(record)))
-            header = [normalise_header(name) for name in record]
-            continue
-        if not any(cell.strip() for cell in record):
-            continue
-        fitted = _fitted(record, len(header), start)
-        if isinstance(fitted, ValidationError):
-            errors.append(fitted)
-            continue
-        records.append(fitted)
-        lines.append(start)
-    header = header or []
-    frame = pd.DataFrame(
-        {
-            position: pd.Series([record[position] for record in records], dtype="str")
-            for position in range(len(header))
-        }
-    )
-    frame.columns = header
-    return RawTable(
-        header=header, frame=frame, lines=np.asarray(lines, dtype=np.int64), errors=errors
-    )
-
-
-def _quote_error(exc: csv.Error, start: int, end: int, text: str) -> tuple[ValidationError, bool]:
-    """The error for a record the csv module could not read, and whether reading stops."""
-    # A quoted value that runs to the end of the file was never closed (strict mode may
-    # notice only at a later quote on the last line): report it once, then stop.
-    ran_to_end = end > start and end >= _line_count(text)
-    if "unexpected end of data" in str(exc) or ran_to_end:
-        message = (
-            f"a quoted value that starts on line {start} is never closed, so lines {start} "
-            f"to {end} were read as one value; add the closing quote"
-        )
-        return ValidationError("unclosed-quote", start, "", "", message), True
-    message = (
-        f"the quotes on this line are unbalanced ({exc}); a value containing quotes must be "
-        'wrapped in quotes and each inner quote doubled ("")'
-    )
-    return ValidationError("unclosed-quote", start, "", "", message), False
-
-
-def _fitted(record: list[str], width: int, start: int) -> list[str] | ValidationError:
-    """The record padded or cut to the header's width; an error when cut cells hold text."""
-    if len(record) > width:
-        extra = record[width:]
-        if any(cell.strip() for cell in extra):
-            return ValidationError(
-                "extra-cell",
-                start,
-                "",
-                ",".join(extra),
-                f"this row has {len(record)} cells but the header has {width}; "
-                "a value containing a comma must be wrapped in double quotes",
-            )
-        record = record[:width]
-    return record + [""] * (width - len(record))
