@@ -23,6 +23,8 @@ from figures.vocabulary import load_vocabulary
 from tests.support import VOCABULARY
 
 ROOT_DATA = Path(__file__).resolve().parent.parent / "data"
+# The shipped rows are drawn with the vocabularies beside them (data/), not the seed's.
+SHIPPED_VOCABULARY = load_vocabulary(ROOT_DATA)
 
 SMUGGLED_URL = (
     "https://a.example/>)[Click_me](javascript:alert(1))![px](https://evil.example/p1.png)"
@@ -70,19 +72,23 @@ def rendered_tags(markdown: str) -> list[tuple[str, dict[str, str | None]]]:
 
 
 def note(rows: pd.DataFrame) -> str:
-    conflicts = find_conflicts(rows, VOCABULARY)
-    return exports.briefing_markdown(rows, conflicts, ViewFilters(), VOCABULARY)
+    conflicts = find_conflicts(rows, SHIPPED_VOCABULARY)
+    return exports.briefing_markdown(rows, conflicts, ViewFilters(), SHIPPED_VOCABULARY)
 
 
 def test_the_note_of_hostile_rows_has_no_raw_html_and_no_outsiders_link_or_image() -> None:
     text = note(hostile_rows())
     tags = rendered_tags(text)
     names = {name for name, _ in tags}
-    assert names <= {"h1", "h2", "h3", "p", "ul", "li", "strong", "em", "br"}, names
+    # `code`: the note's own flag ids ("flagged: `contradiction:12:…`"), never a cell's text.
+    assert names <= {"h1", "h2", "h3", "p", "ul", "li", "strong", "em", "br", "code"}, names
     for _, attributes in tags:
         assert not any(
             "evil.example" in str(v) or "javascript" in str(v) for v in attributes.values()
         )
+    # Each code span is one of the note's flag ids, never a cell's text.
+    spans = re.findall(r"(?<!\\)`([^`]*)`", text)
+    assert all(re.fullmatch(r"[a-z-]+:[0-9]+:[0-9a-f]+", span) for span in spans), spans
     # Each hostile text is still there, as text a reader can see.
     assert "\\<b\\>Ministry\\</b\\>" in text
 
@@ -130,8 +136,8 @@ def control_rows() -> pd.DataFrame:
 @pytest.mark.parametrize("kind", ["timeline", "by-source"])
 def test_images_of_rows_with_control_characters_render_and_the_svg_is_xml(kind) -> None:
     rows = control_rows()
-    conflicts = find_conflicts(rows, VOCABULARY)
-    chart = exports.view_chart(kind, rows, conflicts, ViewFilters(), VOCABULARY)
+    conflicts = find_conflicts(rows, SHIPPED_VOCABULARY)
+    chart = exports.view_chart(kind, rows, conflicts, ViewFilters(), SHIPPED_VOCABULARY)
     svg = exports.chart_svg(chart)
     ET.fromstring(svg)  # raises on a character XML forbids
     assert "BadName end" in svg  # the text drawn, without its control characters
@@ -144,7 +150,7 @@ def test_tables_and_the_note_of_rows_with_control_characters_hold_none() -> None
     for data in (exports.figures_csv(rows), exports.figures_hxl(rows)):
         assert not forbidden.search(data.decode("utf-8"))
     assert not forbidden.search(note(rows))
-    again = load_bytes(exports.figures_csv(rows), VOCABULARY)
+    again = load_bytes(exports.figures_csv(rows), SHIPPED_VOCABULARY)
     assert again.errors == [] and len(again.rows) == len(rows)
 
 

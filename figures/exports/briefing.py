@@ -267,8 +267,10 @@ def _headline_item(
     sentence = markdown_text(headline_sentence(cells))
     item = f"{'  ' if indented else ''}- **{label}**: {sentence}"
     url = parts.urls.get(headline.chosen.line, "") if headline.chosen else ""
-    if url:
-        item += f" [(source)](<{url}>)"
+    # As for every link of the note: only an address that passes the URL rule, encoded.
+    target = link_target(url) if url else None
+    if target is not None:
+        item += f" [(source)](<{target}>)"
     if headline.conflicts:
         names = ", ".join(f"`{flag}`" for flag in headline.conflicts)
         item += f" — flagged: {names}"
