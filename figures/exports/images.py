@@ -249,8 +249,9 @@ class _Chart:
 
 
 def measure(spec: Spec) -> tuple[int, int]:
-    """The width and height a framed spec renders at, in CSS pixels."""
-    root = ET.fromstring(chart_svg(to_altair(spec)))
+    """The width and height a framed spec renders at, in CSS pixels (drawn as the export
+    draws it: without control characters, which the SVG renderer cannot take)."""
+    root = ET.fromstring(chart_svg(to_altair(without_controls_in(spec))))
     return round(float(root.get("width", 0))), round(float(root.get("height", 0)))
 
 
