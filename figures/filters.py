@@ -16,6 +16,7 @@ import pandas as pd
 
 from figures.conflicts import Conflict
 from figures.vocabulary import Vocabulary
+from figures.wording import day_text
 
 # Query parameter names; multi-valued ones repeat (?metric=fled&metric=arrived).
 MULTI_KEYS = {
@@ -165,7 +166,7 @@ def filters_to_query(filters: ViewFilters) -> dict[str, list[str]]:
 
 
 def _day_text(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    return day_text(day)
 
 
 def describe_filters(filters: ViewFilters, vocabulary: Vocabulary) -> str:

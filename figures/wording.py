@@ -23,10 +23,11 @@ def day_text(moment: Any) -> str:
     return f"{moment.day} {moment:%b %Y}"
 
 
-def date_text(moment: pd.Timestamp, with_time: bool = False) -> str:
-    """'19 Sep 2023', or '26 Sep 2023, 20:00' `with_time`; 'not given' for a missing date."""
-    if pd.isna(moment):
-        return NOT_GIVEN
+def date_text(moment: Any, with_time: bool = False, missing: str = NOT_GIVEN) -> str:
+    """'19 Sep 2023', or '26 Sep 2023, 20:00' `with_time`; `missing` for a missing date."""
+    if moment is None or pd.isna(moment):
+        return missing
+    moment = pd.Timestamp(moment)
     text = day_text(moment)
     return f"{text}, {moment:%H:%M}" if with_time else text
 
@@ -64,14 +65,14 @@ def _minute_text(key: int) -> str:
     return date_text(pd.Timestamp(int(key // 2) * 60_000_000_000), bool(key % 2))
 
 
-def plural(count: int, word: str) -> str:
-    """'1 figure', '13 figures'."""
-    return f"{count} {word_for(count, word)}"
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 figure', '13 figures', '1,200 figures'; `many` for an irregular plural."""
+    return f"{count:,} {word_for(count, word, many)}"
 
 
-def word_for(count: int, word: str) -> str:
+def word_for(count: int, word: str, many: str | None = None) -> str:
     """The word as it goes with `count`: 'line' for one, 'lines' for more (or none)."""
-    return word if count == 1 else f"{word}s"
+    return word if count == 1 else (many or f"{word}s")
 
 
 def percent(share: float) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 from figures.conflicts.model import FigureRef
 from figures.conflicts.table import QUALIFIERS, FigureTable
 from figures.vocabulary import WHOLE_GROUP, Vocabulary
-from figures.wording import value_as_written
+from figures.wording import day_text, value_as_written
 
 
 def dates_text(moments: pd.Series, with_time: np.ndarray) -> list[str]:
@@ -33,7 +33,7 @@ def dates_text(moments: pd.Series, with_time: np.ndarray) -> list[str]:
         if stamp is None:
             texts[position] = ("", "")
         else:
-            texts[position] = (f"{stamp.day} {stamp:%b %Y}", f", {stamp:%H:%M}")
+            texts[position] = (day_text(stamp), f", {stamp:%H:%M}")
     return [
         day + time if timed else day
         for (day, time), timed in zip(
@@ -43,7 +43,7 @@ def dates_text(moments: pd.Series, with_time: np.ndarray) -> list[str]:
 
 
 def day_label_of(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    return day_text(day)
 
 
 def day_label(day: int) -> str:

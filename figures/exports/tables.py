@@ -77,12 +77,12 @@ def _cells(row: Any) -> list[str]:
         "reported_by": row.reported_by,
         "affiliation": row.affiliation,
         "outlet": row.outlet,
-        "published": "" if pd.isna(published) else published.strftime("%Y-%m-%d"),
+        "published": "" if pd.isna(published) else format_as_of(published, False),
         "url": row.url,
         "quote": row.quote,
         "notes": row.notes,
         "as_of_margin_days": str(int(row.as_of_margin_days)) if row.as_of_margin_days else "",
-        "since": "" if pd.isna(row.since) else row.since.strftime("%Y-%m-%d"),
+        "since": "" if pd.isna(row.since) else format_as_of(row.since, False),
     }
     for name in COLUMNS:
         if name not in _WRITTEN_BY_US:

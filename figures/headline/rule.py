@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from figures.conflicts import CONTRADICTION, DECREASE, LIKELY_TYPO, Conflict, ConflictSettings
+from figures.contract import format_as_of
 from figures.vocabulary import WHOLE_GROUP, Metric, Vocabulary, compare_place
 
 CUMULATIVE = "cumulative"
@@ -104,8 +105,7 @@ class Headline:
 
 
 def _iso(claim: Claim) -> str:
-    pattern = "%Y-%m-%dT%H:%M" if claim.as_of_has_time else "%Y-%m-%d"
-    return claim.as_of.strftime(pattern)
+    return format_as_of(claim.as_of, claim.as_of_has_time)
 
 
 def upper(claim: Claim) -> int:

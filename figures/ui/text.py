@@ -20,7 +20,7 @@ import pandas as pd
 
 from figures.cells import escape_formula, is_url
 from figures.dataset import GENERIC_DESCRIPTION, GENERIC_TITLE, ROOT
-from figures.wording import value_as_written
+from figures.wording import date_text, value_as_written
 
 # The product's own words; a dataset's page takes its title and introduction from its
 # datapackage.json (Vocabulary.about), so no crisis is named here.
@@ -69,12 +69,9 @@ def _missing(value: object) -> bool:
 
 
 def day_text(moment: object, with_time: bool = False) -> str:
-    """'25 Sep 2023' (with ', 14:00' when the source gave the hour); '' for no date."""
-    if moment is None or pd.isna(moment):
-        return ""
-    stamp = pd.Timestamp(moment)
-    text = f"{stamp.day} {stamp:%b %Y}"
-    return f"{text}, {stamp:%H:%M}" if with_time else text
+    """'25 Sep 2023' (with ', 14:00' when the source gave the hour); '' for no date: the
+    words are figures.wording's, a missing date left blank in the page's tables."""
+    return date_text(moment, with_time, missing="")
 
 
 def written(row: Mapping[str, Any]) -> str:
@@ -83,7 +80,3 @@ def written(row: Mapping[str, Any]) -> str:
     return value_as_written(
         str(row["qualifier"]), int(row["value"]), None if pd.isna(high) else int(high)
     )
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else (many or word + 's')}"

@@ -12,8 +12,9 @@ import streamlit as st
 from figures import charts
 from figures.conflicts import Conflict
 from figures.ui.keys import W_CONFLICT
-from figures.ui.text import is_link, md, plural
+from figures.ui.text import is_link, md
 from figures.ui.url import clear_notices, conflict_id
+from figures.wording import plural
 
 # What the page lists in full (and offers to highlight); beyond this it says how many more
 # there are. The first screen shows CONFLICTS_FIRST; the rest of those listed are a click away.

@@ -10,8 +10,9 @@ import streamlit as st
 from figures.filters import MULTI_KEYS, FilterChoices, ViewFilters
 from figures.ui.keys import DATES_EXTENT, FILTER_WIDGETS, W_CONFLICT, W_DATES
 from figures.ui.state import Loaded
-from figures.ui.text import md, plural
+from figures.ui.text import md
 from figures.ui.url import clear_notices
+from figures.wording import plural
 
 TITLES = {
     "metric": "Metric",

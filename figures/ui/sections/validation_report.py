@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from figures.ui.text import md, plural, table_cells
+from figures.ui.text import md, table_cells
 from figures.validation import LoadResult
+from figures.wording import plural
 
 MAX_ERRORS_LISTED = 2_000
 

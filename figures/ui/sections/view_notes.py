@@ -7,8 +7,9 @@ import streamlit as st
 
 from figures.filters import describe_filters
 from figures.ui.keys import NOTICES
-from figures.ui.text import md, plural
+from figures.ui.text import md
 from figures.ui.view import View
+from figures.wording import plural
 
 
 def view_notes(view: View, total: int, ready: bool, engine_error: BaseException | None) -> None:
