@@ -170,6 +170,8 @@ class _Quote:
 
     def _bound(self, figure: Figure) -> None:
         before = self.before("before", figure.start)
+        if before and self._change_to(before[1], figure.start):
+            before = None
         after = self.after("after", figure.end)
         if before:
             figure.qualifier, figure.start = before
@@ -177,6 +179,18 @@ class _Quote:
             figure.qualifier, figure.end = after
         # Words that frame the figure ("a total of", "more than") mark it as the one reported.
         figure.bounded = bool(before or after)
+
+    def _change_to(self, start: int, end: int) -> bool:
+        """Whether the bound word at `start`..`end` is a change's "to": "возросло до 47 115".
+
+        A word that both bounds ("до", up to) and joins a range ("от 5 до 9") means "to" right
+        after a change verb; the figure is what the change reached, unbounded. A real bound
+        after the change ("opgelopen tot bijna 110 miljoen") is kept.
+        """
+        words = " ".join(self.text[start:end].split())
+        if self.tables.get("range_join").values.get(words) != "span":
+            return False
+        return self.before("change", start) is not None
 
     def _score(self, figure: Figure) -> None:
         start, end = figure.start, figure.end
