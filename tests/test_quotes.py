@@ -316,4 +316,61 @@ def test_a_number_past_the_largest_count_is_no_candidate_and_no_crash() -> None:
     # passed int's string limit. Neither is a count of people, so neither is proposed.
     for digits in (29, 5000):
         assert parse_quote("1" + "0" * (digits - 1) + " people fled") == []
-    assert [c.value for c in parse_quote("1000000000000 people")] == [10**12]
+    assert {c.value for c in parse_quote("1000000000000 people")} == {10**12}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Twenty-one other people remain unaccounted for", 21),
+        ("vingt et un morts", 21),
+        ("one hundred and one people", 101),
+        ("среди них двое мирных жителей", 2),
+        ("погибли трое человек", 3),
+        ("двоє цивільних загинули", 2),
+    ],
+)
+def test_units_joined_to_a_number_and_collective_numerals(text: str, value: int) -> None:
+    assert value in values(text)
+
+
+def test_an_article_after_a_number_is_no_unit() -> None:
+    assert values("a hundred a day") == [100]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier"),
+    [
+        ("put the death toll above 200", 200, "more_than"),
+        ("Τουλάχιστον 20 άνθρωποι σκοτώθηκαν", 20, "at_least"),
+        ("μετέφεραν περίπου 5.000 κατοίκους", 5000, "about"),
+        ("mahigit 200 ang sugatan", 200, "more_than"),
+        ("si stima che 29.000 siano bambini", 29000, "about"),
+    ],
+)
+def test_bounds_of_more_languages(text: str, value: int, qualifier: str) -> None:
+    found = first(text)
+    assert (found.value, found.qualifier) == (value, qualifier)
+
+
+def test_a_changes_to_is_no_bound() -> None:
+    found = first("их количество возросло до 47 115 человек")
+    assert (found.value, found.qualifier) == (47115, "exact")
+    assert first("opgelopen tot bijna 110 miljoen").qualifier == "up_to"  # a bound after "tot"
+
+
+def test_a_count_after_a_date_and_a_comma_is_a_count() -> None:
+    assert values("As of 11 October, 17 burns victims had been evacuated") == [17]
+
+
+def test_a_round_thousand_is_also_proposed_as_about_after_exact() -> None:
+    proposed = [(c.value, c.qualifier) for c in parse_quote("65,000 refugees had arrived")]
+    assert proposed == [(65000, "exact"), (65000, "about")]
+    assert [c.qualifier for c in parse_quote("65,017 refugees had arrived")] == ["exact"]
+
+
+def test_one_item_of_a_sub_count_counts_one() -> None:
+    text = "mindestens zwei Tote, darunter ein Kind, und elf Verletzte"
+    assert (first(text).value, first(text).qualifier) == (2, "at_least")
+    assert 1 in values(text)
+    assert 1 not in values("including a total of 5 children")

@@ -32,6 +32,8 @@ _SENTENCE_BREAK = re.compile(r"[.;:!?]")
 _LOOSE_BEFORE = 40
 # Punctuation or a digit between a loose bound and its number: the bound belongs elsewhere.
 _CLAUSE_BREAK = re.compile(r"[,.;:!?()\"\d]")
+# A bare count that is a multiple of this may be a round estimate (`about`, ranked last).
+_ROUND = 1000
 
 
 @dataclass
@@ -170,6 +172,8 @@ class _Quote:
 
     def _bound(self, figure: Figure) -> None:
         before = self.before("before", figure.start)
+        if before and self._change_to(before[1], figure.start):
+            before = None
         after = self.after("after", figure.end)
         if before:
             figure.qualifier, figure.start = before
@@ -177,6 +181,18 @@ class _Quote:
             figure.qualifier, figure.end = after
         # Words that frame the figure ("a total of", "more than") mark it as the one reported.
         figure.bounded = bool(before or after)
+
+    def _change_to(self, start: int, end: int) -> bool:
+        """Whether the bound word at `start`..`end` is a change's "to": "возросло до 47 115".
+
+        A word that both bounds ("до", up to) and joins a range ("от 5 до 9") means "to" right
+        after a change verb; the figure is what the change reached, unbounded. A real bound
+        after the change ("opgelopen tot bijna 110 miljoen") is kept.
+        """
+        words = " ".join(self.text[start:end].split())
+        if self.tables.get("range_join").values.get(words) != "span":
+            return False
+        return self.before("change", start) is not None
 
     def _score(self, figure: Figure) -> None:
         start, end = figure.start, figure.end
@@ -222,6 +238,25 @@ class _Quote:
             loose.append(extra)
         return loose
 
+    def single_parts(self) -> list[Figure]:
+        """ "darunter ein Kind, und elf Verletzte": in a sub-count, "one" or "a" before a single
+        word that ends the item counts that word, 1. Ranked as a sub-count, after its total."""
+        ones = [w for w, v in self.tables.numeric["weak_number"].items() if v == 1]
+        if not ones:
+            return []
+        one = _alternation_of(ones)
+        item = re.compile(rf"[^\S\n]+({one})[^\S\n]+[^\W\d_]+{_ITEM_END}")
+        found = []
+        for part in self.tables.get("part").anywhere.finditer(self.text):
+            match = item.match(self.text, part.end(1))
+            if match is None:
+                continue
+            mention = Mention(match.start(1), match.end(1), Decimal(1), digits=False)
+            figure = Figure(mention, None, "exact", mention.start, match.end(1))
+            self._score(figure)
+            found.append(figure)
+        return found
+
     def zero(self) -> list[Figure]:
         """ "No foreign forces", "are not deployed": 0, when the quote has no number at all."""
         found = self.tables.get("zero").anywhere.search(self.text)
@@ -229,6 +264,14 @@ class _Quote:
             return []
         zero = Mention(found.start(1), found.end(1), Decimal(0), digits=False)
         return [Figure(zero, None, "exact", zero.start, zero.end)]
+
+
+# The end of an item in a list: a comma, a clause's end, or "and" before the next item.
+_ITEM_END = r"(?=[^\S\n]*(?:[,;.)]|$)|[^\S\n]+(?:and|und|et|и|і|e|y|ve|og|en)(?!\w))"
+
+
+def _alternation_of(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def _share_multiplier(low: Mention, high: Mention) -> Mention:
@@ -240,14 +283,37 @@ def _share_multiplier(low: Mention, high: Mention) -> Mention:
     return low
 
 
+def _round_abouts(figures: list[Figure]) -> list[Figure]:
+    """A bare round thousand ("120,000", "85 mila") may be an estimate given as one.
+
+    The contract records "a round figure given as one" as `about`; whether it is one is the
+    analyst's reading, so `about` is proposed after every other candidate, never instead of
+    `exact` (the labelled quotes label a bare round number `exact`).
+    """
+    extra = []
+    for figure in figures:
+        value = figure.low.value
+        if (
+            figure.qualifier == "exact"
+            and figure.high is None
+            and not figure.low.vague
+            and _ROUND <= value <= MAX_VALUE  # past it, % fails on Decimal's precision
+            and value % _ROUND == 0
+        ):
+            extra.append(Figure(figure.low, None, "about", figure.start, figure.end, -20))
+    return extra
+
+
 def parse_quote(text: str) -> list[Candidate]:
     """The figures `text` may give, most likely first; [] when it gives none."""
     tables, scanner = _reader()
     quote = _Quote(text, tables, scanner)
     figures = quote.figures()
+    figures += quote.single_parts()
     if not figures:
         figures = quote.zero()
-    figures = sorted(figures, key=lambda f: (-f.score, f.start)) + quote.loose_bounds(figures)
+    ranked = sorted(figures, key=lambda f: (-f.score, f.start))
+    figures = ranked + quote.loose_bounds(figures) + _round_abouts(ranked)
     seen: set[tuple[int, int | None, str | None]] = set()
     candidates = []
     for figure in figures:

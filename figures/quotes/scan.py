@@ -19,7 +19,7 @@ _TIME_AFTER = re.compile(r"[:h]\d\d(?!\d)")
 _TIME_BEFORE = re.compile(r"\d[:h]$")
 # Between a day and its month: "26th", "1er", "26-го", "26.", "26 of", "26 de".
 _DAY_LINK = re.compile(r"(?:st|nd|rd|th|er|e|-?го|-?е|\.|[^\S\n]+of|[^\S\n]+de|[^\S\n]+di)?")
-_PREVIOUS_WORD = re.compile(r"([^\W\d_]+)\.?,?[^\S\n]*$")
+_PREVIOUS_WORD = re.compile(r"([^\W\d_]+)\.?[^\S\n]*$")
 YEARS = range(1900, 2101)
 
 

@@ -171,8 +171,14 @@ class WordReader:
         for index, (kind, word, word_end) in enumerate(pieces):
             if kind == "connector":
                 continue
-            if kind == "weak_number" and not _multiplier_follows(pieces, index):
-                break  # "one", "a", "en" count only before a multiplier: "a thousand"
+            if (
+                kind == "weak_number"
+                and not _multiplier_follows(pieces, index)
+                and not (reading.group and _joined(run, pieces, index))
+            ):
+                # "one", "a", "en" count only before a multiplier ("a thousand") or as the
+                # units of a number joined to them ("twenty-one", "vingt et un").
+                break
             if kind == "multiplier":
                 accepted = reading.multiply(numeric["multiplier"][word])
             else:
@@ -194,3 +200,12 @@ def _multiplier_follows(pieces: list[tuple[str, str, int]], index: int) -> bool:
         if kind != "connector":
             return kind == "multiplier"
     return False
+
+
+def _joined(run: str, pieces: list[tuple[str, str, int]], index: int) -> bool:
+    """Whether piece `index` is joined to the one before by a hyphen or a connector."""
+    if index and pieces[index - 1][0] == "connector":
+        return True
+    _, word, end = pieces[index]
+    start = end - len(word)
+    return start > 0 and run[start - 1] == "-"
