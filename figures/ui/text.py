@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any, cast
 
 import pandas as pd
@@ -80,7 +80,7 @@ def day_text(moment: dt.date | None, with_time: bool = False) -> str:
     return f"{text}, {stamp:%H:%M}" if with_time else text
 
 
-def written(row: Mapping[str, Any]) -> str:
+def written(row: Mapping[Hashable, Any]) -> str:
     """A row's figure as its source worded it: 'more than 100,000'."""
     high = row["value_high"]
     return value_as_written(
