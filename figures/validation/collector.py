@@ -11,7 +11,7 @@ import pandas as pd
 from figures.errors import ValidationError
 from figures.validation.rules import CellError
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 class Collector:
@@ -40,14 +40,14 @@ class Collector:
 
 def apply_rule(
     series: pd.Series,
-    rule: Callable[[str], T],
+    rule: Callable[[str], _T],
     column: str,
     collector: Collector,
     skip_empty: bool = True,
     positions: np.ndarray | None = None,
     coded: tuple[np.ndarray, pd.Index] | None = None,
     strip: bool = False,
-) -> tuple[np.ndarray, list[T | None]]:
+) -> tuple[np.ndarray, list[_T | None]]:
     """Run `rule` once per distinct value; returns (codes, parsed values per distinct value).
 
     A distinct value that fails gets parsed value None and an error for each of its rows.
@@ -60,7 +60,7 @@ def apply_rule(
     texts = uniques.tolist()  # one conversion; iterating an arrow-backed index is slow
     if strip:
         texts = [text.strip() for text in texts]
-    parsed: list[T | None] = []
+    parsed: list[_T | None] = []
     failures: dict[int, CellError] = {}
     for position, text in enumerate(texts):
         if skip_empty and text == "":
