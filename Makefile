@@ -21,6 +21,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	$(PY) -m figures check data
 	$(PY) -m figures describe --check data
 	$(VENV)/bin/frictionless validate data/datapackage.json
@@ -32,7 +33,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(PY) -m mypy
 
 check: $(STAMP)
 	$(PY) -m figures check $(or $(DATA),data)

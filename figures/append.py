@@ -358,7 +358,7 @@ def _append_locked(
         if os.fstat(fd).st_size != len(existing):
             return None
         _write_all(fd, addition, len(existing), path)
-        notes = ()
+        notes: tuple[str, ...] = ()
         if layout.separator and not created:
             notes = ("the file's last line had no line ending; one was added before the row",)
         return AppendResult(

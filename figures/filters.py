@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -68,7 +69,13 @@ def filter_choices(rows: pd.DataFrame, vocabulary: Vocabulary) -> FilterChoices:
     """Values present in the data (metrics in vocabulary order), for widgets and URL checks."""
     present_metrics = set(rows["metric"]) if len(rows) else set()
     present_groups = set(rows["group"]) if len(rows) else set()
-    days = rows["as_of"].dt.date if len(rows) else pd.Series([], dtype=object)
+    # cast: pandas-stubs match an empty list to Series' `Sequence[str]` overload, whatever the
+    # dtype, and type this empty object column of days as Series[str].
+    days = (
+        rows["as_of"].dt.date
+        if len(rows)
+        else cast("pd.Series[dt.date]", pd.Series([], dtype=object))
+    )
     return FilterChoices(
         metrics=tuple(name for name in vocabulary.metrics if name in present_metrics),
         groups=tuple(name for name in vocabulary.groups if name in present_groups),

@@ -94,6 +94,12 @@ class Side:
     description: str = ""
 
 
+def _shipped_sides() -> dict[str, Side]:
+    # A typed function, not a lambda: mypy cannot tell the type of the cached `shipped_sides`
+    # from the class body above its definition.
+    return dict(shipped_sides())
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     metrics: dict[str, Metric]
@@ -102,7 +108,7 @@ class Vocabulary:
     # name that stands for its place when figures are compared. Empty: every name its own.
     places: dict[str, str] = field(default_factory=dict)
     # The sides reporters take, in the file's order (the order tables and legends list them).
-    sides: dict[str, Side] = field(default_factory=lambda: dict(shipped_sides()))
+    sides: dict[str, Side] = field(default_factory=_shipped_sides)
     # What the dataset calls itself (datapackage.json): the pages' and exports' titles.
     about: About = field(default_factory=About)
     # Places that nest (places.csv `part_of`): a place's compared name to its wider place's,
@@ -304,7 +310,7 @@ def parse_metrics(path: Path) -> tuple[dict[str, Metric], list[ValidationError]]
             name=name,
             label=row.get("label") or name,
             unit=row.get("unit") or "people",
-            kind=kind,  # type: ignore[arg-type]  # checked against METRIC_KINDS above
+            kind=kind,  # narrowed to a MetricKind by the METRIC_KINDS check above
             intraday=intraday_text in _TRUE,
             movement=movement_text in _TRUE,
             bounded_by=row.get("bounded_by") or None,
@@ -521,7 +527,6 @@ def parse_place_file(
         return {}, {}, [exc.error]
     errors: list[ValidationError] = []
     parent: dict[str, str] = {}
-    part_of: dict[str, str] = {}
 
     def root(name: str) -> str:
         while parent.setdefault(name, name) != name:

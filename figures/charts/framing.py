@@ -23,7 +23,7 @@ from figures.charts.style import (
 )
 
 if TYPE_CHECKING:
-    import altair as alt
+    from altair.typing import ChartType
 
 # A footnote line is never shorter than this: a narrow chart's footnote may run past it.
 _MIN_FOOTNOTE_CHARS = 60
@@ -132,7 +132,7 @@ def for_the_page(spec: Spec, *, dated: str, sources: Sequence[str], width: int) 
     return frame(spec, subtitle_lines=[dated], sources=sources, width=width)
 
 
-def split_title(chart: alt.TopLevelMixin) -> tuple[Any, str, list[str]]:
+def split_title(chart: ChartType) -> tuple[Any, str, list[str]]:
     """A copy of the chart without its title, and that title's text and subtitle lines.
 
     A page that draws its own title block (the briefing page) shows the chart's subtitle

@@ -105,14 +105,14 @@ def outside_items(rows: pd.DataFrame, vocabulary: Vocabulary) -> list[str]:
         return []
     ordered = rows.sort_values(["as_of", "line"], kind="stable")
     items = []
-    for row in ordered.itertuples(index=False):
-        what = vocabulary.metric_label(row.metric).lower()
-        if row.group != WHOLE_GROUP:
-            what += f" ({vocabulary.group_label(row.group).lower()})"
-        high = None if pd.isna(row.value_high) else int(row.value_high)
-        value = value_as_written(row.qualifier, int(row.value), high)
-        day = date_text(pd.Timestamp(row.as_of))
-        items.append(f"{day} {what} {value} ({row.reported_by})")
+    for row in ordered.to_dict("records"):
+        what = vocabulary.metric_label(row["metric"]).lower()
+        if row["group"] != WHOLE_GROUP:
+            what += f" ({vocabulary.group_label(row['group']).lower()})"
+        high = None if pd.isna(row["value_high"]) else int(row["value_high"])
+        value = value_as_written(row["qualifier"], int(row["value"]), high)
+        day = date_text(pd.Timestamp(row["as_of"]))
+        items.append(f"{day} {what} {value} ({row['reported_by']})")
     return items
 
 

@@ -46,6 +46,7 @@ from figures.wording import day_text, word_for
 
 if TYPE_CHECKING:
     import altair as alt
+    from altair.typing import ChartType
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 TIMELINE_TITLE = "Reported figures over time"
@@ -432,7 +433,7 @@ def _layer_chart(spec: Spec) -> alt.LayerChart:
     return alt.LayerChart(layer=layers, **{k: v for k, v in spec.items() if k != "layer"})
 
 
-def _altair_part(part: Spec, datasets: Mapping[str, pd.DataFrame]) -> alt.TopLevelMixin:
+def _altair_part(part: Spec, datasets: Mapping[str, pd.DataFrame]) -> ChartType:
     """One part of a spec (a stack, a facet, a layer or a single view) as an Altair chart,
     with its own DataFrame as data."""
     import altair as alt
@@ -450,7 +451,7 @@ def _altair_part(part: Spec, datasets: Mapping[str, pd.DataFrame]) -> alt.TopLev
     return alt.Chart(data=data, **outer)
 
 
-def to_altair(spec: Spec) -> alt.TopLevelMixin:
+def to_altair(spec: Spec) -> ChartType:
     """An Altair chart of a spec from this package (a chart, or a chart in its frame).
 
     Each part carries its own DataFrame as data, as a chart built with Altair's API would, so
@@ -484,7 +485,7 @@ def timeline_chart(
     max_rows: int = MAX_ROWS,
     dates: tuple[dt.date | None, dt.date | None] | None = None,
     max_panels: int = MAX_PANELS,
-) -> alt.TopLevelMixin:
+) -> ChartType:
     """Figures over their as-of dates, one panel per metric, group and place, each on its
     own scale.
 
@@ -532,7 +533,7 @@ def by_source_chart(
     max_rows: int = MAX_ROWS,
     dates: tuple[dt.date | None, dt.date | None] | None = None,
     max_panels: int = MAX_PANELS,
-) -> alt.TopLevelMixin:
+) -> ChartType:
     """Each reporter's figures side by side, one panel per metric, group and place.
 
     Reporters are rows (grouped by side) and values run along the x axis, so the spread

@@ -114,7 +114,7 @@ class TimeTicks:
 def _month_ticks(start: dt.date, end: dt.date, step: int) -> list[dt.date]:
     index = start.year * 12 + start.month - 1
     index += -index % step  # the first month at or after start that is a multiple of step
-    ticks = []
+    ticks: list[dt.date] = []
     while True:
         day = dt.date(index // 12, index % 12 + 1, 1)
         if day > end:

@@ -91,7 +91,7 @@ def _option(name: str) -> str:
     return _SHORT_OPTIONS.get(name) or "--" + name.replace("_", "-")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `add` command to the CLI's subcommands."""
     add = subparsers.add_parser(
         "add",

@@ -14,7 +14,7 @@ from figures.cli.loader import DEFAULT_PATH, PATH_HELP, figures_path
 from figures.validation import load_figures
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `check` command to the CLI's subcommands."""
     check = subparsers.add_parser("check", help="validate a figures CSV against the contract")
     check.add_argument("path", nargs="?", type=figures_path, default=DEFAULT_PATH, help=PATH_HELP)

@@ -20,7 +20,7 @@ from figures.cli.loader import (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `conflicts` command to the CLI's subcommands."""
     conflicts = subparsers.add_parser(
         "conflicts", help="list the figures that disagree (findings, not errors: exit 0)"

@@ -14,7 +14,7 @@ from pathlib import Path
 from figures.cli.loader import DEFAULT_PATH
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `describe` command to the CLI's subcommands."""
     command = subparsers.add_parser(
         "describe", help="rewrite a dataset's datapackage.json (its files' Table Schemas)"

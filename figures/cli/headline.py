@@ -15,7 +15,7 @@ from figures.cli.loader import (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `headline` command to the CLI's subcommands."""
     command = subparsers.add_parser(
         "headline", help="one best-supported figure per quantity, with its range and sources"

@@ -15,7 +15,7 @@ from typing import TextIO
 from figures.quotes import Candidate, parse_quote
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `parse-quote` command to the CLI's subcommands."""
     command = subparsers.add_parser(
         "parse-quote",

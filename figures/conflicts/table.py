@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields, replace
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -167,8 +167,8 @@ def _place_keys(places: pd.Series, vocabulary: Vocabulary) -> tuple[np.ndarray, 
 
     Also gives the compared names by key, when places.csv nests places (else empty): the
     wider places are found by name."""
-    code, names = pd.factorize(places, use_na_sentinel=False)
-    names = np.asarray(names, dtype=object)
+    code, uniques = pd.factorize(places, use_na_sentinel=False)
+    names = np.asarray(uniques, dtype=object)
     compared = compare_places(pa.array(names, type=pa.string(), from_pandas=True))
     if vocabulary.places:
         linked = pc.index_in(compared, value_set=pa.array(list(vocabulary.places)))
@@ -443,9 +443,26 @@ def _place_chain(place_names: list[str], vocabulary: Vocabulary) -> tuple[np.nda
     )
 
 
+class _Runs(TypedDict):
+    """What `_runs_of` gives: FigureTable's run fields, by name."""
+
+    quantity: np.ndarray
+    quantity_raw: np.ndarray
+    quantity_start: np.ndarray
+    quantity_end: np.ndarray
+    day_block: np.ndarray
+    day_start: np.ndarray
+    moment_block: np.ndarray
+    moment_start: np.ndarray
+    day_low: np.ndarray
+    day_high: np.ndarray
+    moment_low: np.ndarray
+    moment_high: np.ndarray
+
+
 def _runs_of(
     quantity_raw: np.ndarray, day: np.ndarray, minute: np.ndarray, low: np.ndarray, high: np.ndarray
-) -> dict[str, np.ndarray]:
+) -> _Runs:
     """The runs of equal quantity, (quantity, day) and (quantity, day, minute) along the sorted
     rows, and the extremes of each run: what the contradiction and decrease checks compare
     each figure with."""

@@ -129,7 +129,7 @@ def without_controls_in(spec: Any) -> Any:
     if isinstance(spec, pd.DataFrame):
         return spec.assign(
             **{
-                name: column.map(without_controls_in)
+                str(name): column.map(without_controls_in)  # chart fields: Vega-Lite names, str
                 for name, column in spec.items()
                 if column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
             }

@@ -355,7 +355,7 @@ def _as_strings(
     """
     reread: list[int] = []
     integers: list[int] = []
-    for position in frame.columns:
+    for position in range(len(frame.columns)):  # `frame`'s labels are its positions
         series = frame[position]
         if pd.api.types.is_integer_dtype(series.dtype):
             digits = pc.cast(pa.array(series), pa.large_string())

@@ -12,9 +12,10 @@ query value, an error message, a file path):
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any, cast
 
 import pandas as pd
 
@@ -65,16 +66,18 @@ def table_cells(values: Iterable[object]) -> list[str]:
 
 
 def _missing(value: object) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+    # cast: pandas-stubs' pd.isna has no overload for `object`, though it takes any cell
+    # value and gives a bool for a scalar one.
+    return value is None or (not isinstance(value, str) and bool(pd.isna(cast(Any, value))))
 
 
-def day_text(moment: object, with_time: bool = False) -> str:
+def day_text(moment: dt.date | None, with_time: bool = False) -> str:
     """'25 Sep 2023' (with ', 14:00' when the source gave the hour); '' for no date: the
     words are figures.wording's, a missing date left blank in the page's tables."""
     return date_text(moment, with_time, missing="")
 
 
-def written(row: Mapping[str, Any]) -> str:
+def written(row: Mapping[Hashable, Any]) -> str:
     """A row's figure as its source worded it: 'more than 100,000'."""
     high = row["value_high"]
     return value_as_written(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from figures.errors import ValidationError
 from figures.validation.rules import CellError
+
+_T = TypeVar("_T")
 
 
 class Collector:
@@ -37,14 +40,14 @@ class Collector:
 
 def apply_rule(
     series: pd.Series,
-    rule: Callable[[str], object],
+    rule: Callable[[str], _T],
     column: str,
     collector: Collector,
     skip_empty: bool = True,
     positions: np.ndarray | None = None,
     coded: tuple[np.ndarray, pd.Index] | None = None,
     strip: bool = False,
-) -> tuple[np.ndarray, list[object]]:
+) -> tuple[np.ndarray, list[_T | None]]:
     """Run `rule` once per distinct value; returns (codes, parsed values per distinct value).
 
     A distinct value that fails gets parsed value None and an error for each of its rows.
@@ -57,7 +60,7 @@ def apply_rule(
     texts = uniques.tolist()  # one conversion; iterating an arrow-backed index is slow
     if strip:
         texts = [text.strip() for text in texts]
-    parsed: list[object] = []
+    parsed: list[_T | None] = []
     failures: dict[int, CellError] = {}
     for position, text in enumerate(texts):
         if skip_empty and text == "":
@@ -71,7 +74,7 @@ def apply_rule(
     if failures:
         failing = np.flatnonzero(np.isin(codes, list(failures)))
         for index in failing:
-            exc = failures[int(codes[index])]
+            failure = failures[int(codes[index])]
             row = int(index) if positions is None else int(positions[index])
-            collector.add(row, exc.code, column, str(texts[codes[index]]), exc.message)
+            collector.add(row, failure.code, column, str(texts[codes[index]]), failure.message)
     return codes, parsed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from figures.validation.arrow_text import rows_of
@@ -57,8 +58,8 @@ def first_copies(columns: list[pd.Series | Coded], rows: np.ndarray | None = Non
         if round_:  # the first round narrows by the coded columns only
             series = cells[round_ - 1]
             values = series if len(candidates) == count else rows_of(series, candidates)
-            codes, uniques = pd.factorize(values, use_na_sentinel=False)
-            group = group * len(uniques) + codes
+            codes, distinct = pd.factorize(values, use_na_sentinel=False)
+            group = group * len(distinct) + codes
         group, _ = pd.factorize(group)
         shared = np.bincount(group)[group] > 1
         candidates, group = candidates[shared], group[shared]
@@ -100,7 +101,7 @@ def maybe_repeated(coded: list[Coded], numbers: list[np.ndarray]) -> np.ndarray:
     return np.sort(positions).astype(np.int64)
 
 
-def _mixed(values: np.ndarray) -> np.ndarray:
+def _mixed(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """A 64-bit mix of each value (splitmix64's finaliser): nearby inputs spread apart."""
     values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)

@@ -165,17 +165,23 @@ class _ColumnChecks:
             with ThreadPoolExecutor(max_workers=2) as pool:
                 pending = {name: pool.submit(check, found[name]) for name, check in checks.items()}
                 results = {name: pending[name].result() for name in _NEEDED_BY_REPEATS}
-                first = self.first_copies(results["vocabulary"], results["dates"])
+                first = self.first_copies(*_words_and_dates(results))
                 results.update((name, future.result()) for name, future in pending.items())
         else:
             results = {name: check(found[name]) for name, check in checks.items()}
-            first = self.first_copies(results["vocabulary"], results["dates"])
+            first = self.first_copies(*_words_and_dates(results))
         collector = Collector(self.lines)
         for check_errors in found.values():
             collector.absorb(check_errors)
-        dates, words = results["dates"], results["vocabulary"]
-        assert isinstance(dates, Dates) and isinstance(words, Words)
+        words, dates = _words_and_dates(results)
         return Checked(dates, words, self.text, self.counts, self.timing, first, collector)
+
+
+def _words_and_dates(results: dict[str, object]) -> tuple[Words, Dates]:
+    """The vocabulary and dates checks' results, out of the checks' results by name."""
+    words, dates = results["vocabulary"], results["dates"]
+    assert isinstance(words, Words) and isinstance(dates, Dates)  # what those checks return
+    return words, dates
 
 
 def validate_table(table: RawTable, vocabulary: Vocabulary) -> LoadResult:

@@ -22,9 +22,9 @@ import html
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
-import altair as alt
 import pandas as pd
 import streamlit as st
+from altair.typing import ChartType
 from streamlit.delta_generator import DeltaGenerator
 
 from figures import charts
@@ -113,7 +113,7 @@ def _show(snippet: str) -> None:
     st.markdown(f'<div class="briefing">{snippet}</div>', unsafe_allow_html=True)
 
 
-def _chart(column: DeltaGenerator, kind: ChartKind, chart: alt.TopLevelMixin) -> None:
+def _chart(column: DeltaGenerator, kind: ChartKind, chart: ChartType) -> None:
     # The page draws the chart's title in its own type, and its subtitle lines (what the
     # marks mean, what a sample leaves out) small under it: one title block per chart.
     untitled, _, lines = split_title(chart)

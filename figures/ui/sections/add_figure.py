@@ -200,7 +200,7 @@ def _fields(vocabulary: Vocabulary) -> Fields:
         st.selectbox(
             "Qualifier",
             [q.value for q in Qualifier],
-            format_func=QUALIFIER_WORDS.get,
+            format_func=QUALIFIER_WORDS.__getitem__,  # every option is a key: a str, never None
             index=None,
             placeholder="How the source bounded it (exact if it gave the number as is)",
             key="add_qualifier",

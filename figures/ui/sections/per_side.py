@@ -7,7 +7,7 @@ quarter of a second of a big file's first page on it. Every cell from the data i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from html import escape
 from typing import Any
 
@@ -76,7 +76,7 @@ def _cell(tag: str, index: int, content: str) -> str:
     return f"<{tag}{wide}>{content}</{tag}>"
 
 
-def _row(title: str, row: Mapping[str, Any], flags: int, side: str, *, first: bool) -> str:
+def _row(title: str, row: Mapping[Hashable, Any], flags: int, side: str, *, first: bool) -> str:
     """One side's latest figure as a table row; the block's first row carries its title."""
     # Figures and dates never break across lines: "more than / 100,000" misreads.
     cells = [
