@@ -44,6 +44,12 @@ DASHES: tuple[tuple[int, ...], ...] = ((1, 0),)
 # colour in every view and export; a side without one takes a reporter hue no other side has.
 # Past those, grey, the least specific.
 SIDE_GREY = "#8C8C8C"
+# The reporter hues in the order sides take them: a side is told apart by hue alone, so the sky
+# blue, a second blue beside the first, comes last (as in the shipped sides.csv).
+SIDE_COLOURS: tuple[str, ...] = (
+    *(colour for colour in REPORTER_COLOURS if colour != "#56B4E9"),
+    "#56B4E9",
+)
 CONFLICT_RED = "#C4001A"
 KEY_GREY = "#4D4D4D"
 TEXT_COLOUR = "#1B1B1B"
@@ -258,7 +264,7 @@ def side_palette(sides: Sequence[str], given: Mapping[str, str] | None = None) -
     given = dict(given or {})
     palette = {side: given[side] for side in sides if side in given}
     taken = {colour.lower() for colour in palette.values()}
-    spare = iter([c for c in REPORTER_COLOURS if c.lower() not in taken])
+    spare = iter([c for c in SIDE_COLOURS if c.lower() not in taken])
     for side in sides:
         if side not in palette:
             palette[side] = next(spare, SIDE_GREY)
