@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from figures.ui.auth import THROTTLE
 from figures.validation import load_figures
+from tests.support import SEED_FIGURES
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "figures.csv"
 
@@ -43,6 +44,14 @@ def _fresh_cache():
 def data_file(tmp_path: Path) -> Path:
     target = tmp_path / "figures.csv"
     shutil.copy(SHIPPED, target)
+    return target
+
+
+@pytest.fixture
+def seed_file(tmp_path: Path) -> Path:
+    """The 13 seed rows, for tests that name their lines (a new row is line 15)."""
+    target = tmp_path / "figures.csv"
+    shutil.copy(SEED_FIGURES, target)
     return target
 
 
@@ -294,10 +303,10 @@ def test_as_of_defaults_to_the_publication_date(data_file, monkeypatch):
 
 
 def test_before_writing_the_form_shows_the_conflicts_the_row_would_take_part_in(
-    data_file, monkeypatch
+    seed_file, monkeypatch
 ):
     monkeypatch.setenv("FIGURES_EDITOR_PASSWORD", "s3cret")
-    at = _run(data_file)
+    at = _run(seed_file)
     at.date_input(key="add_as_of").set_value(dt.date(2023, 9, 19))
     at.selectbox(key="add_metric").select("troops")
     at.selectbox(key="add_qualifier").select("exact")
@@ -368,8 +377,9 @@ def test_the_dashboard_has_no_add_button_without_a_password(data_file, monkeypat
     assert not [b for b in at.button if b.key in ("add_figure_top", "add_figure_bottom")]
 
 
-def test_the_form_opens_from_a_button_near_the_title_and_adds_the_row(data_file, monkeypatch):
+def test_the_form_opens_from_a_button_near_the_title_and_adds_the_row(seed_file, monkeypatch):
     monkeypatch.setenv("FIGURES_EDITOR_PASSWORD", "s3cret")
+    data_file = seed_file
     at = _dashboard(data_file, monkeypatch)
     assert not at.exception
     keys = [b.key for b in at.button]
