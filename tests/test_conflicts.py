@@ -338,7 +338,11 @@ def test_the_shipped_population_bounds_the_shipped_fled():
         (3107, 3017, "two adjacent digits swapped"),
         (28120, 28170, "one digit changed"),
         (100417, 100517, "one digit changed"),
-        (100400, 100410, "one digit changed"),  # one rounded to the hundred, one to the ten
+        (100400, 109400, "one digit changed"),  # a digit 100,400 wrote, not a rounding zero
+        # ... but a digit that differs only where a round figure has its rounding zeros is a
+        # rounding, not a slip (issue 15): 100,400 never wrote the 1 of 100,410.
+        (100400, 100410, None),
+        (42500, 42502, None),
         (100400, 104000, "two adjacent digits swapped"),
         (2906, 29060, "ten times the other"),
         (12906, 2906, "one digit dropped or added"),

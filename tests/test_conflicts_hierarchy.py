@@ -360,8 +360,13 @@ def test_a_digit_where_the_other_figure_has_its_rounding_zeros_is_a_rounding() -
     assert digit_slip(148000, 148700) is None
     assert digit_slip(1480000, 1487000) is None
     assert digit_slip(148700, 148000) is None
-    # A count (not rounded to the hundred) is compared digit by digit with a round figure.
-    assert digit_slip(148000, 148007) == "one digit changed"
+    # A count beside a round figure that differs only in the round figure's zeros: an outlet
+    # rounding the count it relays (42,500 for the government's 42,502), not a miscopy.
+    assert digit_slip(148000, 148007) is None
+    assert digit_slip(42500, 42502) is None
+    # A digit the round figure did write is still compared.
+    assert digit_slip(148000, 149007) is None  # two digits differ: no one-digit slip
+    assert digit_slip(148000, 158000) == "one digit changed"
     # A digit changed where both figures wrote digits is still a slip.
     assert digit_slip(148170, 148190) == "one digit changed"
     assert digit_slip(148700, 147800) == "two adjacent digits swapped"

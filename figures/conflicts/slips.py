@@ -44,10 +44,10 @@ def digit_slip(a: int, b: int) -> str | None:
     Two figures rounded to the same hundred or coarser that differ only in their last
     significant digit ("more than 100,400" and "more than 100,500") are two roundings, of two
     updates or by two outlets, not one number miscopied: the digit that differs is the one
-    rounding sets. So are two such figures rounded at different places when the digit that
-    differs is one of the coarser figure's rounding zeros ("around 148,000" and "an estimated
-    148,700"): the round figure never wrote that digit. A figure rounded only to the ten, or
-    not at all, is a count, and a digit of it differing from a round figure may be a slip.
+    rounding sets. So is any pair where the one digit that differs is a rounding zero of a
+    figure rounded to the hundred or coarser ("around 148,000" and "an estimated 148,700";
+    an outlet's "42,500" beside the government's 42,502): the round figure never wrote that
+    digit (issue 15's rule).
 
     A round figure ten times another of one significant digit ("more than 400" and "more than
     40") is a slip only from one reporter (`dropped_zero`): across reporters they are as
@@ -72,10 +72,11 @@ def digit_slip(a: int, b: int) -> str | None:
 
 
 def _same_length_slip(x: str, y: str) -> str | None:
-    """One digit changed (unless both are rounded at it) or two adjacent digits swapped."""
+    """One digit changed (unless a round figure never wrote it) or two adjacent digits
+    swapped."""
     differ = [i for i in range(len(x)) if x[i] != y[i]]
     if len(differ) == 1:
-        if _rounded_at(x, differ[0]) and _rounded_at(y, differ[0]):
+        if _rounded_at(x, differ[0]) or _rounded_at(y, differ[0]):
             return None
         return "one digit changed"
     if (
