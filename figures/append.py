@@ -254,7 +254,7 @@ def append_figure(
     and `AppendError` when the file system gets in the way.
     """
     path = Path(path)
-    _check_target(path)
+    check_target(path)
     if vocabulary is None:
         vocabulary = vocabulary_for(path)
     cells = candidate_cells(fields, vocabulary)
@@ -275,7 +275,7 @@ def append_figure(
     )
 
 
-def _check_target(path: Path) -> None:
+def check_target(path: Path) -> None:
     """Refuse a path no row may go to: a file that describes the figures (a vocabulary), a
     lock file, or something that is not a regular file (a folder, a pipe, a device), before
     any lock file is made beside it."""

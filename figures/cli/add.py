@@ -26,6 +26,7 @@ from figures.append import (
     AppendError,
     AppendResult,
     append_figure,
+    check_target,
     landing_line,
     validate_fields,
 )
@@ -241,6 +242,12 @@ def _stdin_is_terminal() -> bool:
 
 def run_add(args: argparse.Namespace) -> int:
     path: Path = args.file
+    try:
+        # Before anything reads it: a pipe would block the reader, a vocabulary is no target.
+        check_target(path)
+    except AppendError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     vocabulary = vocabulary_for(path)
     given = {name: getattr(args, name) for name in COLUMNS if getattr(args, name) is not None}
     interactive = _stdin_is_terminal()
