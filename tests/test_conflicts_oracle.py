@@ -40,9 +40,9 @@ from figures.conflicts import (
     find_conflicts,
 )
 from figures.validation import empty_rows
-from figures.vocabulary import Group, Vocabulary, compare_place, load_vocabulary
+from figures.vocabulary import Group, Vocabulary, compare_place
+from tests.support import VOCABULARY  # the seed's: killed is the daily running total here
 
-VOCABULARY = load_vocabulary()
 # One of each kind: running totals updated during the day (fled, bounded by population) or
 # daily (killed), an event, stocks with the default window (population, troops) and with a
 # window of 0 (remaining, intraday and bounded by population; missing).
