@@ -24,12 +24,13 @@ from figures.headline import headlines, lead_headlines
 from figures.ui.pages.briefing import HEADLINE_ROWS
 from figures.ui.url import conflict_id
 from figures.validation import load_figures
-from figures.vocabulary import load_vocabulary
+from tests.support import SEED_FIGURES, VOCABULARY
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ROOT / "data" / "figures.csv"
-VOCABULARY = load_vocabulary()
-ROWS = load_figures(SHIPPED).rows
+# The 13 seed rows these tests describe (the troops dispute on line 12, how many quantities
+# fold away), not the shipped file, which grows with real reporting.
+SHIPPED = SEED_FIGURES
+ROWS = load_figures(SHIPPED, VOCABULARY).rows
 CONFLICTS = find_conflicts(ROWS, VOCABULARY)
 TROOPS = next(c for c in CONFLICTS if c.code == "contradiction" and 12 in c.lines)
 
@@ -96,7 +97,10 @@ def test_the_dashboard_leads_with_the_headline_and_its_flag_links_open_the_flag(
         "30 Sep 2023",
         "Nikol Pashinyan, Prime Minister of Armenia (AFP)",
     ]
-    assert fled[5] == "up to 3,000 – more than 100,000"
+    # No range: the only other reporter's figure ("up to 3,000", 25 Sep) is five days before
+    # the chosen one, outside the 3-day window a running total's range is taken over
+    # (docs/headline.md; test_headline's reporters-that-stopped-counting case).
+    assert fled[5] == ""
 
 
 @pytest.mark.integration
