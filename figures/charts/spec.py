@@ -126,7 +126,8 @@ def _times(data: ChartData, width: int) -> Spec:
         "scale": {"type": "utc", "domain": [_utc_text(span.start), _utc_text(span.end)]},
         "axis": _axis(
             None,
-            values=ticks.values,
+            # As ISO text, as the bounds: the browser drew no tick at all from numbers.
+            values=[_utc_text(value) for value in ticks.values],
             labelExpr=tick_label_expression(ticks),
             labelAngle=0,
             labelOverlap=False,
