@@ -34,3 +34,19 @@ def _keep_main_module() -> Iterator[None]:
     yield
     if main is not None:
         sys.modules["__main__"] = main
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches() -> Iterator[None]:
+    """Clear Streamlit's caches around each test that has loaded Streamlit: they live in the
+    process and would carry one test's file into the next. Tests that never import Streamlit
+    do not pay for importing it here."""
+    streamlit = sys.modules.get("streamlit")
+    if streamlit is not None:
+        streamlit.cache_data.clear()
+        streamlit.cache_resource.clear()
+    yield
+    streamlit = sys.modules.get("streamlit")
+    if streamlit is not None:
+        streamlit.cache_data.clear()
+        streamlit.cache_resource.clear()

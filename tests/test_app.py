@@ -13,7 +13,6 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import figures.ui.pages.dashboard
@@ -34,16 +33,6 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = SEED_FIGURES  # the seed rows, frozen (tests/data/seed)
 TROOPS_SENTENCE = "put troops in Nagorno-Karabakh at about 10,000"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    # Streamlit's caches live in the process and would carry one test's file into the next.
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

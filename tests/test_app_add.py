@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from figures.ui.auth import THROTTLE
@@ -30,13 +29,10 @@ def _form_page(path: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def _fresh_throttle():
+    # Streamlit's caches are cleared by conftest; the password throttle is this file's own.
     THROTTLE.reset()
     yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
     THROTTLE.reset()
 
 

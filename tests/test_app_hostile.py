@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import streamlit as st
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
@@ -42,15 +41,6 @@ LIVE = re.compile(r"(?i)(?:[a-z]+://|www\.|@)(?:[-\w]+\.)*evil\.example")
 
 def _as_shown(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

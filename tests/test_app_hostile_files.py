@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as strategy
 from streamlit.testing.v1 import AppTest
@@ -30,15 +29,6 @@ HOSTILE_ROWS = {
     ),
     "a formula everywhere": '=1+1,=2,=3,=4,=5,=6,=7,=8,=9,=10,=11,"=HYPERLINK(""x"")",=13,=14',
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def _folder_with(tmp_path: Path, extra: str) -> Path:

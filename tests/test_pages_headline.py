@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-import streamlit as st
 from hypothesis import given, settings
 from hypothesis import strategies as strategy
 from streamlit.testing.v1 import AppTest
@@ -33,15 +32,6 @@ SHIPPED = SEED_FIGURES
 ROWS = load_figures(SHIPPED, VOCABULARY).rows
 CONFLICTS = find_conflicts(ROWS, VOCABULARY)
 TROOPS = next(c for c in CONFLICTS if c.code == "contradiction" and 12 in c.lines)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture
