@@ -30,7 +30,7 @@ test: $(STAMP)
 	  $(PY) -m figures describe --check "$$dataset" && \
 	  $(VENV)/bin/frictionless validate "$$dataset/datapackage.json" || exit 1; \
 	done
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 lint: $(STAMP)
 	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(PY) -m mypy

@@ -212,8 +212,10 @@ _NUMBERS = st.one_of(
 def test_dates_out_of_range_and_huge_numbers_are_row_errors(
     as_of: str, published: str, value: str, value_high: str
 ) -> None:
+    # Three shipped rows are enough company for the two bad ones: the whole file made each
+    # case's SVG export take seconds and proved nothing more.
     header = SHIPPED_RECORDS[0]
-    records = [list(record) for record in SHIPPED_RECORDS]
+    records = [list(record) for record in SHIPPED_RECORDS[:4]]
     bad = list(records[1])
     for column, text in (("as_of", as_of), ("published", published), ("value", value)):
         bad[header.index(column)] = text
@@ -228,4 +230,4 @@ def test_dates_out_of_range_and_huge_numbers_are_row_errors(
         report = every_command(path)
         assert_every_row_is_loaded_or_reported(path, report, starts)
         # The shipped rows above the two are all still there.
-        assert report["valid_rows"] >= len(SHIPPED_RECORDS) - 1
+        assert report["valid_rows"] >= len(records) - 3

@@ -216,15 +216,9 @@ class _Chart:
         )
         text_width = inner - 50  # the subtitle may run 50 px past it (see `frame`)
         spec = self.framed(sizes, text_width)
+        # The resize below also narrows panels whose labels took more than guessed, so the
+        # guess is measured once (each measure is a full render, about 0.15 s).
         width, height = measure(spec)
-        if width > target_width and sizes.width > _MIN_PANEL_WIDTH:
-            # Labels beside the panels (a second column's names) took more than guessed.
-            narrower = max(
-                _MIN_PANEL_WIDTH, sizes.width - math.ceil((width - target_width) / columns)
-            )
-            sizes = _Sizes(narrower, sizes.height, columns)
-            spec = self.framed(sizes, text_width)
-            width, height = measure(spec)
         stacked = sum(self.grid_rows(columns)) or 1
         lowest = _MIN_PANEL_HEIGHT if self.kind == "timeline" else _MIN_ROW_STEP
         sizes = _Sizes(
@@ -251,7 +245,10 @@ class _Chart:
 def measure(spec: Spec) -> tuple[int, int]:
     """The width and height a framed spec renders at, in CSS pixels (drawn as the export
     draws it: without control characters, which the SVG renderer cannot take)."""
-    root = ET.fromstring(chart_svg(to_altair(without_controls_in(spec))))
+    # Not validated: the spec is validated once, when the framed chart itself is drawn; a
+    # measuring pass validating it too spent about a second of each export.
+    chart = to_altair(without_controls_in(spec))
+    root = ET.fromstring(chart_svg(chart, validate=False))
     return round(float(root.get("width", 0))), round(float(root.get("height", 0)))
 
 
@@ -260,16 +257,19 @@ def _vl_version() -> str:
     return ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 
 
-def _spec(chart: alt.TopLevelMixin) -> str:
-    return chart.to_json(sort_keys=True)
+def _spec(chart: alt.TopLevelMixin, *, validate: bool = True) -> str:
+    return chart.to_json(validate=validate, sort_keys=True)
 
 
-def chart_svg(chart: alt.TopLevelMixin) -> str:
+def chart_svg(chart: alt.TopLevelMixin, *, validate: bool = True) -> str:
     """The chart as SVG, rendered by vl-convert: no browser, and no network (external data is
-    refused, so a spec pointing at a URL fails instead of fetching)."""
+    refused, so a spec pointing at a URL fails instead of fetching). `validate=False` skips
+    Altair's schema check, for a spec already checked or drawn only to be measured."""
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(_spec(chart), vl_version=_vl_version(), allowed_base_urls=[])
+    return vl_convert.vegalite_to_svg(
+        _spec(chart, validate=validate), vl_version=_vl_version(), allowed_base_urls=[]
+    )
 
 
 def chart_png(chart: alt.TopLevelMixin, scale: float = 2) -> bytes:
