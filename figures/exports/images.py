@@ -21,9 +21,8 @@ import math
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import altair as alt
 import pandas as pd
 
 from figures.cells import without_controls
@@ -35,6 +34,12 @@ from figures.conflicts import Conflict
 from figures.exports.briefing import briefing_parts
 from figures.filters import ViewFilters, apply_filters
 from figures.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    # Altair is imported where a chart is rendered, not here: the dashboard imports this
+    # module for its download buttons, and Altair's import (about 0.2 s) would delay the
+    # first chart of every new server.
+    import altair as alt
 
 ChartKind = Literal["timeline", "by-source"]
 CHART_KINDS: tuple[ChartKind, ...] = ("timeline", "by-source")
@@ -254,6 +259,8 @@ def measure(spec: Spec) -> tuple[int, int]:
 
 def _vl_version() -> str:
     # The Vega-Lite release altair writes its specs for, in vl-convert's spelling ('6.4').
+    import altair as alt
+
     return ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 
 

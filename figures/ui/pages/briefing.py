@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
-from altair.typing import ChartType
 from streamlit.delta_generator import DeltaGenerator
 
 from figures import charts
@@ -48,6 +48,11 @@ from figures.ui.state import data_path, flags_future, wait_for_flags
 from figures.ui.text import BRIEFING_TITLE
 from figures.ui.url import CONFLICT_KEY, query_mapping
 from figures.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    # Not imported at run time: every page's module is imported when the server starts, and
+    # Altair's import (about 0.2 s) would delay the dashboard's first chart.
+    from altair.typing import ChartType
 
 # How long the page waits for the conflict check: as long as it takes.
 BRIEFING_WAIT_S = 3600
