@@ -128,8 +128,9 @@ def test_the_shipped_data_gives_the_whole_page(data_file):
     at = app()
     assert not at.exception
     assert at.title[0].value == "Reported refugee-flow figures"
+    # One chart at a time, the timeline first; the other is a click (or a link) away.
     titles = [spec["title"]["text"] for spec in specs(at)]
-    assert titles == ["Reported figures over time", "Figures by source"]
+    assert titles == ["Reported figures over time"]
     assert set(chart_rows(at)["line"]) == set(range(2, 15))
     assert "Latest figure per side" in texts(at.subheader)
     assert ["", "Azerbaijan", "about 10,000"] in [row[:3] for row in headline_rows(at)]
@@ -415,6 +416,23 @@ def test_dates_colour_and_log_scale_live_in_the_url(data_file):
     assert "log" not in url(at)
 
 
+def test_the_chart_shown_is_chosen_above_it_and_kept_in_the_url(data_file):
+    at = app(metric="troops")
+    at.button_group(key="f_chart").set_value("by-source").run()
+    assert not at.exception
+    by_source = specs(at)
+    assert [spec["title"]["text"] for spec in by_source] == ["Figures by source"]
+    # The same three troops figures, a row per reporter, in the same frame as the timeline.
+    assert set(chart_rows(at)["line"]) == {12, 13, 14}
+    assert by_source[0]["title"]["subtitle"][0].startswith("Troops · figures as reported")
+    assert url(at) == {"metric": ["troops"], "chart": ["by-source"]}
+    # A shared link opens the same chart; a chart the page does not have is named, not drawn.
+    assert [s["title"]["text"] for s in specs(app(chart="by-source"))] == ["Figures by source"]
+    wrong = app(chart="map")
+    assert [s["title"]["text"] for s in specs(wrong)] == ["Reported figures over time"]
+    assert "Ignored chart='map'" in page_text(wrong)
+
+
 def test_a_view_with_nothing_in_it_says_so(data_file):
     at = app(metric="troops", affiliation="russia")
     assert not at.exception
@@ -528,7 +546,9 @@ def test_big_views_are_drawn_on_a_canvas_small_ones_as_svg():
 
 def test_both_charts_send_the_same_arrow_bytes_of_their_shared_table(data_file):
     at = app()
-    first, second = at.get("vega_lite_chart")
+    (first,) = at.get("vega_lite_chart")
+    at.button_group(key="f_chart").set_value("by-source").run()
+    (second,) = at.get("vega_lite_chart")
     tables = [
         {d.name: d.data.data for d in chart.proto.datasets if d.name.startswith("figures")}
         for chart in (first, second)

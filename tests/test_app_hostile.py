@@ -29,7 +29,7 @@ BARE = "https://evil.example/x www.evil.example mail@evil.example"
 HOSTILE = [LINK, IMAGE, BARE]
 QUERY_KEYS = [
     *["metric", "group", "place", "affiliation", "reporter", "from", "to"],
-    *["color", "log", "conflict", "view"],
+    *["chart", "color", "log", "conflict", "view"],
 ]
 # Proto fields that hold data for charts and tables, not text Streamlit renders as Markdown.
 DATA_FIELDS = {"data", "spec", "datasets", "arrowData", "columns", "styler", "vegaLiteChart"}

@@ -79,7 +79,7 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def _wait_for_charts(page: Any, count: int = 2, marks: int = 13) -> list[Any]:
+def _wait_for_charts(page: Any, count: int = 1, marks: int = 13) -> list[Any]:
     """The charts, once each has drawn at least `marks` data marks (waiting on the page's
     state, never for a fixed time)."""
     charts = page.get_by_test_id("stVegaLiteChart")
@@ -94,12 +94,20 @@ def _wait_for_charts(page: Any, count: int = 2, marks: int = 13) -> list[Any]:
 
 def test_the_charts_draw_their_marks(page, server):
     page.goto(server)
-    charts = _wait_for_charts(page)
-    assert len(charts) == 2
-    for chart in charts:
-        drawn = chart.evaluate(DRAWN)
+    for name, title in (("Over time", "Reported figures over time"), ("By source", BY_SOURCE)):
+        page.get_by_role("radio", name=name).click()
+        # The chart, once it is the one chosen (its title is drawn in its SVG).
+        page.wait_for_function(
+            f"() => [...document.querySelectorAll('[data-testid=stVegaLiteChart] text')]"
+            f".some(text => text.textContent === {title!r})",
+            timeout=60_000,
+        )
+        charts = _wait_for_charts(page)
+        assert len(charts) == 1, "one chart at a time"
+        drawn = charts[0].evaluate(DRAWN)
         # Thirteen figures, plus bands, rings and lines: at least one mark per figure.
         assert drawn["width"] > 300 and drawn["height"] > 300 and drawn["marks"] >= 13, drawn
+    assert "chart=by-source" in page.url, "a copied link reopens the chart chosen"
 
 
 def test_the_conflict_list_shows_the_troops_conflict(page, server):
@@ -110,12 +118,13 @@ def test_the_conflict_list_shows_the_troops_conflict(page, server):
     assert page.get_by_text("Figures that cannot both be true").first.is_visible()
     # The button's code is fetched the first time a button is drawn, which can be a moment
     # after the text around it shows.
-    button = page.get_by_role("button", name="Highlight in charts")
+    button = page.get_by_role("button", name="Highlight in the chart")
     button.first.wait_for(state="visible", timeout=30_000)
     assert button.count() == 1
 
 
-# The time axis's tick labels of the timeline's panels (its first chart).
+BY_SOURCE = "Figures by source"
+# The time axis's tick labels of the timeline's panels.
 TIME_LABELS = """(chart) => [...chart.querySelectorAll('g[aria-label^="X-axis"] text')]
   .map(text => text.textContent)"""
 # Where each figure's dot sits across its panel, 0 (left edge) to 1 (right edge).
@@ -170,7 +179,7 @@ def test_the_guide_link_opens_the_guide_and_its_back_link_the_dashboard(page, se
     back = page.get_by_role("link", name="← Back to the dashboard")
     assert back.is_visible()
     page.goto(back.evaluate("link => link.href"))
-    assert len(_wait_for_charts(page)) == 2, "the back link leads to the dashboard"
+    assert len(_wait_for_charts(page)) == 1, "the back link leads to the dashboard"
 
 
 def test_a_full_page_screenshot_for_people_to_look_at(page, server):

@@ -8,6 +8,7 @@ from figures.filters import MULTI_KEYS
 # The filter widgets, by query key ("metric" -> "f_metric").
 FILTER_WIDGETS = {key: f"f_{key}" for key in MULTI_KEYS}
 W_DATES, W_COLOR, W_LOG, W_CONFLICT = "f_dates", "f_color", "f_log", "f_conflict"
+W_CHART = "f_chart"
 W_TABLE_PAGE = "table_page"
 # Page state that is not a widget's.
 URL_READ, NOTICES, DATES_EXTENT = "_url_read", "_url_notices", "_dates_extent"

@@ -24,6 +24,7 @@ from figures.ui.keys import (
     NOTICES,
     PENDING_CONFLICT,
     URL_READ,
+    W_CHART,
     W_COLOR,
     W_DATES,
     W_LOG,
@@ -33,8 +34,11 @@ from figures.ui.keys import (
 # figures.ui.app routes it.
 COLOR_KEY, LOG_KEY, CONFLICT_KEY, VIEW_KEY = "color", "log", "conflict", "view"
 COLOR_VALUES = {"reporter": "reported_by", "affiliation": "affiliation"}
+# Which chart the dashboard shows; the first is the default.
+CHART_KEY = "chart"
+CHART_VALUES = ("timeline", "by-source")
 TRUE_VALUES, FALSE_VALUES = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
-KNOWN_KEYS = {*MULTI_KEYS, *DATE_KEYS, COLOR_KEY, LOG_KEY, CONFLICT_KEY, VIEW_KEY}
+KNOWN_KEYS = {*MULTI_KEYS, *DATE_KEYS, COLOR_KEY, LOG_KEY, CONFLICT_KEY, VIEW_KEY, CHART_KEY}
 
 
 def query_mapping() -> dict[str, list[str]]:
@@ -78,8 +82,15 @@ def read_url_once(choices: FilterChoices) -> None:
 
 
 def _read_chart_settings(params: dict[str, list[str]]) -> list[str]:
-    """Colour, log scale and the conflict to highlight into widget state; the notices."""
+    """The chart, colour, log scale and the conflict to highlight into widget state; the
+    notices."""
     notices = []
+    chart = (params.get(CHART_KEY) or [""])[-1]
+    if chart:
+        if chart in CHART_VALUES:
+            st.session_state[W_CHART] = chart
+        else:
+            notices.append(f"Ignored chart={chart!r}: use 'timeline' or 'by-source'.")
     color = (params.get(COLOR_KEY) or [""])[-1]
     if color:
         if color in COLOR_VALUES:
@@ -105,9 +116,13 @@ def clear_notices() -> None:
     st.session_state[NOTICES] = []
 
 
-def write_url(filters: ViewFilters, color_by: str, log_scale: bool, chosen: str) -> None:
+def write_url(
+    filters: ViewFilters, chart: str, color_by: str, log_scale: bool, chosen: str
+) -> None:
     """The view as query parameters; only what differs from the default page."""
     params = filters_to_query(filters)
+    if chart != CHART_VALUES[0]:
+        params[CHART_KEY] = [chart]
     if color_by != "reported_by":
         params[COLOR_KEY] = ["affiliation"]
     if log_scale:

@@ -23,6 +23,7 @@ class View:
     filters: ViewFilters
     vocabulary: Vocabulary
     reporters: tuple[str, ...]  # every reporter in the file: each keeps its colour
+    chart: str = "timeline"  # the chart shown: "timeline" or "by-source"
     color_by: str = "reported_by"
     log_scale: bool = False
     highlight: tuple[int, ...] = ()  # lines of the conflict chosen for highlighting

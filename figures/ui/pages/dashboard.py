@@ -1,16 +1,19 @@
 """The dashboard, the app's default page.
 
 The page, top to bottom: title and what the data is; the headline (one figure per quantity,
-figures/headline.py); the conflict list; the timeline and the by-source chart (with colour,
-log-scale and conflict-highlight controls); downloads; the latest figure per side; the
-figures table, a page at a time; the validation report; the form to add a figure. The
-sidebar holds the view's filters, which live in the URL so a copied link reopens the view.
+figures/headline.py); the conflict list; one chart, the timeline or the by-source chart
+(chosen above it, with colour, log-scale and conflict-highlight controls); downloads; the
+latest figure per side; the figures table, a page at a time; the validation report; the form
+to add a figure. The sidebar holds the view's filters, which live in the URL (with the chart
+settings) so a copied link reopens the view.
 
-What the browser gets first, and why (issue 4: the first chart within 1.5x of a bare
-one-chart page, a rerun under 300 ms on 100,000 rows):
-- The timeline is sent before anything else; every other part is filled into its place
-  after it (containers made in page order, filled later), and the by-source chart last of
-  all. Widgets read their state before they are drawn, so the view is known first.
+What the browser gets first, and why (issues 4 and 14: the first chart within 1.5x of a
+bare one-chart page, a rerun under 300 ms):
+- The chart is sent before anything else; every other part is filled into its place after
+  it (containers made in page order, filled later). Widgets read their state before they
+  are drawn, so the view is known first.
+- One chart at a time: with both charts on the page, the browser drew the second alongside
+  the first, and the first showed about a quarter of a second later (bench_dashboard.py).
 - The headline tables are HTML, not Markdown; the downloads, the form and the conflicts
   past the first three are in expanders that build their content only once opened.
 - Chart datasets go to Streamlit as Arrow bytes made once per content-named dataset.
@@ -149,8 +152,8 @@ def _draw(run: _Run) -> None:
         # `conflicts_in_view`, through the index kept with the flags.
         view_conflicts = run.flags.index.touching(in_view["line"].to_numpy(np.int64))
     chosen_conflict(view_conflicts, run.flags is not None)
-    color_by, log_scale, chosen = control_values()
-    write_url(filters, color_by, log_scale, chosen)
+    chart, color_by, log_scale, chosen = control_values()
+    write_url(filters, chart, color_by, log_scale, chosen)
     picked = [c for c in view_conflicts if conflict_id(c) == chosen] if chosen else []
     view = View(
         rows=in_view,
@@ -158,6 +161,7 @@ def _draw(run: _Run) -> None:
         filters=filters,
         vocabulary=loaded.vocabulary,
         reporters=loaded.reporters,
+        chart=chart,
         color_by=color_by,
         log_scale=log_scale,
         highlight=picked[0].lines if picked else (),
@@ -178,19 +182,14 @@ def _in_view(loaded: Loaded, filters: ViewFilters) -> pd.DataFrame:
 
 
 def _fill(run: _Run, view: View, slots: _Slots, chosen: str) -> None:
-    """Every part of the page but the widgets: the timeline first, the by-source chart last."""
+    """Every part of the page but the widgets, the chart first."""
     rows = run.loaded.result.rows
     ready = run.flags is not None
     by_line = run.flags.by_line if run.flags else {}
     prepared = None
-    by_source_slot = None
     if not view.rows.empty:
         prepared = prepare(view, run.flags.index if run.flags else None)
-        draw_timeline(view, prepared)
-        # The by-source chart is sent after the text of the page: sent right behind the
-        # timeline, the browser worked on both charts together and showed neither until
-        # both were done.
-        by_source_slot = st.container()
+        (draw_by_source if view.chart == "by-source" else draw_timeline)(view, prepared)
     else:
         st.caption("No figures to chart in this view.")
     with slots.title:
@@ -218,8 +217,6 @@ def _fill(run: _Run, view: View, slots: _Slots, chosen: str) -> None:
     figures_table(view.rows, view.vocabulary, by_line, view=view.filters)
     validation_report(run.loaded.result, run.path)
     add_figure_section(run.path, view.vocabulary)
-    if by_source_slot is not None and prepared is not None:
-        draw_by_source(by_source_slot, view, prepared)
     if not view.rows.empty:
         with per_side_slot:
             per_side_table(view.rows, view.vocabulary, by_line)

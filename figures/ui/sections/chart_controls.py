@@ -1,4 +1,4 @@
-"""Colour, log scale and the conflict to highlight: widgets above the charts.
+"""Which chart, colour, log scale and the conflict to highlight: widgets above the chart.
 
 Their values are read from widget state before the charts are drawn (`control_values`,
 `chosen_conflict`) and the widgets drawn after them (`chart_controls`), into a slot above:
@@ -12,21 +12,25 @@ from collections.abc import Sequence
 import streamlit as st
 
 from figures.conflicts import Conflict
-from figures.ui.keys import NOTICES, PENDING_CONFLICT, W_COLOR, W_CONFLICT, W_LOG
+from figures.ui.keys import NOTICES, PENDING_CONFLICT, W_CHART, W_COLOR, W_CONFLICT, W_LOG
 from figures.ui.sections.conflict_list import MAX_CONFLICTS_LISTED
-from figures.ui.url import COLOR_VALUES, conflict_id
+from figures.ui.url import CHART_VALUES, COLOR_VALUES, conflict_id
 from figures.vocabulary import WHOLE_GROUP
 
+CHART_LABELS = {"timeline": "Over time", "by-source": "By source"}
 
-def control_values() -> tuple[str, bool, str]:
-    """Colour, log scale and the conflict to highlight, from the state of their widgets (drawn
-    after the charts by `chart_controls`, in a slot above them)."""
+
+def control_values() -> tuple[str, str, bool, str]:
+    """The chart, colour, log scale and the conflict to highlight, from the state of their
+    widgets (drawn after the chart by `chart_controls`, in a slot above it)."""
     # Defaults go into session state (not the widgets' `default`), since the URL may have put
     # a value there first; Streamlit warns when both are given.
+    st.session_state.setdefault(W_CHART, CHART_VALUES[0])
     st.session_state.setdefault(W_COLOR, "reported_by")
     st.session_state.setdefault(W_LOG, False)
     color_by = st.session_state[W_COLOR]
     return (
+        str(st.session_state[W_CHART] or CHART_VALUES[0]),
         str(color_by or "reported_by"),
         bool(st.session_state[W_LOG]),
         str(st.session_state.get(W_CONFLICT) or ""),
@@ -34,8 +38,19 @@ def control_values() -> tuple[str, bool, str]:
 
 
 def chart_controls(conflicts: Sequence[Conflict]) -> None:
-    """The widgets for colour, log scale and the conflict to highlight."""
-    colour_column, log_column, conflict_column = st.columns([2, 1.2, 4])
+    """The widgets for the chart, colour, log scale and the conflict to highlight."""
+    chart_column, colour_column, log_column, conflict_column = st.columns([2, 2, 1.2, 4])
+    # One chart at a time: a second chart drawn with the first kept a browser busy for a
+    # quarter of a second more before either showed (bench/bench_dashboard.py).
+    chart_column.segmented_control(
+        "Chart",
+        options=list(CHART_VALUES),
+        format_func=CHART_LABELS.__getitem__,
+        key=W_CHART,
+        required=True,
+        help="Over time: each figure on the date it describes. By source: each reporter's "
+        "figures side by side, a row per reporter.",
+    )
     colour_column.segmented_control(
         "Colour marks by",
         options=list(COLOR_VALUES.values()),
@@ -62,7 +77,7 @@ def chart_controls(conflicts: Sequence[Conflict]) -> None:
         format_func=lambda value: labels.get(value, "None"),
         key=W_CONFLICT,
         disabled=not ids,
-        help="Its figures are enlarged in both charts and the others faded.",
+        help="Its figures are enlarged in the chart and the others faded.",
     )
 
 

@@ -1,5 +1,5 @@
-"""The dashboard's two charts: built once per view from one preparation, dated and sourced
-for a screenshot, and sent to the browser the way it draws them fastest."""
+"""The dashboard's two charts, one shown at a time: built from one preparation of the view,
+dated and sourced for a screenshot, and sent to the browser the way it draws them fastest."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
-from streamlit.delta_generator import DeltaGenerator
 
 from figures import charts
 from figures.filters import describe_filters
@@ -24,8 +23,8 @@ PAGE_WIDTH, TIMELINE_PANEL_HEIGHT, BY_SOURCE_WIDTH = 680, 100, 440
 
 @dataclass(frozen=True)
 class Prepared:
-    """What both charts of a view share: one preparation (the sample and the tooltips are the
-    costly part) and the frame that dates and sources them."""
+    """What either chart of a view starts from: one preparation (the sample and the
+    tooltips are the costly part) and the frame that dates and sources them."""
 
     data: charts.ChartData
     frame: dict[str, Any]
@@ -72,7 +71,7 @@ def draw_timeline(view: View, prepared: Prepared) -> None:
     )
 
 
-def draw_by_source(slot: DeltaGenerator, view: View, prepared: Prepared) -> None:
+def draw_by_source(view: View, prepared: Prepared) -> None:
     spec = charts.by_source_spec(
         view.rows,
         view.conflicts,
@@ -81,7 +80,7 @@ def draw_by_source(slot: DeltaGenerator, view: View, prepared: Prepared) -> None
         **_options(view, prepared),
     )
     by_source = charts.for_the_page(spec, width=PAGE_WIDTH, **prepared.frame)
-    slot.vega_lite_chart(
+    st.vega_lite_chart(
         spec=browser_ready(by_source, len(prepared.data.marks)), theme=None, width="content"
     )
 
@@ -90,7 +89,8 @@ def draw_by_source(slot: DeltaGenerator, view: View, prepared: Prepared) -> None
 def _arrow_bytes(name: str, _frame: pd.DataFrame) -> bytes:
     """A chart dataset as the Arrow bytes Streamlit sends, by the dataset's name: the charts
     name each dataset by a hash of its content, so the two charts of a view, which share
-    their table, and a rerun of the same view convert it once."""
+    their table, a switch from one to the other and a rerun of the same view convert it
+    once."""
     return dataframe_util.convert_anything_to_arrow_bytes(_frame)
 
 

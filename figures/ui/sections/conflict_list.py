@@ -100,7 +100,7 @@ def _conflict_box(
             )
         else:
             button.button(
-                "Highlight in charts",
+                "Highlight in the chart",
                 key=f"highlight-{key}",
                 on_click=_highlight,
                 args=(key,),
