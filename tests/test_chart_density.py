@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 import vl_convert
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,7 +22,7 @@ from PIL import Image
 from figures import charts, exports
 from figures.filters import ViewFilters
 from figures.validation import load_figures
-from figures.vocabulary import WHOLE_GROUP, Vocabulary
+from figures.vocabulary import WHOLE_GROUP, Vocabulary, load_vocabulary
 from tests.support import HEADER, VOCABULARY, load
 from tests.test_charts import figures_data, marks_of, pairs_of, points_layer
 from tests.test_exports import svg_lines, svg_size, svg_type
@@ -309,3 +310,36 @@ def test_an_exported_chart_is_a_16_by_9_slide_that_says_when_panels_are_left_out
         with Image.open(io.BytesIO(exports.chart_png(framed, scale=2))) as image:
             assert image.size == (1920, 1080)
     assert WHOLE_GROUP == "all"
+
+
+def test_a_panel_of_more_reporters_than_a_slide_holds_keeps_those_with_most_figures():
+    # One quantity given by 40 reporters: 40 rows do not fit 540 px with the text round them.
+    lines = [HEADER]
+    for index in range(40):
+        for day in range(20, 20 + (3 if index < 5 else 1)):
+            lines.append(f"2023-09-{day},fled,,,{1000 + index},,Armenia,Reporter {index:02d},"
+                         "armenia,Out,,,q,")  # fmt: skip
+    framed = exports.view_chart("by-source", load("\n".join(lines)).rows, [], ViewFilters(),
+                                VOCABULARY)  # fmt: skip
+    svg = exports.chart_svg(framed)
+    assert svg_size(svg) == (960, 540)
+    texts = svg_lines(svg)
+    shown = re.search(r"Showing (\d+) of the 40 reporters in this panel", " ".join(texts))
+    assert shown, texts
+    # The five reporters with three figures each are among those kept.
+    assert all(f"Reporter {index:02d}" in texts for index in range(5))
+    # A row per reporter kept: its name alone on the axis (the sources line names them too).
+    rows = [text for text in texts if re.fullmatch(r"Reporter \d\d", text)]
+    assert len(rows) == int(shown.group(1)), rows
+
+
+@pytest.mark.parametrize("kind", exports.CHART_KINDS)
+def test_every_metric_of_the_shipped_file_exports_as_exactly_one_slide(kind):
+    # Real views, whose text round the panels can grow as the panels shrink: the injured
+    # timeline came out 4 px too tall before the slide was measured once more.
+    rows = load_figures(SHIPPED).rows
+    vocabulary = load_vocabulary(SHIPPED.parent)
+    for metric in sorted(set(rows["metric"])):
+        filters = ViewFilters(metrics=(metric,))
+        svg = exports.chart_svg(exports.view_chart(kind, rows, [], filters, vocabulary))
+        assert svg_size(svg) == (960, 540), metric

@@ -10,9 +10,11 @@ the dashboard uses: an 18 px title, 12 px subtitle and axis labels, 15 px panel 
 an 11 px footnote; at 1600 x 900 that is a 30 px title, 20 px axis labels and an 18 px
 footnote, legible from the back of a room. It holds at most SLIDE_PANELS panels (two
 columns of two); a view with more says in its subtitle how many are not shown and how to
-see them. The panels are sized to fill the frame: the image is rendered, measured, and the
-panels resized once (the text round them has a fixed size), then the frame's padding takes
-up the last pixels, so every slide of every view is exactly the same size.
+see them. A by-source panel whose reporters' rows cannot fit keeps those with the most
+figures and says so; a timeline too tall at its smallest panels shows one panel fewer. The
+panels are sized to fill the frame: the image is rendered, measured, and the panels resized
+(once more when the text round them grew), then the frame's padding takes up the last
+pixels, so every slide of every view is exactly the same size.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
@@ -34,6 +36,7 @@ from figures.conflicts import Conflict
 from figures.exports.briefing import briefing_parts
 from figures.filters import ViewFilters, apply_filters
 from figures.vocabulary import Vocabulary
+from figures.wording import plural
 
 if TYPE_CHECKING:
     # Altair is imported where a chart is rendered, not here: the dashboard imports this
@@ -61,6 +64,8 @@ _LEGEND_PX = 250
 _BY_SOURCE_TEXT_PX, _BY_SOURCE_PANEL_PX = 300, 50
 # The smallest a panel is drawn: below this its marks and ticks crowd.
 _MIN_PANEL_HEIGHT, _MIN_ROW_STEP, _MIN_PANEL_WIDTH = 44, 13, 160
+# One more line of the subtitle (12 px type, 16 px lines).
+_SUBTITLE_LINE_PX = 16
 
 
 def view_chart(
@@ -100,12 +105,18 @@ def view_chart(
         )
 
     data = prepared(SLIDE_PANELS if size else options.get("max_panels", 12))
+    subtitle = [parts.title, parts.view, f"{parts.as_of} · {parts.counts}"]
     if size and kind == "by-source":
         # A by-source panel is a row per reporter: fewer panels when theirs do not fit.
         panels = len(data.panels)
         while panels > 1 and _by_source_height(data) > size[1]:
             panels -= 1
             data = prepared(panels)
+        if _by_source_height(data) > size[1]:
+            # One panel whose reporters alone overflow the slide: those with the most
+            # figures keep a row, and the subtitle says how to see the rest.
+            data, note = _most_reported(data, size[1])
+            subtitle.append(note)
     chart = _Chart(
         kind,
         in_view,
@@ -115,9 +126,16 @@ def view_chart(
         {**options, "reporters": palette, "prepared": data},
         CHART_TITLES[kind],
         # The dataset's own title (datapackage.json) first: an image names what it shows.
-        [parts.title, parts.view, f"{parts.as_of} · {parts.counts}"],
+        subtitle,
     )
-    framed = chart.on_slide(size) if size else chart.framed(chart.free_sizes())
+    if not size:
+        return to_altair(without_controls_in(chart.framed(chart.free_sizes())))
+    framed = chart.on_slide(size)
+    while framed is None:
+        # Too tall even with the smallest panels: one panel fewer (the subtitle says so).
+        data = prepared(len(data.panels) - 1)
+        chart = replace(chart, data=data, options={**chart.options, "prepared": data})
+        framed = chart.on_slide(size)
     return to_altair(without_controls_in(framed))
 
 
@@ -150,6 +168,24 @@ def _by_source_height(data: ChartData) -> int:
     stacked = sum(max(counts[i : i + columns]) for i in range(0, len(counts), columns))
     grid_rows = math.ceil(len(counts) / columns)
     return _BY_SOURCE_TEXT_PX + grid_rows * _BY_SOURCE_PANEL_PX + stacked * _MIN_ROW_STEP
+
+
+def _most_reported(data: ChartData, height: int) -> tuple[ChartData, str]:
+    """A one-panel by-source chart cut to the reporters with the most figures that fit a
+    slide `height` tall (ties by name), with the subtitle line that says so. Conflict lines
+    stay only between figures still drawn; their rings stay with the figures."""
+    room = height - _BY_SOURCE_TEXT_PX - _BY_SOURCE_PANEL_PX - _SUBTITLE_LINE_PX
+    fits = max(1, room // _MIN_ROW_STEP)
+    counts = data.marks["reporter"].value_counts()
+    ranked = sorted(counts.index, key=lambda name: (-int(counts[name]), str(name)))
+    kept = set(ranked[:fits])
+    marks = data.marks[data.marks["reporter"].isin(kept)]
+    pairs = data.pairs[data.pairs["reporter"].isin(kept) & data.pairs["reporter2"].isin(kept)]
+    note = (
+        f"Showing {len(kept):,} of the {plural(len(ranked), 'reporter')} in this panel (those "
+        "with the most figures); filter by reporter to see the others."
+    )
+    return replace(data, marks=marks, pairs=pairs), note
 
 
 @dataclass(frozen=True)
@@ -209,9 +245,10 @@ class _Chart:
         counts = [int(reporters.get(key, 1)) for key in panels]
         return [max(counts[i : i + columns]) for i in range(0, len(counts), columns)]
 
-    def on_slide(self, size: tuple[int, int]) -> Spec:
+    def on_slide(self, size: tuple[int, int]) -> Spec | None:
         """The chart framed at exactly `size` where it fits: panels sized to fill the frame
-        (measured once, resized once), the rest taken up by the frame's padding."""
+        (measured once, resized once), the rest taken up by the frame's padding. None when
+        its panels, at their smallest, leave the frame too tall and one could be left out."""
         target_width, target_height = size
         columns = 1 if len(self.data.panels) <= 1 else 2
         inner = target_width - FRAME_PADDING["left"] - FRAME_PADDING["right"]
@@ -241,6 +278,15 @@ class _Chart:
             sizes = _Sizes(narrower, sizes.height, columns)
             spec = self.framed(sizes, text_width)
             width, height = measure(spec)
+        if height > target_height and sizes.height > lowest:
+            # Text round the panels grew as they were resized (a title wrapped): lower them
+            # by what is left over, once more.
+            lower = max(lowest, sizes.height - math.ceil((height - target_height) / stacked))
+            sizes = _Sizes(sizes.width, lower, columns)
+            spec = self.framed(sizes, text_width)
+            width, height = measure(spec)
+        if height > target_height and len(self.data.panels) > 1:
+            return None
         padding = dict(FRAME_PADDING)
         padding["right"] = max(0, padding["right"] + target_width - width)
         padding["bottom"] = max(0, padding["bottom"] + target_height - height)
