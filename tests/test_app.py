@@ -652,3 +652,16 @@ def test_dates_the_user_narrowed_are_the_timeline_axis(data_file: Path) -> None:
     # The axis runs over the chosen dates, padded by a couple of days so end marks show.
     assert all("2023-09-17" <= d[0][:10] <= "2023-09-20" for d in domains)
     assert all("2023-09-28" <= d[1][:10] <= "2023-10-01" for d in domains)
+
+
+def test_a_new_server_imports_no_altair_before_the_first_chart():
+    # Every page's module is imported when a server starts; Altair's import (about 0.2 s)
+    # delayed the dashboard's first chart until only the exports imported it.
+    import subprocess
+    import sys
+
+    probe = "import sys, figures.ui; print(sorted(m for m in sys.modules if m == 'altair'))"
+    found = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "[]"
