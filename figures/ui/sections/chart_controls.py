@@ -39,10 +39,10 @@ def control_values() -> tuple[str, str, bool, str]:
 
 def chart_controls(conflicts: Sequence[Conflict]) -> None:
     """The widgets for the chart, colour, log scale and the conflict to highlight."""
-    chart_column, colour_column, log_column, conflict_column = st.columns([2, 2, 1.2, 4])
     # One chart at a time: a second chart drawn with the first kept a browser busy for a
-    # quarter of a second more before either showed (bench/bench_dashboard.py).
-    chart_column.segmented_control(
+    # quarter of a second more before either showed (bench/bench_dashboard.py). The choice
+    # has a row of its own: beside the other controls its labels were cut off at 1280 px.
+    st.segmented_control(
         "Chart",
         options=list(CHART_VALUES),
         format_func=CHART_LABELS.__getitem__,
@@ -51,6 +51,7 @@ def chart_controls(conflicts: Sequence[Conflict]) -> None:
         help="Over time: each figure on the date it describes. By source: each reporter's "
         "figures side by side, a row per reporter.",
     )
+    colour_column, log_column, conflict_column = st.columns([2, 1.2, 4])
     colour_column.segmented_control(
         "Colour marks by",
         options=list(COLOR_VALUES.values()),
@@ -72,7 +73,7 @@ def chart_controls(conflicts: Sequence[Conflict]) -> None:
     ids = [conflict_id(conflict) for conflict in offered]
     labels = {conflict_id(c): _conflict_label(c) for c in offered}
     conflict_column.selectbox(
-        "Highlight a conflict in the charts",
+        "Highlight a conflict in the chart",
         options=["", *ids],
         format_func=lambda value: labels.get(value, "None"),
         key=W_CONFLICT,
