@@ -247,7 +247,8 @@ class _Chart:
 
     def on_slide(self, size: tuple[int, int]) -> Spec | None:
         """The chart framed at exactly `size` where it fits: panels sized to fill the frame
-        (measured once, resized once), the rest taken up by the frame's padding. None when
+        (measured, resized, and lowered once more if the text round them grew), the rest
+        taken up by the frame's padding. None when
         its panels, at their smallest, leave the frame too tall and one could be left out."""
         target_width, target_height = size
         columns = 1 if len(self.data.panels) <= 1 else 2
@@ -279,8 +280,8 @@ class _Chart:
             spec = self.framed(sizes, text_width)
             width, height = measure(spec)
         if height > target_height and sizes.height > lowest:
-            # Text round the panels grew as they were resized (a title wrapped): lower them
-            # by what is left over, once more.
+            # The text round the panels grew as they were resized: lower them by what is
+            # left over, once more.
             lower = max(lowest, sizes.height - math.ceil((height - target_height) / stacked))
             sizes = _Sizes(sizes.width, lower, columns)
             spec = self.framed(sizes, text_width)
