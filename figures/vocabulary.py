@@ -12,13 +12,9 @@ The metric's `kind` drives the conflict checks:
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import functools
-import io
-import os
 import re
-import stat
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,9 +24,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from figures.cells import FORMULA_STARTS, control_problem
 from figures.dataset import FIGURES_FILE, About, about
 from figures.errors import ValidationError
+from figures.vocabulary_csv import Unreadable, bad_vocabulary, cell_problem, read_rows
 
 MetricKind = Literal["cumulative", "stock", "event"]
 METRIC_KINDS: tuple[MetricKind, ...] = ("cumulative", "stock", "event")
@@ -179,107 +175,17 @@ class VocabularyError(Exception):
         ]
 
 
-class _Unreadable(Exception):
-    def __init__(self, error: ValidationError):
-        self.error = error
-
-
-# A vocabulary is a few dozen lines; anything near this size is not one.
-MAX_VOCABULARY_BYTES = 10 * 2**20
-
-
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes; raises _Unreadable for what is not a regular file (a pipe or a device
-    would block or never end) or is larger than MAX_VOCABULARY_BYTES, before reading it."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        seen = os.fstat(descriptor)
-        if not stat.S_ISREG(seen.st_mode):
-            raise _Unreadable(_bad(1, "", "", "it is not a regular file (a pipe, a device?)"))
-        if seen.st_size > MAX_VOCABULARY_BYTES:
-            message = f"it is {seen.st_size:,} bytes; a vocabulary is at most 10 MiB"
-            raise _Unreadable(_bad(1, "", "", message))
-        return handle.read(MAX_VOCABULARY_BYTES + 1)
-
-
-def _cell_problem(line: int, row: dict[str, str], names: tuple[str, ...]) -> ValidationError | None:
-    """A cell no vocabulary may hold: a control character anywhere, or a name (a word written
-    into figures files, `names`) that a spreadsheet would run as a formula (= + - @)."""
-    for column, text in row.items():
-        problem = control_problem(text)
-        if problem is not None:
-            return _bad(line, column, text, f"{column} {problem}")
-    for column in names:
-        text = row.get(column, "")
-        if text.startswith(tuple(FORMULA_STARTS)):
-            return _bad(
-                line,
-                column,
-                text,
-                f"{column} {text[:40]!r} starts with {text[0]!r}, which a spreadsheet runs as a "
-                "formula; a name is a plain word (letters, digits, _)",
-            )
-    return None
-
-
-def _read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """The rows with any cell filled, each with the line it starts on. Raises _Unreadable for
-    a file a person must fix before any row can be trusted: not UTF-8, or a column missing."""
-    data = _read_bytes(path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        # The decoder counts from after a byte-order mark: index what it decoded.
-        decoded = bytes(exc.object)
-        line = decoded[: exc.start].count(b"\n") + 1
-        raise _Unreadable(
-            _bad(
-                line,
-                "",
-                "",
-                f"byte 0x{decoded[exc.start]:02x} is not UTF-8 text; save the file as "
-                "'CSV UTF-8' from the spreadsheet",
-            )
-        ) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [(name or "").strip() for name in reader.fieldnames or []]
-    absent = [name for name in required if name not in header]
-    if absent:
-        raise _Unreadable(
-            _bad(
-                1,
-                absent[0],
-                "",
-                f"the header has no {', '.join(map(repr, absent))} "
-                + ("column" if len(absent) == 1 else "columns"),
-            )
-        )
-    rows = []
-    previous_line = 1
-    for row in reader:
-        line = previous_line + 1
-        previous_line = reader.line_num
-        cleaned = {(key or "").strip(): (value or "").strip() for key, value in row.items()}
-        if any(cleaned.values()):
-            rows.append((line, cleaned))
-    return rows
-
-
-def _bad(line: int, column: str, value: str, message: str) -> ValidationError:
-    return ValidationError("bad-vocabulary", line, column, value, message)
-
-
 def parse_metrics(path: Path) -> tuple[dict[str, Metric], list[ValidationError]]:
     metrics: dict[str, Metric] = {}
     errors: list[ValidationError] = []
     try:
-        rows = _read_rows(path, required=("metric", "kind"))
-    except _Unreadable as exc:
+        rows = read_rows(path, required=("metric", "kind"))
+    except Unreadable as exc:
         return metrics, [exc.error]
     for line, row in rows:
         name = row.get("metric", "")
         kind = row.get("kind", "")
-        problem = _cell_problem(line, row, ("metric", "bounded_by"))
+        problem = cell_problem(line, row, ("metric", "bounded_by"))
         if problem is not None:
             errors.append(problem)
             continue
@@ -287,24 +193,30 @@ def parse_metrics(path: Path) -> tuple[dict[str, Metric], list[ValidationError]]
         movement_text = row.get("movement", "").lower()
         window_text = row.get("window_days", "")
         if not name:
-            errors.append(_bad(line, "metric", name, "a metric needs a name"))
+            errors.append(bad_vocabulary(line, "metric", name, "a metric needs a name"))
             continue
         if name in metrics:
-            errors.append(_bad(line, "metric", name, f"metric {name!r} is listed twice"))
+            errors.append(bad_vocabulary(line, "metric", name, f"metric {name!r} is listed twice"))
             continue
         if kind not in METRIC_KINDS:
             errors.append(
-                _bad(line, "kind", kind, f"kind must be one of {', '.join(METRIC_KINDS)}")
+                bad_vocabulary(line, "kind", kind, f"kind must be one of {', '.join(METRIC_KINDS)}")
             )
             continue
         if intraday_text not in _TRUE | _FALSE:
-            errors.append(_bad(line, "intraday", intraday_text, "intraday is true or false"))
+            errors.append(
+                bad_vocabulary(line, "intraday", intraday_text, "intraday is true or false")
+            )
             continue
         if movement_text not in _TRUE | _FALSE:
-            errors.append(_bad(line, "movement", movement_text, "movement is true or false"))
+            errors.append(
+                bad_vocabulary(line, "movement", movement_text, "movement is true or false")
+            )
             continue
         if window_text and not window_text.isdigit():
-            errors.append(_bad(line, "window_days", window_text, "window_days is a whole number"))
+            errors.append(
+                bad_vocabulary(line, "window_days", window_text, "window_days is a whole number")
+            )
             continue
         metrics[name] = Metric(
             name=name,
@@ -321,7 +233,9 @@ def parse_metrics(path: Path) -> tuple[dict[str, Metric], list[ValidationError]]
     for line, row in rows:
         bound = row.get("bounded_by", "")
         if bound and bound not in metrics:
-            errors.append(_bad(line, "bounded_by", bound, f"bounded_by names no metric: {bound!r}"))
+            errors.append(
+                bad_vocabulary(line, "bounded_by", bound, f"bounded_by names no metric: {bound!r}")
+            )
     return metrics, errors
 
 
@@ -335,30 +249,34 @@ def parse_groups(
     errors: list[ValidationError] = []
     lines: dict[str, int] = {}
     try:
-        rows = _read_rows(path, required=("group",))
-    except _Unreadable as exc:
+        rows = read_rows(path, required=("group",))
+    except Unreadable as exc:
         rows, errors = [], [exc.error]
     for line, row in rows:
         name = row.get("group", "")
-        problem = _cell_problem(line, row, ("group",))
+        problem = cell_problem(line, row, ("group",))
         if problem is not None:
             errors.append(problem)
             continue
         if not name:
-            errors.append(_bad(line, "group", name, "a group needs a name"))
+            errors.append(bad_vocabulary(line, "group", name, "a group needs a name"))
             continue
         if name in groups:
-            errors.append(_bad(line, "group", name, f"group {name!r} is listed twice"))
+            errors.append(bad_vocabulary(line, "group", name, f"group {name!r} is listed twice"))
             continue
         side = row.get("side", "")
         if side and sides is not None and side not in sides:
             known = ", ".join(sorted(sides))
-            errors.append(_bad(line, "side", side, f"side {side!r} is not a side ({known})"))
+            errors.append(
+                bad_vocabulary(line, "side", side, f"side {side!r} is not a side ({known})")
+            )
             continue
         part_of = row.get("part_of", "") or WHOLE_GROUP
         if name == WHOLE_GROUP and row.get("part_of", ""):
             errors.append(
-                _bad(line, "part_of", part_of, "`all` is the whole: it is part of nothing")
+                bad_vocabulary(
+                    line, "part_of", part_of, "`all` is the whole: it is part of nothing"
+                )
             )
             continue
         lines[name] = line
@@ -382,7 +300,9 @@ def _group_chain_errors(groups: dict[str, Group], lines: dict[str, int]) -> list
     for name, line in lines.items():
         parent = groups[name].part_of
         if parent is not None and parent not in groups:
-            errors.append(_bad(line, "part_of", parent, f"part_of names no group: {parent!r}"))
+            errors.append(
+                bad_vocabulary(line, "part_of", parent, f"part_of names no group: {parent!r}")
+            )
             continue
         seen = [name]
         while parent is not None and parent in groups and parent not in seen:
@@ -391,7 +311,7 @@ def _group_chain_errors(groups: dict[str, Group], lines: dict[str, int]) -> list
         if parent == name:
             cycle = " -> ".join([*seen, name])
             errors.append(
-                _bad(
+                bad_vocabulary(
                     line,
                     "part_of",
                     groups[name].part_of or "",
@@ -406,8 +326,8 @@ def parse_sides(path: Path) -> tuple[dict[str, Side], list[ValidationError]]:
     sides: dict[str, Side] = {}
     errors: list[ValidationError] = []
     try:
-        rows = _read_rows(path, required=("code", "label"))
-    except _Unreadable as exc:
+        rows = read_rows(path, required=("code", "label"))
+    except Unreadable as exc:
         return sides, [exc.error]
     colours: dict[str, str] = {}
     for line, row in rows:
@@ -425,13 +345,15 @@ def parse_sides(path: Path) -> tuple[dict[str, Side], list[ValidationError]]:
             problem = f"colour {colour} is already side {colours[colour.lower()]!r}'s"
             column = "colour"
         if problem:
-            errors.append(_bad(line, column, code if column == "code" else colour, problem))
+            errors.append(
+                bad_vocabulary(line, column, code if column == "code" else colour, problem)
+            )
             continue
         if colour:
             colours[colour.lower()] = code
         sides[code] = Side(code, row.get("label") or code, colour, row.get("description", ""))
     if not sides and not errors:
-        errors.append(_bad(1, "code", "", "sides.csv lists no side"))
+        errors.append(bad_vocabulary(1, "code", "", "sides.csv lists no side"))
     return sides, errors
 
 
@@ -522,8 +444,8 @@ def parse_place_file(
     place's compared name to its wider place's. A row gives same_place_as, part_of or both.
     """
     try:
-        rows = _read_rows(path, required=("name", "same_place_as"))
-    except _Unreadable as exc:
+        rows = read_rows(path, required=("name", "same_place_as"))
+    except Unreadable as exc:
         return {}, {}, [exc.error]
     errors: list[ValidationError] = []
     parent: dict[str, str] = {}
@@ -535,7 +457,7 @@ def parse_place_file(
 
     wider: list[tuple[int, str, str]] = []  # (line, place, wider place), as written
     for line, row in rows:
-        problem = _cell_problem(line, row, ())
+        problem = cell_problem(line, row, ())
         if problem is not None:
             errors.append(problem)
             continue
@@ -548,7 +470,7 @@ def parse_place_file(
                 "a row names two places: a place and another name of it (same_place_as), "
                 "or the wider place it lies in (part_of)"
             )
-            errors.append(_bad(line, column, "", message))
+            errors.append(bad_vocabulary(line, column, "", message))
             continue
         if part_of:
             wider.append((line, row.get("name", "").strip(), row.get("part_of", "").strip()))
@@ -577,7 +499,7 @@ def _place_parents(
             message = (
                 f"{name!r} is already part of {written[place]!r}; a place lies in one wider place"
             )
-            errors.append(_bad(line, "part_of", part_of, message))
+            errors.append(bad_vocabulary(line, "part_of", part_of, message))
             continue
         chain = [place, whole]
         while chain[-1] in parents and chain[-1] != place:
@@ -585,7 +507,7 @@ def _place_parents(
         if chain[-1] == place:
             cycle = " -> ".join(chain)
             errors.append(
-                _bad(line, "part_of", part_of, f"part_of goes round in a circle: {cycle}")
+                bad_vocabulary(line, "part_of", part_of, f"part_of goes round in a circle: {cycle}")
             )
             continue
         parents[place] = whole
