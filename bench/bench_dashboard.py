@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_dashboard.py                          # 100,000 synthetic rows
     .venv/bin/python bench/bench_dashboard.py --rows 10000 --repeat 3
     .venv/bin/python bench/bench_dashboard.py --data data/figures.csv  # a real file
+    .venv/bin/python bench/bench_dashboard.py --data data/figures.csv --app ../other/app.py
 
 Two measures (issues 4 and 14), on a synthetic file (bench/synthetic.py's `write_synthetic`)
 or on the file `--data` names:
@@ -26,6 +27,9 @@ or on the file `--data` names:
   conflicts computed). Several different filters; median and worst. Target: under 300 ms.
 - Also printed: how many figures and conflict lines each chart of the warm page sends to the
   browser (a sample, said so on the chart; at most a few thousand rows, never the file).
+
+`--app` times another checkout's app.py against the same bare page (its server runs in that
+app's folder), to compare two versions of the page in the same conditions.
 
 The machine's load average is printed with the results: other work on a shared machine
 slows both pages and the reruns, and the numbers should be read with it.
@@ -219,7 +223,11 @@ def first_chart_seconds(browser: object, script: Path, data: Path) -> tuple[floa
     environment = {**os.environ, "FIGURES_DATA": str(data)}
     started = time.perf_counter()
     process = subprocess.Popen(
-        command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command,
+        cwd=script.parent,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         _wait_healthy(url, process, time.monotonic() + 120)
@@ -235,7 +243,9 @@ def first_chart_seconds(browser: object, script: Path, data: Path) -> tuple[floa
             process.wait(timeout=20)
 
 
-def bench_first_chart(data: Path, repeat: int) -> dict[str, list[tuple[float, float, float]]]:
+def bench_first_chart(
+    data: Path, repeat: int, app: Path = ROOT / "app.py"
+) -> dict[str, list[tuple[float, float, float]]]:
     import compileall
 
     from playwright.sync_api import sync_playwright
@@ -248,7 +258,7 @@ def bench_first_chart(data: Path, repeat: int) -> dict[str, list[tuple[float, fl
     OUT.mkdir(parents=True, exist_ok=True)
     bare = OUT / "bare_page.py"
     bare.write_text(BARE_PAGE, encoding="utf-8")
-    pages = {"bare page": bare, "dashboard": ROOT / "app.py"}
+    pages = {"bare page": bare, "dashboard": app}
     results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in pages}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -339,6 +349,9 @@ def main() -> int:
     parser.add_argument("--data", type=Path, help="a figures file to use instead")
     parser.add_argument("--repeat", type=int, default=3, help="browser rounds (medians count)")
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument(
+        "--app", type=Path, default=ROOT / "app.py", help="the app to time (default app.py)"
+    )
     args = parser.parse_args()
 
     data = args.data.resolve() if args.data else synthetic_file(args.rows)
@@ -351,7 +364,7 @@ def main() -> int:
         if not CHROMIUM.exists():
             print(f"first chart: skipped, {CHROMIUM} is absent")
         else:
-            _report_first_chart(bench_first_chart(data, args.repeat))
+            _report_first_chart(bench_first_chart(data, args.repeat, args.app.resolve()))
 
     reruns, warm_up, sent = bench_rerun(data)
     median = statistics.median(reruns)
