@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.support import SEED_FIGURES
 
 # Property tests draw a bounded number of examples on every run, so the whole suite stays
 # quick on a small machine; `pytest --hypothesis-profile=thorough` (or HYPOTHESIS_PROFILE=
@@ -50,3 +54,13 @@ def _fresh_streamlit_caches() -> Iterator[None]:
     if streamlit is not None:
         streamlit.cache_data.clear()
         streamlit.cache_resource.clear()
+
+
+@pytest.fixture
+def data_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the 13 frozen seed rows that the app (FIGURES_DATA) reads. Modules testing
+    another file define their own `data_file`."""
+    target = tmp_path / "figures.csv"
+    shutil.copy(SEED_FIGURES, target)
+    monkeypatch.setenv("FIGURES_DATA", str(target))
+    return target

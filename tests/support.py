@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -10,6 +14,11 @@ from figures.contract import FigureRow
 from figures.errors import ValidationError
 from figures.validation import LoadResult, load_bytes
 from figures.vocabulary import Vocabulary, load_vocabulary
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # The seed dataset, frozen for tests (tests/data/seed/README.md): its 13 rows and the
 # vocabularies the tests were written against, while data/ grows with real reporting.
@@ -56,3 +65,31 @@ def contract_row(record: dict[str, object]) -> FigureRow:
 
 def _missing(value: object) -> bool:
     return value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value))
+
+
+def app(**params: str | list[str]) -> AppTest:
+    """The dashboard (app.py) run once in AppTest with these query parameters, on the file
+    FIGURES_DATA names (the `data_file` fixture sets it)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+@contextmanager
+def within(seconds: int) -> Iterator[None]:
+    """Fail the test (SIGALRM, main thread only) rather than hang the suite when the block takes
+    longer than `seconds`."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

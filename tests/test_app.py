@@ -26,28 +26,13 @@ from figures.ui.state import data_path
 from figures.ui.url import conflict_id
 from figures.validation import load_figures
 from figures.vocabulary import load_vocabulary
-from tests.support import SEED_FIGURES
+from tests.support import SEED_FIGURES, app
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = SEED_FIGURES  # the seed rows, frozen (tests/data/seed)
 TROOPS_SENTENCE = "put troops in Nagorno-Karabakh at about 10,000"
-
-
-@pytest.fixture
-def data_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    target = tmp_path / "figures.csv"
-    shutil.copy(SHIPPED, target)
-    monkeypatch.setenv("FIGURES_DATA", str(target))
-    return target
-
-
-def app(**params: str | list[str]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def specs(at: AppTest) -> list[dict[str, Any]]:

@@ -8,9 +8,7 @@ import contextlib
 import csv
 import io
 import json
-import signal
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +17,7 @@ from hypothesis import strategies as st
 from figures.cli import main
 from figures.contract import COLUMNS
 from figures.validation import load_figures
+from tests.support import within
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "figures.csv"
@@ -30,24 +29,10 @@ FUZZ = settings(
 )
 
 
-@contextlib.contextmanager
-def alarm(seconds: int) -> Iterator[None]:
-    def stop(signum: int, frame: object) -> None:
-        raise TimeoutError(f"a command took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def run(*argv: str) -> tuple[int, bytes, str]:
     """`python -m figures ARGV` in-process: exit code, standard output (bytes), standard error."""
     out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.StringIO()
-    with alarm(CASE_SECONDS), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with within(CASE_SECONDS), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(argv))
     out.flush()
     return code, out.buffer.getvalue(), err.getvalue()  # type: ignore[attr-defined]

@@ -4,10 +4,7 @@ too long, is refused with a file-level error before the work it would cost, in s
 from __future__ import annotations
 
 import os
-import signal
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,25 +14,9 @@ from figures import limits, loading
 from figures.cli import main
 from figures.loading import reader
 from figures.validation import load_bytes, load_figures
-from tests.support import HEADER, VOCABULARY
+from tests.support import HEADER, VOCABULARY, within
 
 GOOD_ROW = "2023-09-30,fled,all,,5,,,X,un,Y,,,five fled,"
-
-
-@contextmanager
-def within(seconds: int) -> Iterator[None]:
-    """Fail the test, rather than hang the suite, when the block takes longer than `seconds`."""
-
-    def stop(signum: int, frame: object) -> None:
-        raise TimeoutError(f"took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def codes(path: Path) -> list[tuple[int | None, str]]:

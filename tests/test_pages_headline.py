@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -23,7 +22,7 @@ from figures.headline import headlines, lead_headlines
 from figures.ui.pages.briefing import HEADLINE_ROWS
 from figures.ui.url import conflict_id
 from figures.validation import load_figures
-from tests.support import SEED_FIGURES, VOCABULARY
+from tests.support import SEED_FIGURES, VOCABULARY, app
 
 ROOT = Path(__file__).resolve().parent.parent
 # The 13 seed rows these tests describe (the troops dispute on line 12, how many quantities
@@ -32,21 +31,6 @@ SHIPPED = SEED_FIGURES
 ROWS = load_figures(SHIPPED, VOCABULARY).rows
 CONFLICTS = find_conflicts(ROWS, VOCABULARY)
 TROOPS = next(c for c in CONFLICTS if c.code == "contradiction" and 12 in c.lines)
-
-
-@pytest.fixture
-def data_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    target = tmp_path / "figures.csv"
-    shutil.copy(SHIPPED, target)
-    monkeypatch.setenv("FIGURES_DATA", str(target))
-    return target
-
-
-def app(**params: str | list[str]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def lead_table(at: AppTest) -> str:
