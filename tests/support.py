@@ -67,15 +67,28 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value))
 
 
-def app(**params: str | list[str]) -> AppTest:
-    """The dashboard (app.py) run once in AppTest with these query parameters, on the file
-    FIGURES_DATA names (the `data_file` fixture sets it)."""
+def app_test(**params: str | list[str]) -> AppTest:
+    """The dashboard (app.py) in AppTest with these query parameters, not yet run, on the file
+    FIGURES_DATA names (the `data_file` fixture sets it).
+
+    Its session holds what a browser reports once it has drawn the chart (the state of
+    figures/ui/first_paint.py's component; AppTest runs no JavaScript), so its first run
+    draws the whole page, as every run after a browser's first does. The first paint itself
+    is tested on its own (test_first_paint.py)."""
     from streamlit.testing.v1 import AppTest
 
+    from figures.ui.keys import CHART_DRAWN
+
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state[CHART_DRAWN] = {"drawn": True}
     for key, value in params.items():
         at.query_params[key] = value
-    return at.run()
+    return at
+
+
+def app(**params: str | list[str]) -> AppTest:
+    """The dashboard run once (see `app_test`)."""
+    return app_test(**params).run()
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from figures.ui.auth import THROTTLE
 from figures.validation import load_figures
-from tests.support import SEED_FIGURES
+from tests.support import SEED_FIGURES, app_test
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "figures.csv"
 
@@ -362,8 +362,7 @@ def test_hostile_text_in_the_form_is_shown_as_typed(data_file, monkeypatch):
 
 def _dashboard(path: Path, monkeypatch) -> AppTest:
     monkeypatch.setenv("FIGURES_DATA", str(path))
-    app = Path(__file__).resolve().parent.parent / "app.py"
-    return AppTest.from_file(str(app), default_timeout=30).run()
+    return app_test().run()
 
 
 def test_the_dashboard_has_no_add_button_without_a_password(data_file, monkeypatch):

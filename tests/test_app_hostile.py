@@ -17,7 +17,7 @@ from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
 from figures.ui.text import md
-from tests.support import SEED_FIGURES
+from tests.support import SEED_FIGURES, app_test
 
 pytestmark = pytest.mark.integration
 
@@ -80,7 +80,7 @@ def rendered_texts(at: AppTest) -> list[str]:
 
 
 def test_no_query_value_or_key_puts_a_link_or_an_image_on_the_page(data_file: Path) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at = app_test()
     for key in QUERY_KEYS:
         at.query_params[key] = HOSTILE
     at.query_params[IMAGE] = LINK
@@ -119,7 +119,7 @@ def test_the_tables_cells_are_as_safe_as_the_csv_export(data_file: Path) -> None
     # first, 100 rows a page), which the grown shipped file would push the row off.
     shutil.copy(SEED_FIGURES, data_file)
     _with_formulas(data_file)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = app_test().run()
     assert not at.exception
     table = at.dataframe[0].value
     added = table[table["Line"] == 15].iloc[0]

@@ -12,11 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as strategy
 from streamlit.testing.v1 import AppTest
 
-from tests.support import SEED, SEED_FIGURES
+from tests.support import SEED, SEED_FIGURES, app_test
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parent.parent
 GOOD = "2023-09-25,fled,all,,5000,,Valdoria,Someone,media,Daily,2023-09-25,,q,"
 HOSTILE_ROWS = {
     "a year 1": "0001-01-01,fled,all,,10,,Valdoria,Someone,media,Daily,2023-09-25,,q,",
@@ -41,7 +40,7 @@ def _folder_with(tmp_path: Path, extra: str) -> Path:
 
 
 def _page(path: Path) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_test()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("FIGURES_DATA", str(path))
         return at.run()

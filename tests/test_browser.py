@@ -169,6 +169,39 @@ def test_a_shared_link_restores_its_filter(page, server):
     assert "metric=troops" in page.url
 
 
+# The page at the moment its first chart has data marks: what else is there, and where.
+AT_FIRST_CHART = """() => {
+  const chart = document.querySelector('[data-testid="stVegaLiteChart"]');
+  const svg = chart && chart.querySelector("svg.marks");
+  if (!svg || !svg.querySelector('[role="graphics-symbol"]')) return null;
+  const count = (id) => document.querySelectorAll(`[data-testid="${id}"]`).length;
+  return {
+    filters: count("stMultiSelect"), table: count("stDataFrame"),
+    sidebarHeading: [...document.querySelectorAll('[data-testid="stSidebar"] h2')]
+      .map(heading => heading.textContent),
+  };
+}"""
+
+
+def test_the_chart_comes_first_and_the_rest_follows_without_a_click(page, server):
+    page.goto(f"{server}/?metric=troops")
+    # Polled on every frame: the state of the page when the chart first shows its figures.
+    first = page.wait_for_function(AT_FIRST_CHART, timeout=60_000, polling="raf").json_value()
+    # The chart did not wait for the filters and the table (figures/ui/first_paint.py); the
+    # sidebar already had its heading, so the page does not jump when they come.
+    assert first["filters"] == 0 and first["table"] == 0, first
+    assert first["sidebarHeading"] == ["Filters"], first
+    # The browser reports the chart drawn and the rest of the page follows, with the view the
+    # link asked for.
+    page.get_by_test_id("stDataFrame").wait_for(timeout=60_000)
+    metric_filter = page.get_by_test_id("stMultiSelect").first
+    assert "Troops" in metric_filter.inner_text()
+    assert page.get_by_text(re.compile(r"Troops · 3 figures of 13")).count() == 1
+    # The reporting component takes no room on the page.
+    assert page.locator(".st-key-chart_drawn").bounding_box() is None
+    assert "metric=troops" in page.url
+
+
 def test_the_guide_link_opens_the_guide_and_its_back_link_the_dashboard(page, server):
     page.goto(server)
     _wait_for_charts(page)
@@ -186,6 +219,8 @@ def test_a_full_page_screenshot_for_people_to_look_at(page, server):
     page.goto(server)
     charts = _wait_for_charts(page)
     page.get_by_text(TROOPS_SENTENCE).wait_for(state="visible", timeout=30_000)
+    # The whole page: the table comes once the browser has reported the chart drawn.
+    page.get_by_test_id("stDataFrame").wait_for(timeout=60_000)
     ARTIFACTS.mkdir(exist_ok=True)
     first_screen = ARTIFACTS / "dashboard-1280x800.png"
     page.screenshot(path=str(first_screen))

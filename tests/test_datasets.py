@@ -131,13 +131,13 @@ def test_the_dashboard_of_a_dataset_folder_is_titled_and_introduced_by_its_descr
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     st = pytest.importorskip("streamlit")
-    from streamlit.testing.v1 import AppTest
+    from tests.support import app_test
 
     monkeypatch.setenv("FIGURES_DATA", str(EXAMPLE))
     st.cache_data.clear()
     st.cache_resource.clear()
     try:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        at = app_test().run()
         assert not at.exception
         descriptor = json.loads((EXAMPLE / "datapackage.json").read_text(encoding="utf-8"))
         assert at.title[0].value == descriptor["title"]

@@ -5,6 +5,8 @@
 - `sections/`: the parts of the dashboard (headline, conflict list, charts, downloads,
   figures table, validation report, add form, sidebar), each drawn by its own module.
 - `state.py`: where the data is, loading it once per version of the file, the conflict job.
+- `first_paint.py`: a session's first dashboard run sends the chart and the text above it;
+  the browser's report that the chart is drawn brings the rest.
 - `url.py`: the view in the query string; `keys.py`: names in session state;
   `view.py`: the view the dashboard's sections draw; `text.py`: the page's words.
 

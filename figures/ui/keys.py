@@ -10,6 +10,8 @@ FILTER_WIDGETS = {key: f"f_{key}" for key in MULTI_KEYS}
 W_DATES, W_COLOR, W_LOG, W_CONFLICT = "f_dates", "f_color", "f_log", "f_conflict"
 W_CHART = "f_chart"
 W_TABLE_PAGE = "table_page"
+# The browser's report that the dashboard's chart is drawn (figures/ui/first_paint.py).
+CHART_DRAWN = "chart_drawn"
 # Page state that is not a widget's.
 URL_READ, NOTICES, DATES_EXTENT = "_url_read", "_url_notices", "_dates_extent"
 PENDING_CONFLICT = "_url_conflict"

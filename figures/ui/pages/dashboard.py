@@ -9,9 +9,14 @@ settings) so a copied link reopens the view.
 
 What the browser gets first, and why (issues 4 and 14: the first chart within 1.5x of a
 bare one-chart page, a rerun under 300 ms):
-- The chart is sent before anything else; every other part is filled into its place after
-  it (containers made in page order, filled later). Widgets read their state before they
-  are drawn, so the view is known first.
+- A session's first run sends the title, the headline, the conflicts, the chart controls and
+  the chart, and nothing else; the filters, the downloads and everything under the chart
+  follow once the browser reports the chart drawn (figures/ui/first_paint.py). Their code
+  in the browser (the table's grid, the date picker) otherwise delayed the chart by about
+  half a second.
+- Within a run the chart is sent before anything else; every other part is filled into its
+  place after it (containers made in page order, filled later). Widgets read their state
+  before they are drawn, so the view is known first.
 - One chart at a time: with both charts on the page, the browser drew the second alongside
   the first, and the first showed about a quarter of a second later (bench_dashboard.py).
 - The headline tables are HTML, not Markdown; the downloads, the form and the conflicts
@@ -33,6 +38,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from figures.conflicts import Conflict
 from figures.filters import ViewFilters, apply_filters, filters_to_query
+from figures.ui.first_paint import HIDDEN_CSS, chart_drawn
 from figures.ui.keys import SERVER_SECONDS
 from figures.ui.sections.add_figure import add_figure_entry, add_figure_section
 from figures.ui.sections.chart_controls import chart_controls, chosen_conflict, control_values
@@ -43,7 +49,12 @@ from figures.ui.sections.figures_table import figures_table
 from figures.ui.sections.headline import headline, view_headlines
 from figures.ui.sections.load_problems import load_or_explain
 from figures.ui.sections.per_side import per_side_table
-from figures.ui.sections.sidebar import sidebar_filters, sidebar_footer, view_filters
+from figures.ui.sections.sidebar import (
+    sidebar_filters,
+    sidebar_footer,
+    sidebar_waiting,
+    view_filters,
+)
 from figures.ui.sections.validation_report import validation_report
 from figures.ui.sections.view_notes import view_notes
 from figures.ui.state import (
@@ -66,7 +77,7 @@ SMALL_FILE_ROWS = 20_000
 # On a phone (under 640 px) nothing may run off the side of the screen: a chart drawn wider
 # than the screen is scaled down to its width (Vega's SVG keeps its proportions), and
 # Streamlit's padding shrinks so the figures get the room.
-NARROW_CSS = """<style>
+NARROW_CSS = """
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
   [data-testid="stVegaLiteChart"], [data-testid="stVegaLiteChart"] > div { max-width: 100%; }
@@ -74,7 +85,7 @@ NARROW_CSS = """<style>
     max-width: 100% !important; height: auto !important; }
   [data-testid="stVegaLiteChart"] .vega-embed { width: 100% !important; }
 }
-</style>"""
+"""
 
 
 def dashboard() -> None:
@@ -82,7 +93,7 @@ def dashboard() -> None:
     # "auto": the filters open beside the page on a wide screen, and start closed on a phone,
     # where an open sidebar covers the title and the headline.
     st.set_page_config(page_title=TITLE, layout="wide", initial_sidebar_state="auto")
-    st.html(NARROW_CSS)
+    st.html(f"<style>{HIDDEN_CSS}{NARROW_CSS}</style>")
     path = data_path()
     loaded = load_or_explain(path)
     if loaded is None:
@@ -141,6 +152,10 @@ def _draw(run: _Run) -> None:
     widgets and the text before it started on the chart. The widgets come last of all, and
     are drawn even if a part of the page fails: a run that does not draw a widget drops its
     state, and the view with it.
+
+    Until the browser reports the chart drawn (`chart_drawn`), the run stops after the text
+    above the chart, the controls and the chart: the sidebar says its filters are on the
+    way. The filters' state is then only what the URL put there, which no run drops.
     """
     loaded = run.loaded
     read_url_once(loaded.choices)
@@ -166,13 +181,17 @@ def _draw(run: _Run) -> None:
         log_scale=log_scale,
         highlight=picked[0].lines if picked else (),
     )
+    whole_page = chart_drawn(chart=not in_view.empty)
     try:
-        _fill(run, view, slots, chosen)
+        _fill(run, view, slots, chosen, whole_page)
     finally:
         with slots.controls:
             chart_controls(view_conflicts)
-        sidebar_filters(loaded)
-        sidebar_footer(run.path, loaded)
+        if whole_page:
+            sidebar_filters(loaded)
+            sidebar_footer(run.path, loaded)
+        else:
+            sidebar_waiting()
 
 
 def _in_view(loaded: Loaded, filters: ViewFilters) -> pd.DataFrame:
@@ -181,8 +200,9 @@ def _in_view(loaded: Loaded, filters: ViewFilters) -> pd.DataFrame:
     return apply_filters(rows, filters) if len(rows) and filters != ViewFilters() else rows
 
 
-def _fill(run: _Run, view: View, slots: _Slots, chosen: str) -> None:
-    """Every part of the page but the widgets, the chart first."""
+def _fill(run: _Run, view: View, slots: _Slots, chosen: str, whole_page: bool) -> None:
+    """Every part of the page but the widgets, the chart first; without `whole_page`, only
+    what is above the chart."""
     rows = run.loaded.result.rows
     ready = run.flags is not None
     by_line = run.flags.by_line if run.flags else {}
@@ -199,7 +219,7 @@ def _fill(run: _Run, view: View, slots: _Slots, chosen: str) -> None:
     slots.charts_title.subheader("The figures on charts")
     with slots.view:
         view_notes(view, len(rows), ready, run.engine_error)
-    if prepared is not None:
+    if prepared is not None and whole_page:
         downloads(view)
     with slots.headline:
         if rows.empty:
@@ -213,6 +233,8 @@ def _fill(run: _Run, view: View, slots: _Slots, chosen: str) -> None:
             _headline(run, view)
     with slots.conflicts:
         conflict_list(view.conflicts, rows, chosen, ready)
+    if not whole_page:
+        return
     per_side_slot = st.container()
     figures_table(view.rows, view.vocabulary, by_line, view=view.filters)
     validation_report(run.loaded.result, run.path)

@@ -113,6 +113,13 @@ def sidebar_filters(loaded: Loaded) -> None:
     sidebar.caption("The address bar holds this view: copy it to share exactly what you see.")
 
 
+def sidebar_waiting() -> None:
+    """The sidebar while the browser draws the first chart (figures/ui/first_paint.py): its
+    heading in place, so the page does not shift when the filters come."""
+    st.sidebar.header("Filters")
+    st.sidebar.caption("The filters appear as soon as the chart is drawn.")
+
+
 def _date_input(choices: FilterChoices) -> None:
     # The bounds take in a chosen date outside the data (a link made before rows changed).
     chosen_dates = st.session_state[W_DATES]

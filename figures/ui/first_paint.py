@@ -1,0 +1,68 @@
+"""The dashboard's first paint: the chart and the text around it first, the rest once the
+browser says the chart is drawn.
+
+A browser given the whole dashboard at once drew the chart about half a second later than
+one given the chart and its text alone: the filters, the figures table, the downloads and
+the validation report each load and run their own code in the browser (the table's grid
+and the date picker are over a megabyte of it), and on a two-core machine that work
+competed with drawing the chart (bench/bench_dashboard.py, issue 14). So a session's first
+run of the dashboard sends the title, the headline, the conflicts, the chart controls and
+the chart, and a small component in the page reports when the chart is drawn; that report
+reruns the page, which then draws all of it. The report is kept in the session, so every
+later run (a filter change, a click) draws the whole page at once.
+
+The component reports after at most REPORT_AFTER_MS even if no chart shows, and at once when
+the view has no chart: the rest of the page never waits on a chart that failed to draw.
+The component's own element takes no room on the page (its key's class is hidden in the
+dashboard's CSS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from figures.ui.keys import CHART_DRAWN
+
+# The longest the rest of the page waits for the chart; a chart takes well under a second.
+REPORT_AFTER_MS = 4000
+HIDDEN_CSS = f".st-key-{CHART_DRAWN} {{ display: none; }}"
+
+# Polls with a timer rather than animation frames: a page opened in a background tab has no
+# frames until it is shown, and its filters should still be there when it is.
+_JS = """
+export default function ({ data, setStateValue }) {
+  if (data.reported) return;
+  const started = performance.now();
+  const drawn = () => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .some((chart) => chart.querySelector("svg.marks, canvas"));
+  let timer = 0;
+  const check = () => {
+    if (!data.chart || drawn() || performance.now() - started > data.report_after_ms) {
+      setStateValue("drawn", true);
+    } else {
+      timer = setTimeout(check, 40);
+    }
+  };
+  check();
+  return () => clearTimeout(timer);
+}
+"""
+
+_REPORTER = st.components.v2.component("figures.chart_drawn", js=_JS)
+
+
+def chart_drawn(chart: bool) -> bool:
+    """Whether this session's browser has drawn the dashboard's chart (or has no chart to
+    draw): until then the page sends only what comes with the chart. `chart` says whether
+    this run sends a chart at all; without one the browser reports at once."""
+    state = st.session_state.get(CHART_DRAWN)  # the component's state, once it has one
+    reported = isinstance(state, Mapping) and bool(state.get("drawn"))
+    result = _REPORTER(
+        key=CHART_DRAWN,
+        data={"chart": chart, "reported": reported, "report_after_ms": REPORT_AFTER_MS},
+        default={"drawn": False},
+        on_drawn_change=lambda: None,  # the report reruns the page, nothing more
+    )
+    return bool(result.drawn)
