@@ -336,6 +336,39 @@ def test_units_joined_to_a_number_and_collective_numerals(text: str, value: int)
 
 def test_an_article_after_a_number_is_no_unit() -> None:
     assert values("a hundred a day") == [100]
+    assert values("twenty a day") == [20]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # Units before their tens in one word, joined by "and".
+        ("Die Behörden zählten einundzwanzig Tote", 21),
+        ("zweihunderteinundzwanzig Menschen", 221),
+        ("dreiundvierzigtausend Menschen", 43_000),
+        ("eenentwintig doden", 21),
+        # Tens that drop their last vowel before the units.
+        ("ventuno persone sono morte", 21),
+        ("trentotto feriti", 38),
+        ("ventunomila sfollati", 21_000),
+        # Units written after their tens with a space, in languages that write them so.
+        ("двадцать один погибший", 21),
+        ("сто двадцать одна семья", 121),
+        ("yirmi bir kişi öldü", 21),
+    ],
+)
+def test_compound_numbers_in_words_are_read_whole(text: str, value: int) -> None:
+    # The first candidate, not only some candidate: "ventuno" once read as 20.
+    assert first(text).value == value
+
+
+def test_a_common_word_that_is_a_number_elsewhere_is_no_figure() -> None:
+    # Italian "due" (two) is English "due": "displaced due to" proposed a figure of 2.
+    assert values("Thousands were displaced due to the shelling") == [2000]
+    assert values("Some 300 families were displaced due to floods") == [300]
+    # Glued to its tens or its multiplier it is still Italian's two.
+    assert first("trentadue feriti").value == 32
+    assert first("duemila persone").value == 2000
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,7 @@ KINDS = NUMERIC_KINDS | {
     "month",
     "zero",
     "connector",
+    "spaced_unit",
     "ordinal",
     "half",
 }
@@ -148,7 +149,12 @@ def read_rows(
                         f"{path}:{line}: {kind} {phrase!r} is {value!r} here, {known!r} elsewhere"
                     )
                 by_kind[kind][key] = value
-                if languages is not None and kind in ("number", "weak_number", "multiplier"):
+                if languages is not None and kind in (
+                    "number",
+                    "weak_number",
+                    "multiplier",
+                    "connector",
+                ):
                     languages.setdefault(key, set()).add(path.stem)
     return by_kind
 
@@ -156,8 +162,9 @@ def read_rows(
 def _number_word_pattern(by_kind: dict[str, dict[str, str]]) -> re.Pattern[str]:
     """A run of number words: "one hundred and five", "quatre-vingt-dix", "zweihunderttausend".
 
-    Words may be glued into one (German, Italian: "duemila") or joined by spaces, hyphens or
-    a connector ("and", "et", "y"). Which runs make a number is decided by `words.read_words`.
+    Words may be glued into one (German, Italian: "duemila", "einundzwanzig") or joined by
+    spaces, hyphens or a connector ("and", "et", "y"). Which runs make a number is decided by
+    `words.read_words`.
     """
     single = [
         p for kind in ("number", "weak_number", "multiplier") for p in by_kind[kind] if " " not in p
@@ -165,7 +172,9 @@ def _number_word_pattern(by_kind: dict[str, dict[str, str]]) -> re.Pattern[str]:
     multi = [p for kind in ("number", "weak_number") for p in by_kind[kind] if " " in p]
     glued = _alternation(single, reverse=False, end_boundary=False)
     phrase = _alternation(multi, reverse=False, end_boundary=True)
-    word = rf"(?:{phrase}|(?:{glued})+(?!\w))"
+    # Glued words may hold a connector between number words: "einundzwanzig".
+    inner = _alternation(by_kind["connector"], reverse=False, end_boundary=False)
+    word = rf"(?:{phrase}|(?:{glued})(?:(?:{inner})?(?:{glued}))*(?!\w))"
     connector = _alternation(by_kind["connector"], reverse=False, end_boundary=True)
     gap = rf"(?:[^\S\n]+(?:{connector})[^\S\n]+|[^\S\n]+|-)"
     # Not right after a digit and an apostrophe: "2023'ten" is a year with a suffix.

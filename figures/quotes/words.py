@@ -4,6 +4,13 @@ A run of number words (found by `Tables.number_word`) is read left to right the 
 small numbers add up within a group, "hundred" multiplies the group, a larger multiplier
 closes it. The run stops at the first word that cannot continue the number ("five six" is
 two numbers, not eleven), so "between five and six" reads five, then six.
+
+Units written before their tens inside one word, joined by the language's "and" (German
+"einundzwanzig", Dutch "eenentwintig"), are read as the tens and then the units. A word that
+is also an article or a common word ("one", "due", "один") counts as the units of a number
+only when joined to its tens: by a hyphen or "and" ("twenty-one", "vingt et un"), glued
+("trentadue"), or, in languages that write it so, after a space ("двадцать один", "yirmi
+bir": the table kind `spaced_unit`).
 """
 
 from __future__ import annotations
@@ -90,8 +97,10 @@ class WordReader:
         for kind in _KINDS:
             for phrase in tables.numeric[kind]:
                 self.kinds.setdefault(phrase, kind)
-        for phrase in tables.get("connector").values:
+        self.connectors = frozenset(tables.get("connector").values)
+        for phrase in self.connectors:
             self.kinds.setdefault(phrase, "connector")
+        self.spaced_units = frozenset(tables.get("spaced_unit").values)
         self.phrases = sorted((p for p in self.kinds if " " in p), key=len, reverse=True)
         self._tiles: dict[str, tuple[tuple[str, str], ...] | None] = {}
 
@@ -108,10 +117,29 @@ class WordReader:
             if rest is not None:
                 found = ((kind, word[:size]), *rest)
                 break
-        if found is not None and len(found) > 1 and not self._one_language(found):
-            found = None
+        if found is not None and len(found) > 1:
+            found = self._tens_first(found) if self._one_language(found) else None
         self._tiles[word] = found
         return found
+
+    def _tens_first(self, tiles: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        """ "ein", "und", "zwanzig" as "zwanzig", "und", "ein": units before their tens."""
+        numeric = self.tables.numeric
+        ordered = list(tiles)
+        for index in range(len(ordered) - 2):
+            (unit_kind, unit), (joint_kind, joint), (tens_kind, tens) = ordered[index : index + 3]
+            # Dutch "en" is also Norwegian "one": between units and tens it is the "and".
+            if joint_kind != "connector" and joint not in self.connectors:
+                continue
+            if unit_kind not in ("number", "weak_number") or tens_kind != "number":
+                continue
+            if 1 <= numeric[unit_kind][unit] <= 9 and numeric["number"][tens] in _TENS:
+                ordered[index : index + 3] = [
+                    ordered[index + 2],
+                    ("connector", joint),
+                    ordered[index],
+                ]
+        return tuple(ordered)
 
     def _one_language(self, tiles: tuple[tuple[str, str], ...]) -> bool:
         common = None
@@ -175,9 +203,11 @@ class WordReader:
                 kind == "weak_number"
                 and not _multiplier_follows(pieces, index)
                 and not (reading.group and _joined(run, pieces, index))
+                and not (reading.group % 100 in _TENS and word in self.spaced_units)
             ):
                 # "one", "a", "en" count only before a multiplier ("a thousand") or as the
-                # units of a number joined to them ("twenty-one", "vingt et un").
+                # units of a number joined to them ("twenty-one", "vingt et un",
+                # "двадцать один").
                 break
             if kind == "multiplier":
                 accepted = reading.multiply(numeric["multiplier"][word])
@@ -192,6 +222,7 @@ class WordReader:
         return WordNumber(start, start + end, reading.value, reading.multiplier)
 
 
+_TENS = frozenset(Decimal(tens) for tens in range(20, 100, 10))
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 
 
@@ -203,9 +234,12 @@ def _multiplier_follows(pieces: list[tuple[str, str, int]], index: int) -> bool:
 
 
 def _joined(run: str, pieces: list[tuple[str, str, int]], index: int) -> bool:
-    """Whether piece `index` is joined to the one before by a hyphen or a connector."""
+    """Whether piece `index` is joined to the one before by a hyphen or a connector, or glued
+    to it in one word (pieces of one word share its end)."""
     if index and pieces[index - 1][0] == "connector":
         return True
     _, word, end = pieces[index]
+    if index and pieces[index - 1][2] == end:
+        return True
     start = end - len(word)
     return start > 0 and run[start - 1] == "-"
