@@ -6,10 +6,13 @@ with it is in test_browser.py."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future
 from typing import Any
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+import figures.ui.pages.dashboard as dashboard
 from figures.ui.first_paint import REPORT_AFTER_MS
 from figures.ui.keys import CHART_DRAWN
 from tests.support import VOCABULARY, app_test
@@ -82,3 +85,33 @@ def test_a_view_without_a_chart_asks_for_no_wait(data_file):
     assert not at.multiselect
     at = _report(at)
     assert at.multiselect(key="f_affiliation").value == ["russia"]
+
+
+@pytest.mark.parametrize(
+    ("small_file_rows", "waits"), [(10_000, dashboard.CONFLICT_WAIT_S), (1, 0)]
+)
+def test_only_a_small_files_page_waits_for_the_conflict_engine(
+    data_file, monkeypatch, small_file_rows, waits
+):
+    # The engine has started (a visitor before this one) and has not finished: a small
+    # file's flags come within the wait; a big file's take seconds, and waiting for them
+    # only delayed the chart, so its page draws at once and runs again when they are done.
+    monkeypatch.setattr(dashboard, "SMALL_FILE_ROWS", small_file_rows)
+    running: Future[Any] = Future()
+    monkeypatch.setattr(dashboard, "flags_started", lambda path: True)
+    monkeypatch.setattr(dashboard, "flags_future", lambda path: running)
+    waited: list[float] = []
+
+    def wait(future: Future[Any] | None, seconds: float) -> tuple[None, None]:
+        assert future is running
+        waited.append(seconds)
+        return None, None
+
+    monkeypatch.setattr(dashboard, "wait_for_flags", wait)
+    finished: list[Future[Any]] = []
+    monkeypatch.setattr(dashboard, "finish_when_flagged", finished.append)
+    at = app_test().run()
+    assert not at.exception
+    assert waited == [waits]
+    # Drawn without flags, and set to run again once the engine is done.
+    assert at.get("vega_lite_chart") and finished == [running]

@@ -101,9 +101,12 @@ def dashboard() -> None:
     # The engine holds the interpreter while it works: on a big file whose flags nobody has
     # asked for yet, it starts only once this run has drawn the page, so the first chart does
     # not share the processor with it.
+    # A small file's flags come within the wait; a big file's do not (the engine takes
+    # seconds), so its page takes them if they are done and otherwise draws at once, and runs
+    # again when they are (a second visitor waited a whole CONFLICT_WAIT_S for nothing).
     small = len(loaded.result.rows) <= SMALL_FILE_ROWS
     future = flags_future(path) if small or flags_started(path) else None
-    flags, engine_error = wait_for_flags(future, CONFLICT_WAIT_S)
+    flags, engine_error = wait_for_flags(future, CONFLICT_WAIT_S if small else 0.0)
     _draw(_Run(path, loaded, flags, engine_error))
     # The whole run on the server, from the first line of the page: what a benchmark reads.
     st.session_state[SERVER_SECONDS] = time.perf_counter() - started
