@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from figures import charts, exports
+from figures.exports import images
 from figures.filters import ViewFilters
 from figures.validation import load_figures
 from figures.vocabulary import WHOLE_GROUP, Vocabulary, load_vocabulary
@@ -331,6 +332,25 @@ def test_a_panel_of_more_reporters_than_a_slide_holds_keeps_those_with_most_figu
     # A row per reporter kept: its name alone on the axis (the sources line names them too).
     rows = [text for text in texts if re.fullmatch(r"Reporter \d\d", text)]
     assert len(rows) == int(shown.group(1)), rows
+
+
+def test_a_panel_left_alone_after_a_wrong_guess_is_cut_to_the_reporters_that_fit(monkeypatch):
+    # Two places of 40 reporters each. The height the export guesses before measuring is an
+    # estimate; where it wrongly said two panels fit, the measured slide was too tall, one
+    # panel was dropped, and the panel left was drawn whole: 40 rows, taller than a slide.
+    real_guess = images._by_source_height
+    monkeypatch.setattr(
+        images, "_by_source_height", lambda data: 0 if len(data.panels) > 1 else real_guess(data)
+    )
+    lines = [HEADER]
+    for place, index in itertools.product(("Armenia", "Goris"), range(40)):
+        lines.append(f"2023-09-20,fled,,,{1000 + index},,{place},Reporter {index:02d},"
+                     "armenia,Out,,,q,")  # fmt: skip
+    rows = load("\n".join(lines)).rows
+    svg = exports.chart_svg(exports.view_chart("by-source", rows, [], ViewFilters(), VOCABULARY))
+    assert svg_size(svg) == (960, 540)
+    texts = " ".join(svg_lines(svg))
+    assert re.search(r"Showing \d+ of the 40 reporters in this panel", texts), texts
 
 
 @pytest.mark.parametrize("kind", exports.CHART_KINDS)

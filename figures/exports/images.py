@@ -104,37 +104,42 @@ def view_chart(
             dates=dates,
         )
 
-    data = prepared(SLIDE_PANELS if size else options.get("max_panels", 12))
+    # The dataset's own title (datapackage.json) first: an image names what it shows.
     subtitle = [parts.title, parts.view, f"{parts.as_of} · {parts.counts}"]
-    if size and kind == "by-source":
-        # A by-source panel is a row per reporter: fewer panels when theirs do not fit.
-        panels = len(data.panels)
-        while panels > 1 and _by_source_height(data) > size[1]:
-            panels -= 1
-            data = prepared(panels)
-        if _by_source_height(data) > size[1]:
-            # One panel whose reporters alone overflow the slide: those with the most
-            # figures keep a row, and the subtitle says how to see the rest.
-            data, note = _most_reported(data, size[1])
-            subtitle.append(note)
-    chart = _Chart(
-        kind,
-        in_view,
-        data,
-        list(parts.conflicts),
-        vocabulary,
-        {**options, "reporters": palette, "prepared": data},
-        CHART_TITLES[kind],
-        # The dataset's own title (datapackage.json) first: an image names what it shows.
-        subtitle,
-    )
+
+    def chart_of(max_panels: int) -> _Chart:
+        data = prepared(max_panels)
+        notes: list[str] = []
+        if size and kind == "by-source":
+            # A by-source panel is a row per reporter: fewer panels when theirs do not fit.
+            panels = len(data.panels)
+            while panels > 1 and _by_source_height(data) > size[1]:
+                panels -= 1
+                data = prepared(panels)
+            if len(data.panels) <= 1 and _by_source_height(data) > size[1]:
+                # One panel whose reporters alone overflow the slide: those with the most
+                # figures keep a row, and the subtitle says how to see the rest.
+                data, note = _most_reported(data, size[1])
+                notes.append(note)
+        return _Chart(
+            kind,
+            in_view,
+            data,
+            list(parts.conflicts),
+            vocabulary,
+            {**options, "reporters": palette, "prepared": data},
+            CHART_TITLES[kind],
+            subtitle + notes,
+        )
+
+    chart = chart_of(SLIDE_PANELS if size else options.get("max_panels", 12))
     if not size:
         return to_altair(without_controls_in(chart.framed(chart.free_sizes())))
     framed = chart.on_slide(size)
     while framed is None:
-        # Too tall even with the smallest panels: one panel fewer (the subtitle says so).
-        data = prepared(len(data.panels) - 1)
-        chart = replace(chart, data=data, options={**chart.options, "prepared": data})
+        # Too tall even with the smallest panels: one panel fewer (the subtitle says so), and
+        # a by-source panel left alone is cut to the reporters that fit, as above.
+        chart = chart_of(len(chart.data.panels) - 1)
         framed = chart.on_slide(size)
     return to_altair(without_controls_in(framed))
 
