@@ -14,6 +14,8 @@ from figures.ui.text import md
 from figures.ui.url import clear_notices
 from figures.wording import plural
 
+# The sidebar's heading, the same while its filters are on the way (`sidebar_waiting`).
+HEADING = "Filters"
 TITLES = {
     "metric": "Metric",
     "group": "Group",
@@ -90,7 +92,7 @@ def sidebar_filters(loaded: Loaded) -> None:
     choices = loaded.choices
     vocabulary = loaded.vocabulary
     sidebar = st.sidebar
-    sidebar.header("Filters")
+    sidebar.header(HEADING)
     labels: dict[str, Callable[[str], str]] = {
         "metric": vocabulary.metric_label,
         "group": vocabulary.group_label,
@@ -116,7 +118,7 @@ def sidebar_filters(loaded: Loaded) -> None:
 def sidebar_waiting() -> None:
     """The sidebar while the browser draws the first chart (figures/ui/first_paint.py): its
     heading in place, so the page does not shift when the filters come."""
-    st.sidebar.header("Filters")
+    st.sidebar.header(HEADING)
     st.sidebar.caption("The filters appear as soon as the chart is drawn.")
 
 
