@@ -202,6 +202,18 @@ def test_the_chart_comes_first_and_the_rest_follows_without_a_click(page, server
     assert "metric=troops" in page.url
 
 
+def test_where_the_reporting_component_cannot_load_the_page_still_completes(page, server):
+    # Streamlit loads a component's script from a blob: address; a strict Content-Security-
+    # Policy forbids that, as does this page, whose blob: addresses lead nowhere.
+    page.add_init_script("URL.createObjectURL = () => 'blob:http://127.0.0.1/forbidden'")
+    page.goto(f"{server}/?metric=troops")
+    first = page.wait_for_function(AT_FIRST_CHART, timeout=60_000, polling="raf").json_value()
+    assert first["filters"] == 0 and first["table"] == 0, first
+    # No report ever comes: the page completes itself (figures/ui/first_paint.py FALLBACK_S).
+    page.get_by_test_id("stDataFrame").wait_for(timeout=60_000)
+    assert "Troops" in page.get_by_test_id("stMultiSelect").first.inner_text()
+
+
 def test_the_guide_link_opens_the_guide_and_its_back_link_the_dashboard(page, server):
     page.goto(server)
     _wait_for_charts(page)

@@ -6,6 +6,7 @@ with it is in test_browser.py."""
 from __future__ import annotations
 
 import json
+import time
 from concurrent.futures import Future
 from typing import Any
 
@@ -13,8 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import figures.ui.pages.dashboard as dashboard
-from figures.ui.first_paint import REPORT_AFTER_MS
-from figures.ui.keys import CHART_DRAWN
+from figures.ui.first_paint import FALLBACK_S, REPORT_AFTER_MS
+from figures.ui.keys import CHART_DRAWN, FIRST_PAINT_SINCE
 from tests.support import VOCABULARY, app_test
 
 
@@ -75,6 +76,20 @@ def test_the_report_brings_the_whole_page_with_the_linked_view(data_file):
     at.multiselect(key="f_metric").set_value(["troops", "fled"]).run()
     assert at.multiselect(key="f_metric").value == ["troops", "fled"]
     assert at.dataframe and at.multiselect
+
+
+def test_without_a_report_the_page_completes_itself_after_the_fallback_time(data_file):
+    # The browser never reports (its component could not load). Until FALLBACK_S have
+    # passed, reruns of the fallback part keep the first paint; then the page is whole.
+    at = _first_run(metric="troops")
+    assert not at.multiselect
+    at.run()  # a rerun before the time is up (Streamlit reruns the part every FALLBACK_S)
+    assert not at.multiselect and not at.dataframe
+    at.session_state[FIRST_PAINT_SINCE] = time.monotonic() - FALLBACK_S - 1
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="f_metric").value == ["troops"]
+    assert sorted(at.dataframe[0].value["Line"]) == [12, 13, 14]
 
 
 def test_a_view_without_a_chart_asks_for_no_wait(data_file):

@@ -14,19 +14,24 @@ later run (a filter change, a click) draws the whole page at once.
 The component reports after at most REPORT_AFTER_MS even if no chart shows, and at once when
 the view has no chart: the rest of the page never waits on a chart that failed to draw.
 The component's own element takes no room on the page (its key's class is hidden in the
-dashboard's CSS).
+dashboard's CSS). Where the component cannot run at all (Streamlit loads its script from a
+blob: address, which a strict Content-Security-Policy forbids), a fragment that Streamlit
+itself reruns after FALLBACK_S brings the rest of the page: it never stays half drawn.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 
 import streamlit as st
 
-from figures.ui.keys import CHART_DRAWN
+from figures.ui.keys import CHART_DRAWN, FIRST_PAINT_SINCE, FIRST_PAINT_TIMED_OUT
 
 # The longest the rest of the page waits for the chart; a chart takes well under a second.
 REPORT_AFTER_MS = 4000
+# When the page completes itself without the component's report (see above).
+FALLBACK_S = 6.0
 HIDDEN_CSS = f".st-key-{CHART_DRAWN} {{ display: none; }}"
 
 # Polls with a timer rather than animation frames: a page opened in a background tab has no
@@ -55,8 +60,9 @@ _REPORTER = st.components.v2.component("figures.chart_drawn", js=_JS)
 
 def chart_drawn(chart: bool) -> bool:
     """Whether this session's browser has drawn the dashboard's chart (or has no chart to
-    draw): until then the page sends only what comes with the chart. `chart` says whether
-    this run sends a chart at all; without one the browser reports at once."""
+    draw, or the wait is over): until then the page sends only what comes with the chart.
+    `chart` says whether this run sends a chart at all; without one the browser reports at
+    once."""
     state = st.session_state.get(CHART_DRAWN)  # the component's state, once it has one
     reported = isinstance(state, Mapping) and bool(state.get("drawn"))
     result = _REPORTER(
@@ -65,4 +71,19 @@ def chart_drawn(chart: bool) -> bool:
         default={"drawn": False},
         on_drawn_change=lambda: None,  # the report reruns the page, nothing more
     )
-    return bool(result.drawn)
+    if result.drawn or st.session_state.get(FIRST_PAINT_TIMED_OUT):
+        st.session_state.pop(FIRST_PAINT_SINCE, None)  # a later first paint waits afresh
+        return True
+    _complete_without_report()
+    return False
+
+
+@st.fragment(run_every=FALLBACK_S)
+def _complete_without_report() -> None:
+    """Drawn with the first paint, it writes nothing; Streamlit runs it again every
+    FALLBACK_S while the page waits, and once FALLBACK_S have passed with no report it
+    reruns the whole page, whole."""
+    since = st.session_state.setdefault(FIRST_PAINT_SINCE, time.monotonic())
+    if time.monotonic() - since >= FALLBACK_S:
+        st.session_state[FIRST_PAINT_TIMED_OUT] = True
+        st.rerun(scope="app")

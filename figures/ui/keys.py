@@ -12,6 +12,8 @@ W_CHART = "f_chart"
 W_TABLE_PAGE = "table_page"
 # The browser's report that the dashboard's chart is drawn (figures/ui/first_paint.py).
 CHART_DRAWN = "chart_drawn"
+# When the first paint began, and whether it gave up waiting for that report.
+FIRST_PAINT_SINCE, FIRST_PAINT_TIMED_OUT = "_first_paint_since", "_first_paint_timed_out"
 # Page state that is not a widget's.
 URL_READ, NOTICES, DATES_EXTENT = "_url_read", "_url_notices", "_dates_extent"
 PENDING_CONFLICT = "_url_conflict"
