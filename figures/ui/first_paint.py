@@ -74,15 +74,19 @@ def chart_drawn(chart: bool) -> bool:
     if result.drawn or st.session_state.get(FIRST_PAINT_TIMED_OUT):
         st.session_state.pop(FIRST_PAINT_SINCE, None)  # a later first paint waits afresh
         return True
-    _complete_without_report()
     return False
 
 
 @st.fragment(run_every=FALLBACK_S)
-def _complete_without_report() -> None:
-    """Drawn with the first paint, it writes nothing; Streamlit runs it again every
-    FALLBACK_S while the page waits, and once FALLBACK_S have passed with no report it
-    reruns the whole page, whole."""
+def complete_without_report() -> None:
+    """Drawn with the first paint (only then), it writes nothing; Streamlit runs it again
+    every FALLBACK_S while the page waits, and once FALLBACK_S have passed with no report it
+    reruns the whole page, whole.
+
+    A fragment is a container of its own: the page calls it in the sidebar, whose contents
+    change with the first paint anyway. In the main column it moved every part after it
+    down one place once the page was whole, and the browser briefly showed the old chart
+    beside the new one."""
     since = st.session_state.setdefault(FIRST_PAINT_SINCE, time.monotonic())
     if time.monotonic() - since >= FALLBACK_S:
         st.session_state[FIRST_PAINT_TIMED_OUT] = True

@@ -38,7 +38,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from figures.conflicts import Conflict
 from figures.filters import ViewFilters, apply_filters, filters_to_query
-from figures.ui.first_paint import HIDDEN_CSS, chart_drawn
+from figures.ui.first_paint import HIDDEN_CSS, chart_drawn, complete_without_report
 from figures.ui.keys import SERVER_SECONDS
 from figures.ui.sections.add_figure import add_figure_entry, add_figure_section
 from figures.ui.sections.chart_controls import chart_controls, chosen_conflict, control_values
@@ -195,6 +195,8 @@ def _draw(run: _Run) -> None:
             sidebar_footer(run.path, loaded)
         else:
             sidebar_waiting()
+            with st.sidebar:
+                complete_without_report()
 
 
 def _in_view(loaded: Loaded, filters: ViewFilters) -> pd.DataFrame:
