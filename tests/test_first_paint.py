@@ -48,7 +48,7 @@ def test_the_first_run_sends_the_chart_and_the_text_above_it_and_no_more(data_fi
     assert _chart_titles(at) == ["Reported figures over time"]
     assert [title.value for title in at.title] == [VOCABULARY.about.title]
     assert 'table class="lead' in " ".join(str(html.proto.body) for html in at.get("html"))
-    # The chart's own controls come with it: it is not pushed down when the rest arrives.
+    # The chart's controls come in the same run as the chart, not with the rest.
     assert [control.label for control in at.get("button_group")][:1] == ["Chart"]
     # The filters, the table, the downloads and the form wait for the browser's report.
     assert not at.multiselect and not at.date_input and not at.dataframe

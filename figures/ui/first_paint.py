@@ -40,8 +40,17 @@ _JS = """
 export default function ({ data, setStateValue }) {
   if (data.reported) return;
   const started = performance.now();
+  // An SVG with a mark, or a canvas with ink on it: a canvas exists, blank, before Vega
+  // draws on it (big views are drawn on a canvas).
+  const inked = (canvas) => {
+    if (!canvas.width || !canvas.height) return false;
+    const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 3; i < pixels.length; i += 64) if (pixels[i] > 0) return true;
+    return false;
+  };
   const drawn = () => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
-    .some((chart) => chart.querySelector("svg.marks, canvas"));
+    .some((chart) => chart.querySelector('svg.marks [role="graphics-symbol"]')
+      || [...chart.querySelectorAll("canvas")].some(inked));
   let timer = 0;
   const check = () => {
     if (!data.chart || drawn() || performance.now() - started > data.report_after_ms) {

@@ -98,12 +98,10 @@ def dashboard() -> None:
     loaded = load_or_explain(path)
     if loaded is None:
         return
-    # The engine holds the interpreter while it works: on a big file whose flags nobody has
-    # asked for yet, it starts only once this run has drawn the page, so the first chart does
-    # not share the processor with it.
-    # A small file's flags come within the wait; a big file's do not (the engine takes
-    # seconds), so its page takes them if they are done and otherwise draws at once, and runs
-    # again when they are (a second visitor waited a whole CONFLICT_WAIT_S for nothing).
+    # A small file's flags come within CONFLICT_WAIT_S, so its page waits for them. A big
+    # file's take seconds: its engine starts only once the first visitor's page is drawn (so
+    # that chart does not share the processor with it), and a page takes its flags only if
+    # they are done, else draws at once and runs again when they are.
     small = len(loaded.result.rows) <= SMALL_FILE_ROWS
     future = flags_future(path) if small or flags_started(path) else None
     flags, engine_error = wait_for_flags(future, CONFLICT_WAIT_S if small else 0.0)
